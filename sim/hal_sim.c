@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The hosted HAL: machine memory is a host array, the clock only moves when a
+ * test moves it, and the serial line is a growing buffer tests can read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/hal.h"
+#include "hv/fault.h"
+#include "hv/setup.h"
+#include "sim.h"
+
+#define SIM_CPUID_SLOTS 64
+#define SIM_SERIAL_MAX  (1024 * 1024)
+#define SIM_MSR_SLOTS   64
+
+struct sim_cpuid_entry {
+    bool used;
+    uint32_t leaf, subleaf;
+    struct hal_cpuid regs;
+};
+
+static uint8_t *machine_memory;
+static size_t machine_frames;
+static uint64_t scrub_count;
+static char serial_buffer[SIM_SERIAL_MAX + 1];
+static size_t serial_length;
+static uint32_t serial_baud;
+static struct sim_cpuid_entry cpuid_table[SIM_CPUID_SLOTS];
+static uint64_t clock_ns;
+static struct { bool used; uint32_t msr; uint64_t value; } msr_table[SIM_MSR_SLOTS];
+static bool debug_exit_enabled;
+static int64_t debug_exit_status = -1;
+static void (*stop_handler)(enum sim_stop_reason reason);
+
+void sim_reset(size_t nr_frames)
+{
+    free(machine_memory);
+    machine_memory = calloc(nr_frames ? nr_frames : 1, PAGE_SIZE);
+    if (machine_memory == NULL) {
+        fprintf(stderr, "sim: cannot allocate %zu frames\n", nr_frames);
+        abort();
+    }
+    machine_frames = nr_frames;
+    scrub_count = 0;
+    serial_length = 0;
+    serial_buffer[0] = '\0';
+    serial_baud = 0;
+    memset(cpuid_table, 0, sizeof(cpuid_table));
+    memset(msr_table, 0, sizeof(msr_table));
+    clock_ns = 0;
+    debug_exit_enabled = false;
+    debug_exit_status = -1;
+}
+
+size_t sim_nr_frames(void)
+{
+    return machine_frames;
+}
+
+uint8_t *sim_frame(mfn_t mfn)
+{
+    if (machine_memory == NULL || mfn >= machine_frames)
+        return NULL;
+    return machine_memory + mfn * PAGE_SIZE;
+}
+
+bool sim_write_phys(uint64_t paddr, const void *data, size_t len)
+{
+    uint64_t limit = (uint64_t)machine_frames * PAGE_SIZE;
+
+    if (machine_memory == NULL || paddr > limit || len > limit - paddr)
+        return false;
+    memcpy(machine_memory + paddr, data, len);
+    return true;
+}
+
+void sim_dirty_frame(mfn_t mfn, uint8_t pattern)
+{
+    uint8_t *frame = sim_frame(mfn);
+
+    if (frame != NULL)
+        memset(frame, pattern, PAGE_SIZE);
+}
+
+bool sim_frame_is_zero(mfn_t mfn)
+{
+    const uint8_t *frame = sim_frame(mfn);
+
+    if (frame == NULL)
+        return false;
+    for (size_t i = 0; i < PAGE_SIZE; i++)
+        if (frame[i] != 0)
+            return false;
+    return true;
+}
+
+uint64_t sim_scrub_count(void)
+{
+    return scrub_count;
+}
+
+const char *sim_serial_output(void)
+{
+    return serial_buffer;
+}
+
+size_t sim_serial_length(void)
+{
+    return serial_length;
+}
+
+void sim_serial_clear(void)
+{
+    serial_length = 0;
+    serial_buffer[0] = '\0';
+}
+
+uint32_t sim_serial_baud(void)
+{
+    return serial_baud;
+}
+
+void sim_cpuid_set(uint32_t leaf, uint32_t subleaf, uint32_t eax, uint32_t ebx,
+                   uint32_t ecx, uint32_t edx)
+{
+    struct sim_cpuid_entry *free_slot = NULL;
+
+    for (size_t i = 0; i < SIM_CPUID_SLOTS; i++) {
+        struct sim_cpuid_entry *e = &cpuid_table[i];
+        if (e->used && e->leaf == leaf && e->subleaf == subleaf) {
+            free_slot = e;
+            break;
+        }
+        if (!e->used && free_slot == NULL)
+            free_slot = e;
+    }
+    if (free_slot == NULL)
+        abort();
+    free_slot->used = true;
+    free_slot->leaf = leaf;
+    free_slot->subleaf = subleaf;
+    free_slot->regs = (struct hal_cpuid){ eax, ebx, ecx, edx };
+}
+
+void sim_msr_set(uint32_t msr, uint64_t value)
+{
+    for (size_t i = 0; i < SIM_MSR_SLOTS; i++) {
+        if (!msr_table[i].used || msr_table[i].msr == msr) {
+            msr_table[i].used = true;
+            msr_table[i].msr = msr;
+            msr_table[i].value = value;
+            return;
+        }
+    }
+    abort();
+}
+
+void sim_clock_advance(uint64_t ns)
+{
+    clock_ns += ns;
+}
+
+void sim_set_stop_handler(void (*handler)(enum sim_stop_reason reason))
+{
+    stop_handler = handler;
+}
+
+int64_t sim_debug_exit_status(void)
+{
+    return debug_exit_status;
+}
+
+/* ---- the HAL itself ----------------------------------------------------- */
+
+void hal_serial_init(uint32_t baud)
+{
+    serial_baud = baud;
+}
+
+void hal_serial_write(const char *buf, size_t len)
+{
+    size_t room = SIM_SERIAL_MAX - serial_length;
+
+    if (len > room)
+        len = room;
+    memcpy(serial_buffer + serial_length, buf, len);
+    serial_length += len;
+    serial_buffer[serial_length] = '\0';
+}
+
+mfn_t hal_machine_frames(void)
+{
+    return machine_frames;
+}
+
+void hal_frame_scrub(mfn_t mfn)
+{
+    uint8_t *frame = sim_frame(mfn);
+
+    /* The core must never scrub a frame the machine does not have. */
+    if (frame == NULL)
+        abort();
+    memset(frame, 0, PAGE_SIZE);
+    scrub_count++;
+}
+
+const void *hal_phys_view(uint64_t paddr, uint64_t len)
+{
+    uint64_t limit = (uint64_t)machine_frames * PAGE_SIZE;
+
+    /* Like bare metal, the first page is never mapped. */
+    if (machine_memory == NULL || paddr < PAGE_SIZE || paddr > limit ||
+        len > limit - paddr)
+        return NULL;
+    return machine_memory + paddr;
+}
+
+void *hal_phys_map(uint64_t paddr, uint64_t len)
+{
+    uint64_t limit = (uint64_t)machine_frames * PAGE_SIZE;
+
+    if (machine_memory == NULL || paddr < PAGE_SIZE || paddr > limit || len > limit - paddr)
+        return NULL;
+    return machine_memory + paddr;
+}
+
+void hal_cpuid(uint32_t leaf, uint32_t subleaf, struct hal_cpuid *out)
+{
+    for (size_t i = 0; i < SIM_CPUID_SLOTS; i++) {
+        const struct sim_cpuid_entry *e = &cpuid_table[i];
+        if (e->used && e->leaf == leaf && e->subleaf == subleaf) {
+            *out = e->regs;
+            return;
+        }
+    }
+    *out = (struct hal_cpuid){ 0, 0, 0, 0 };
+}
+
+uint64_t hal_rdmsr(uint32_t msr)
+{
+    for (size_t i = 0; i < SIM_MSR_SLOTS; i++)
+        if (msr_table[i].used && msr_table[i].msr == msr)
+            return msr_table[i].value;
+    return 0;
+}
+
+uint64_t hal_time_ns(void)
+{
+    return clock_ns;
+}
+
+void hal_delay_ns(uint64_t ns)
+{
+    clock_ns += ns;
+}
+
+/* The simulator has no exception entry: report a #UD as the CPU would have. */
+void hal_selftest_fault(void)
+{
+    struct cpu_fault_frame frame = { .vector = X86_EXC_UD, .rip = 0xffff800000001000ULL,
+                                     .cs = 0x08, .rflags = 0x2, .rsp = 0x7ff0, .ss = 0x10 };
+    struct cpu_fault_extra extra = { .cr0 = 0x80050033ULL };
+
+    fault_report(&frame, &extra);
+    hv_fatal_stop();
+}
+
+void hal_debug_exit_enable(void)
+{
+    debug_exit_enabled = true;
+}
+
+void hal_debug_exit(uint32_t status)
+{
+    if (debug_exit_enabled)
+        debug_exit_status = status;
+}
+
+static HV_NORETURN void sim_stop(enum sim_stop_reason reason)
+{
+    if (stop_handler != NULL)
+        stop_handler(reason);
+    fprintf(stderr, "sim: machine stopped (%s) with no handler installed\n",
+            reason == SIM_STOP_HALT ? "halt" : "reboot");
+    abort();
+}
+
+void hal_halt(void)
+{
+    sim_stop(SIM_STOP_HALT);
+}
+
+void hal_reboot(void)
+{
+    sim_stop(SIM_STOP_REBOOT);
+}

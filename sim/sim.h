@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Control interface of the hosted simulator: tests and fuzzers use it to set
+ * up machine memory, CPUID answers and the clock, and to read what the core
+ * wrote to the serial line.  The core itself only sees hal/hal.h.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "hv/types.h"
+
+/* Reset the whole machine: `nr_frames` frames of zeroed machine memory. */
+void sim_reset(size_t nr_frames);
+size_t sim_nr_frames(void);
+
+/* Host pointer to machine frame mfn (NULL when out of range). */
+uint8_t *sim_frame(mfn_t mfn);
+/* Copy bytes into machine memory at a physical address; false if out of range. */
+bool sim_write_phys(uint64_t paddr, const void *data, size_t len);
+/* Fill a frame with a non-zero pattern so tests can see scrubbing. */
+void sim_dirty_frame(mfn_t mfn, uint8_t pattern);
+bool sim_frame_is_zero(mfn_t mfn);
+/* How many times hal_frame_scrub() ran since reset. */
+uint64_t sim_scrub_count(void);
+
+/* Serial output captured since reset or the last clear (NUL-terminated). */
+const char *sim_serial_output(void);
+size_t sim_serial_length(void);
+void sim_serial_clear(void);
+/* Baud rate last programmed through hal_serial_init (0 if never). */
+uint32_t sim_serial_baud(void);
+
+/* CPUID answers the simulated CPU gives (all zero unless set). */
+void sim_cpuid_set(uint32_t leaf, uint32_t subleaf, uint32_t eax, uint32_t ebx,
+                   uint32_t ecx, uint32_t edx);
+
+/* MSR values hal_rdmsr returns (0 unless set). */
+void sim_msr_set(uint32_t msr, uint64_t value);
+
+/* Deterministic clock. */
+void sim_clock_advance(uint64_t ns);
+
+/*
+ * hal_halt/hal_reboot cannot return; in the simulator they call the handler
+ * installed here (which must longjmp out) or abort the process.
+ */
+enum sim_stop_reason { SIM_STOP_HALT = 1, SIM_STOP_REBOOT = 2 };
+void sim_set_stop_handler(void (*handler)(enum sim_stop_reason reason));
+/* Last status passed to hal_debug_exit while enabled, or -1. */
+int64_t sim_debug_exit_status(void);
+
+#endif /* SIM_SIM_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The four memory functions the compiler may emit calls to in freestanding
+ * code (struct copies and initialisers).  Nothing else of libc exists here.
+ */
+#include "hv/types.h"
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+void *memset(void *dst, int c, size_t n)
+{
+    unsigned char *d = dst;
+
+    while (n-- > 0)
+        *d++ = (unsigned char)c;
+    return dst;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    while (n-- > 0)
+        *d++ = *s++;
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    if (d < s) {
+        while (n-- > 0)
+            *d++ = *s++;
+    } else {
+        while (n-- > 0)
+            d[n] = s[n];
+    }
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The whole hardware interface the core may use.  Bare metal implements it in
+ * src/hal/x86_64/, the simulator in sim/.  The contracts here are the trusted
+ * base of every proof: WP assumes them, tests and the simulator check them.
+ */
+#ifndef HAL_HAL_H
+#define HAL_HAL_H
+
+#include "hv/types.h"
+
+/* ---- console ------------------------------------------------------------ */
+
+/* Program the serial port (COM1) for the given baud rate, 8n1. */
+void hal_serial_init(uint32_t baud);
+
+/*@ requires \valid_read(buf + (0 .. len - 1));
+    assigns \nothing; */
+void hal_serial_write(const char *buf, size_t len);
+
+/* ---- machine memory ------------------------------------------------------ */
+
+/*
+ * Abstract model of machine memory for proofs: hal_frame_zero_model[f] != 0
+ * means machine frame f reads as all zeroes.  The model is a ghost array
+ * (never compiled, never allocated) so that writes to ordinary C memory
+ * cannot disturb it: only hal functions assign it, and their contracts say
+ * which frames they touch.  Only hal_frame_scrub sets an entry; a hal
+ * function that writes machine memory must assign (clear) the entries of the
+ * frames it writes.  Frames at or beyond HAL_MODEL_FRAMES do not exist.
+ */
+#define HAL_MODEL_FRAMES 0x100000000ULL
+/*@ ghost extern uint8_t hal_frame_zero_model[HAL_MODEL_FRAMES]; */
+/*@ axiomatic HalMachineMemory {
+      predicate hal_frame_is_zero{L}(integer mfn) =
+        0 <= mfn < HAL_MODEL_FRAMES && \at(hal_frame_zero_model[mfn], L) != 0;
+    }
+*/
+
+/* Highest machine frame number the platform may hand out, plus one. */
+mfn_t hal_machine_frames(void);
+
+/* Fill machine frame mfn with zeroes. */
+/*@ requires mfn < HAL_MODEL_FRAMES;
+    assigns hal_frame_zero_model[mfn];
+    ensures hal_frame_is_zero{Post}(mfn); */
+void hal_frame_scrub(mfn_t mfn);
+
+/*
+ * A read-only view of `len` bytes of physical memory at `paddr`, used only
+ * while booting (multiboot information, modules).  NULL when the range is not
+ * accessible (beyond the boot mapping, wrapping, or in the unmapped first page).
+ */
+const void *hal_phys_view(uint64_t paddr, uint64_t len);
+
+/*
+ * A writable view of RAM the hypervisor has taken for itself (the frame
+ * table, the console ring), or NULL when the range is not mapped.
+ */
+void *hal_phys_map(uint64_t paddr, uint64_t len);
+
+/* ---- CPU ------------------------------------------------------------------ */
+
+struct hal_cpuid {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+void hal_cpuid(uint32_t leaf, uint32_t subleaf, struct hal_cpuid *out);
+
+/*
+ * Read a model-specific register.  Callers only read MSRs whose presence a
+ * CPUID bit has shown (an absent MSR faults on hardware).
+ */
+uint64_t hal_rdmsr(uint32_t msr);
+
+/* ---- time and interrupts ------------------------------------------------- */
+
+/* Monotonic nanoseconds since boot (deterministic in the simulator). */
+uint64_t hal_time_ns(void);
+
+/* Busy-wait (the simulator just moves its clock). */
+void hal_delay_ns(uint64_t ns);
+
+/* ---- test support ---------------------------------------------------------- */
+
+/*
+ * selftest=fault: take an invalid-opcode exception in hypervisor context so
+ * the user can see the fatal exception report.  Does not return.
+ */
+HV_NORETURN void hal_selftest_fault(void);
+
+/* ---- ending ---------------------------------------------------------------- */
+
+/*
+ * Test-only: end the emulator with `status` through QEMU's isa-debug-exit
+ * device.  Does nothing unless enabled with hal_debug_exit_enable().
+ */
+void hal_debug_exit_enable(void);
+void hal_debug_exit(uint32_t status);
+
+HV_NORETURN void hal_halt(void);
+HV_NORETURN void hal_reboot(void);
+
+#endif /* HAL_HAL_H */
