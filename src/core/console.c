@@ -10,6 +10,8 @@ static char default_ring[CONRING_DEFAULT_SIZE];
 static char *ring = default_ring;
 static size_t ring_size = CONRING_DEFAULT_SIZE;
 static uint64_t ring_produced;
+/* Producer index of the oldest byte the ring still holds. */
+static uint64_t ring_oldest;
 static enum log_level threshold = LOG_WARN;
 static bool serial_enabled = true;
 /* True when the next character written starts a new line (needs a prefix). */
@@ -20,6 +22,7 @@ void console_init(void)
     ring = default_ring;
     ring_size = CONRING_DEFAULT_SIZE;
     ring_produced = 0;
+    ring_oldest = 0;
     threshold = LOG_WARN;
     serial_enabled = true;
     at_line_start = true;
@@ -45,21 +48,12 @@ static bool is_power_of_two(size_t n)
     return n != 0 && (n & (n - 1)) == 0;
 }
 
-static size_t ring_held(void)
-{
-    return ring_produced < ring_size ? (size_t)ring_produced : ring_size;
-}
-
 bool console_ring_resize(char *storage, size_t size)
 {
-    uint64_t start;
-    size_t held = ring_held();
-
     if (storage == NULL || size < CONRING_DEFAULT_SIZE || !is_power_of_two(size))
         return false;
-    /* Keep the newest bytes at the same producer positions in the new ring. */
-    start = ring_produced - held;
-    for (uint64_t pos = start; pos < ring_produced; pos++)
+    /* Keep what is held at the same producer positions in the new ring. */
+    for (uint64_t pos = ring_oldest; pos < ring_produced; pos++)
         storage[pos & (size - 1)] = ring[pos & (ring_size - 1)];
     ring = storage;
     ring_size = size;
@@ -78,11 +72,10 @@ uint64_t console_ring_produced(void)
 
 size_t console_ring_read(uint64_t *cursor, char *dst, size_t max)
 {
-    uint64_t oldest = ring_produced - ring_held();
     size_t n = 0;
 
-    if (*cursor < oldest || *cursor > ring_produced)
-        *cursor = oldest;
+    if (*cursor < ring_oldest || *cursor > ring_produced)
+        *cursor = ring_oldest;
     while (n < max && *cursor < ring_produced) {
         dst[n++] = ring[*cursor & (ring_size - 1)];
         (*cursor)++;
@@ -95,6 +88,8 @@ static void ring_write(const char *text, size_t len)
     for (size_t i = 0; i < len; i++)
         ring[(ring_produced + i) & (ring_size - 1)] = text[i];
     ring_produced += len;
+    if (ring_produced - ring_oldest > ring_size)
+        ring_oldest = ring_produced - ring_size;
 }
 
 void console_write_raw(const char *text, size_t len)
