@@ -47,6 +47,14 @@ COMMON_CFLAGS := -std=c11 $(WARNINGS) -Isrc/include -g -O2 \
                  -DXENOLITH_VERSION_MINOR=$(VERSION_MINOR) \
                  -DXENOLITH_VERSION_EXTRA='"$(VERSION_EXTRA)"'
 
+# Objects remember which compiler built them: switching CC in the same BUILD
+# directory rebuilds everything instead of mixing GCC and Clang objects.
+CC_STAMP := $(BUILD)/.cc-$(subst /,_,$(CC))
+$(CC_STAMP):
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/.cc-*
+	@touch $@
+
 # ---- sources ----------------------------------------------------------------
 CORE_SRCS := $(sort $(wildcard src/core/*.c))
 ARCH_SRCS := $(sort $(wildcard src/arch/x86_64/*.c src/arch/x86_64/svm/*.c src/arch/x86_64/vmx/*.c))
@@ -103,12 +111,12 @@ $(BUILD)/xenolith.elf: $(BUILD)/xenolith-syms
 $(BUILD)/xenolith.gz: $(BUILD)/xenolith.elf
 	$(Q)gzip -9 -n -c $< > $@
 
-$(BUILD)/hv/%.o: %.c
+$(BUILD)/hv/%.o: %.c $(CC_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/hv/%.o: %.S
+$(BUILD)/hv/%.o: %.S $(CC_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $@"
 	$(Q)$(CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
@@ -118,19 +126,19 @@ sim: $(SIM_LIB)
 $(SIM_LIB): $(SIM_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/sim/%.o: %.c
+$(BUILD)/sim/%.o: %.c $(CC_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC sim  $@"
 	$(Q)$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
 
 unit: $(UNIT_BINS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(SIM_LIB)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(SIM_LIB) $(CC_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP $< -o $@ $(SIM_LIB) $(TEST_LIBS)
 
-$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_LIB)
+$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_LIB) $(CC_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP $< -o $@ $(SIM_LIB) $(TEST_LIBS)
@@ -155,7 +163,7 @@ $(BUILD)/xenolith.iso: $(BUILD)/xenolith.gz scripts/mkiso.sh
 SHIM_CFLAGS := -m32 -std=c11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -O2 \
                -Wall -Wextra -Werror -nostdlib -static $(TOOLCHAIN_LDFLAGS) -Wl,--build-id=none \
                -Wl,-T,tests/boot/mbshim/shim.ld
-$(BUILD)/tests/mbshim.elf: tests/boot/mbshim/shim.S tests/boot/mbshim/shim.c tests/boot/mbshim/shim.ld
+$(BUILD)/tests/mbshim.elf: tests/boot/mbshim/shim.S tests/boot/mbshim/shim.c tests/boot/mbshim/shim.ld $(CC_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SHIM_CFLAGS) -o $@ tests/boot/mbshim/shim.S tests/boot/mbshim/shim.c
@@ -200,9 +208,6 @@ install: hv
 	ln -sf xenolith-$(VERSION).gz $(DESTDIR)$(BOOTDIR)/xenolith.gz
 	install -m 0644 $(BUILD)/xenolith-syms $(DESTDIR)$(BOOTDIR)/xenolith-syms-$(VERSION)
 	install -m 0644 $(BUILD)/xenolith.config $(DESTDIR)$(BOOTDIR)/xenolith-$(VERSION).config
-	install -d $(DESTDIR)/etc/xenolith
-	[ -e $(DESTDIR)/etc/xenolith/xenolith.cmdline ] || \
-	  install -m 0644 tools/xenolith.cmdline $(DESTDIR)/etc/xenolith/xenolith.cmdline
 
 uninstall:
 	rm -f $(DESTDIR)$(BOOTDIR)/xenolith-$(VERSION).gz $(DESTDIR)$(BOOTDIR)/xenolith.gz \

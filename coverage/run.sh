@@ -31,7 +31,7 @@ lines=$(echo "$summary" | sed -n 's/.*lines\.*: *\([0-9.]*\)%.*/\1/p')
 branches=$(echo "$summary" | sed -n 's/.*branches\.*: *\([0-9.]*\)%.*/\1/p')
 echo "coverage: src/core+src/arch lines ${lines:-0}% (min $LINE_MIN%), branches ${branches:-0}% (min $BRANCH_MIN%)"
 echo "coverage: per file:"
-lcov $RC --list "$OUT/gated.info" 2>/dev/null | sed -n '/src\//p' | sed 's/^/  /'
+lcov $RC --list "$OUT/gated.info" 2>/dev/null | sed -n "/^Filename/,\$p" | sed "s/^/  /"
 echo "coverage: HTML report in $OUT/html/index.html"
 ok=$(awk -v l="${lines:-0}" -v b="${branches:-0}" -v lm="$LINE_MIN" -v bm="$BRANCH_MIN" \
     'BEGIN { print (l >= lm && b >= bm) ? "yes" : "no" }')

@@ -30,6 +30,14 @@ static size_t serial_length;
 static uint32_t serial_baud;
 static struct sim_cpuid_entry cpuid_table[SIM_CPUID_SLOTS];
 static uint64_t clock_ns;
+struct sim_irq {
+    uint64_t at_ns;
+    uint64_t seq;
+    uint8_t vector;
+};
+static struct sim_irq irq_queue[SIM_IRQ_QUEUE_MAX];
+static size_t irq_count;
+static uint64_t irq_seq;
 static struct { bool used; uint32_t msr; uint64_t value; } msr_table[SIM_MSR_SLOTS];
 static bool debug_exit_enabled;
 static int64_t debug_exit_status = -1;
@@ -51,6 +59,8 @@ void sim_reset(size_t nr_frames)
     memset(cpuid_table, 0, sizeof(cpuid_table));
     memset(msr_table, 0, sizeof(msr_table));
     clock_ns = 0;
+    irq_count = 0;
+    irq_seq = 0;
     debug_exit_enabled = false;
     debug_exit_status = -1;
 }
@@ -161,6 +171,37 @@ void sim_msr_set(uint32_t msr, uint64_t value)
 void sim_clock_advance(uint64_t ns)
 {
     clock_ns += ns;
+}
+
+bool sim_irq_schedule(uint64_t at_ns, uint8_t vector)
+{
+    if (irq_count == SIM_IRQ_QUEUE_MAX)
+        return false;
+    irq_queue[irq_count++] = (struct sim_irq){ at_ns, irq_seq++, vector };
+    return true;
+}
+
+size_t sim_irq_pending(void)
+{
+    return irq_count;
+}
+
+bool sim_irq_next(uint8_t *vector)
+{
+    size_t best = 0;
+
+    if (irq_count == 0)
+        return false;
+    for (size_t i = 1; i < irq_count; i++) {
+        const struct sim_irq *a = &irq_queue[i], *b = &irq_queue[best];
+        if (a->at_ns < b->at_ns || (a->at_ns == b->at_ns && a->seq < b->seq))
+            best = i;
+    }
+    if (irq_queue[best].at_ns > clock_ns)
+        clock_ns = irq_queue[best].at_ns;
+    *vector = irq_queue[best].vector;
+    irq_queue[best] = irq_queue[--irq_count];
+    return true;
 }
 
 void sim_set_stop_handler(void (*handler)(enum sim_stop_reason reason))

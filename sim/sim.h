@@ -41,6 +41,17 @@ void sim_msr_set(uint32_t msr, uint64_t value);
 void sim_clock_advance(uint64_t ns);
 
 /*
+ * Interrupt queue: interrupts scheduled at a point of simulated time.  Taking
+ * the next one moves the clock to its time (never backwards); interrupts due
+ * at the same time come out in the order they were scheduled.
+ */
+#define SIM_IRQ_QUEUE_MAX 256
+bool sim_irq_schedule(uint64_t at_ns, uint8_t vector);
+size_t sim_irq_pending(void);
+/* Take the earliest interrupt; false when the queue is empty. */
+bool sim_irq_next(uint8_t *vector);
+
+/*
  * hal_halt/hal_reboot cannot return; in the simulator they call the handler
  * installed here (which must longjmp out) or abort the process.
  */
