@@ -79,14 +79,21 @@ static void report_boot_problems(const struct boot_info *bi)
         hv_warn("boot info: %u more problems not shown\n", bi->problems_dropped);
 }
 
-static void parse_command_line(const struct boot_info *bi)
+/* The hypervisor's options: the loader's command line minus the image name. */
+static const char *cooked_cmdline(const struct boot_info *bi)
 {
     size_t len = bounded_length(bi->cmdline, sizeof(bi->cmdline));
-    size_t skip = cmdline_skip_image_name(bi->cmdline, len, bi->loader_name,
-                                          bounded_length(bi->loader_name,
-                                                         sizeof(bi->loader_name)));
 
-    cmdline_parse(bi->cmdline + skip, len - skip, &hv_opts);
+    return bi->cmdline + cmdline_skip_image_name(bi->cmdline, len, bi->loader_name,
+                                                 bounded_length(bi->loader_name,
+                                                                sizeof(bi->loader_name)));
+}
+
+static void parse_command_line(const struct boot_info *bi)
+{
+    const char *options = cooked_cmdline(bi);
+
+    cmdline_parse(options, bounded_length(options, BOOT_CMDLINE_MAX), &hv_opts);
 }
 
 static void apply_options(void)
@@ -116,7 +123,7 @@ static void print_banner(const struct boot_info *bi)
              XENOLITH_VERSION_MAJOR, XENOLITH_VERSION_MINOR, XENOLITH_VERSION_EXTRA);
     hv_print("loader: multiboot%u (%s)\n", bi->protocol,
              bi->has_loader_name ? bi->loader_name : "unnamed loader");
-    hv_print("Command line: %s%s\n", bi->cmdline, bi->cmdline_truncated ? " [truncated]" : "");
+    hv_print("Command line: %s%s\n", cooked_cmdline(bi), bi->cmdline_truncated ? " [truncated]" : "");
 }
 
 static void print_memory_map(const struct boot_info *bi)

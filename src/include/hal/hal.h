@@ -51,6 +51,8 @@ void hal_frame_scrub(mfn_t mfn);
  * while booting (multiboot information, modules).  NULL when the range is not
  * accessible (beyond the boot mapping, wrapping, or in the unmapped first page).
  */
+/*@ assigns \nothing;
+    ensures \result == \null || \valid_read((const uint8_t *)\result + (0 .. len - 1)); */
 const void *hal_phys_view(uint64_t paddr, uint64_t len);
 
 /*
@@ -58,6 +60,14 @@ const void *hal_phys_view(uint64_t paddr, uint64_t len);
  * table, the console ring), or NULL when the range is not mapped.
  */
 void *hal_phys_map(uint64_t paddr, uint64_t len);
+
+/*
+ * The hypervisor's mapping of one machine frame, as a page-table page (512
+ * entries) or as bytes.  Valid for every frame below hal_machine_frames();
+ * NULL otherwise.  All guest memory and p2m accesses go through these two.
+ */
+uint64_t *hal_table_map(mfn_t mfn);
+uint8_t *hal_frame_map(mfn_t mfn);
 
 /* ---- CPU ------------------------------------------------------------------ */
 
