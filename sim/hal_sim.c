@@ -268,6 +268,17 @@ void *hal_phys_map(uint64_t paddr, uint64_t len)
     return machine_memory + paddr;
 }
 
+uint64_t *hal_table_map(mfn_t mfn)
+{
+    /* Machine memory comes from calloc: 8-byte aligned, so this view is valid. */
+    return (uint64_t *)(void *)sim_frame(mfn);
+}
+
+uint8_t *hal_frame_map(mfn_t mfn)
+{
+    return sim_frame(mfn);
+}
+
 void hal_cpuid(uint32_t leaf, uint32_t subleaf, struct hal_cpuid *out)
 {
     for (size_t i = 0; i < SIM_CPUID_SLOTS; i++) {

@@ -58,6 +58,20 @@ void *hal_phys_map(uint64_t paddr, uint64_t len)
     return (void *)(uintptr_t)paddr;
 }
 
+uint64_t *hal_table_map(mfn_t mfn)
+{
+    if (mfn == 0 || mfn >= hal_machine_frames())
+        return NULL;
+    return (uint64_t *)(uintptr_t)(mfn << PAGE_SHIFT);
+}
+
+uint8_t *hal_frame_map(mfn_t mfn)
+{
+    if (mfn == 0 || mfn >= hal_machine_frames())
+        return NULL;
+    return (uint8_t *)(uintptr_t)(mfn << PAGE_SHIFT);
+}
+
 /* Measure the TSC against the PIT (channel 2, gated through port 0x61). */
 void tsc_calibrate(void)
 {

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest page walk: guest-linear -> guest-physical through the guest's own
+ * page tables, exactly as the CPU would do it for the guest, with every
+ * guest page-table access going through the domain's p2m.  Faults are
+ * values (struct gw_result), never crashes.  docs/MEMORY.md has the rules:
+ * walk modes, reserved bits, permission checks, the accessed/dirty rule.
+ */
+#ifndef HV_GUEST_WALK_H
+#define HV_GUEST_WALK_H
+
+#include "hv/p2m.h"
+#include "hv/types.h"
+#include "xen/errno.h"
+
+/* Control-register bits the walk reads (Intel SDM vol. 3A 2.5, AMD APM vol. 2 3.1). */
+#define GW_CR0_WP    (1ULL << 16)
+#define GW_CR0_PG    (1ULL << 31)
+#define GW_CR4_PSE   (1ULL << 4)
+#define GW_CR4_PAE   (1ULL << 5)
+#define GW_CR4_SMEP  (1ULL << 20)
+#define GW_CR4_SMAP  (1ULL << 21)
+#define GW_EFER_LMA  (1ULL << 10)
+#define GW_EFER_NXE  (1ULL << 11)
+#define GW_RFLAGS_AC (1ULL << 18)
+
+/* The guest paging state of one vCPU, as its VMCB/VMCS holds it. */
+struct guest_paging {
+    uint64_t cr0, cr3, cr4, efer, rflags;
+    uint8_t cpl;          /* current privilege level; 3 = user, anything else supervisor */
+    uint8_t maxphyaddr;   /* guest MAXPHYADDR (CPUID 0x80000008 EAX[7:0]); used clamped to 32..52 */
+};
+
+enum gw_mode {
+    GW_MODE_NONE = 0,     /* CR0.PG = 0: linear = physical (32-bit) */
+    GW_MODE_2LEVEL = 1,   /* 32-bit paging, 4 MiB pages with CR4.PSE */
+    GW_MODE_PAE = 2,      /* PAE paging: PDPTE, PDE, PTE; 2 MiB pages */
+    GW_MODE_LONG4 = 3,    /* 4-level paging (EFER.LMA); 2 MiB and 1 GiB pages */
+};
+
+/* Access kind: flags. WRITE and FETCH exclude each other. */
+#define GW_ACC_READ     0x0U
+#define GW_ACC_WRITE    0x1U
+#define GW_ACC_FETCH    0x2U
+#define GW_ACC_IMPLICIT 0x4U  /* implicit supervisor-mode access (e.g. descriptor tables), any CPL */
+#define GW_ACC_ALL      0x7U
+
+/* #PF error code bits (SDM 4.7). */
+#define PF_PRESENT 0x01U
+#define PF_WRITE   0x02U
+#define PF_USER    0x04U
+#define PF_RSVD    0x08U
+#define PF_INSTR   0x10U
+
+enum gw_status {
+    GW_OK = 0,
+    GW_PAGE_FAULT = 1,    /* guest #PF: error_code, gla goes to CR2 */
+    GW_GP_FAULT = 2,      /* non-canonical address in long mode: #GP(0) (#SS for stack accesses) */
+    GW_NESTED_FAULT = 3,  /* the p2m refused gpa for nested_access (R: table read, W: A/D update) */
+    GW_INVALID = 4,       /* the caller's access flags were inconsistent */
+};
+
+struct gw_result {
+    enum gw_status status;
+    uint64_t gpa;          /* GW_OK: the translation; GW_NESTED_FAULT: the page-table entry's gpa */
+    uint32_t error_code;   /* GW_PAGE_FAULT only */
+    unsigned nested_access;/* GW_NESTED_FAULT only: P2M_ACCESS_R or P2M_ACCESS_W */
+    unsigned level;        /* GW_OK: leaf level (1: 4 KiB, 2: 2/4 MiB, 3: 1 GiB; 0: paging off);
+                              faults: level of the entry at fault (0 when no entry was involved) */
+    bool ad_pending;       /* guest_walk_check, GW_OK: guest_walk would set A/D bits */
+};
+
+/*@ predicate gw_access_ok(integer a) =
+      0 <= a <= GW_ACC_ALL && (a & (GW_ACC_WRITE | GW_ACC_FETCH)) != (GW_ACC_WRITE | GW_ACC_FETCH);
+*/
+
+/* The paging mode the guest state selects. */
+/*@ requires \valid_read(gp);
+    assigns \nothing;
+    ensures GW_MODE_NONE <= \result <= GW_MODE_LONG4;
+    ensures (gp->cr0 & GW_CR0_PG) == 0 <==> \result == GW_MODE_NONE; */
+enum gw_mode guest_paging_mode(const struct guest_paging *gp);
+
+/*
+ * Translate gla for an access of kind `access` without changing anything:
+ * the result says what guest_walk would return, and ad_pending whether it
+ * would set accessed/dirty bits.  0 on GW_OK, -XEN_EFAULT on a fault,
+ * -XEN_EINVAL (GW_INVALID) for bad access flags.
+ */
+/*@ requires \valid_read(p2m) && \valid_read(gp) && \valid(res);
+    requires \separated(res, p2m, gp);
+    assigns *res;
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
+    ensures \result == 0 <==> res->status == GW_OK;
+    ensures \result == -XEN_EINVAL <==> res->status == GW_INVALID;
+    ensures !gw_access_ok(access) ==> \result == -XEN_EINVAL; */
+int guest_walk_check(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
+                     unsigned access, struct gw_result *res);
+
+/*
+ * guest_walk_check, then, only when the translation succeeded, set the
+ * accessed bit of every entry used and the dirty bit of the leaf for a write
+ * (the only guest memory a walk writes; nothing is written on any fault).
+ */
+/*@ requires \valid_read(p2m) && \valid_read(gp) && \valid(res);
+    requires \separated(res, p2m, gp);
+    assigns *res;
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
+    ensures \result == 0 <==> res->status == GW_OK;
+    ensures \result == -XEN_EINVAL <==> res->status == GW_INVALID;
+    ensures !gw_access_ok(access) ==> \result == -XEN_EINVAL; */
+int guest_walk(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
+               unsigned access, struct gw_result *res);
+
+/*
+ * Set the accessed/dirty bits a successful guest_walk_check(gla, access)
+ * found pending, following only the structure of the tables (present bits,
+ * page-size bits, addresses), which A/D updates never change: so after a
+ * check of several addresses, their A/D updates can be committed in any
+ * order even when one update lands in a table another walk reads.  Writes
+ * only entries whose page the p2m maps writable.  0, or -XEN_EFAULT when
+ * the structure no longer leads to a leaf (the tables changed meanwhile).
+ */
+/*@ requires \valid_read(p2m) && \valid_read(gp);
+    assigns \nothing;
+    ensures \result == 0 || \result == -XEN_EFAULT; */
+int guest_walk_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
+                         unsigned access);
+
+#endif /* HV_GUEST_WALK_H */
