@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The p2m: per-domain nested page tables (hv/p2m.h).  One walk serves NPT
+ * and EPT; entries are read and built only through hv/pte.h.
+ *
+ * Every mutating operation runs in two phases.  Plan: walk, validate, and
+ * allocate the (at most P2M_SPARE_MAX) table pages the change may need.
+ * Apply: take the references, write the entries, release what was not used.
+ * Nothing in the apply phase can fail.
+ */
+#include "hv/p2m.h"
+
+#include "hal/hal.h"
+#include "xen/errno.h"
+
+#define ENTRIES_PER_TABLE 512U
+#define LEVEL_SHIFT       9U
+/* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
+#define P2M_SPARE_MAX     3U
+
+struct spare {
+    mfn_t mfn[P2M_SPARE_MAX];
+    unsigned nr;
+};
+
+/* Where a walk toward a gfn stopped. */
+struct walk_pos {
+    unsigned level;   /* level of `table` */
+    mfn_t table;      /* table page holding `entry` */
+    unsigned index;   /* slot of the entry in `table` */
+    uint64_t entry;   /* the entry: not present, a leaf, or (at the target level) a table */
+};
+
+static inline unsigned table_index(gfn_t gfn, unsigned level)
+{
+    return (unsigned)((gfn >> (LEVEL_SHIFT * (level - 1))) & (ENTRIES_PER_TABLE - 1));
+}
+
+/*@ assigns \nothing;
+    ensures \result == p2m_pages(order); */
+static unsigned order_pages(unsigned order)
+{
+    return order == P2M_ORDER_2M ? ENTRIES_PER_TABLE : 1U;
+}
+
+/*
+ * One step of a lookup: entry `index` of table page `table`, or 0 (not
+ * present in either format) when the page cannot be mapped.
+ */
+static inline uint64_t lookup_entry(mfn_t table, unsigned index)
+{
+    const uint64_t *t = hal_table_map(table);
+
+    return t == NULL ? 0 : t[index];
+}
+
+/*
+ * Unrolled over the four levels: this runs for every guest-physical access
+ * the hypervisor makes (five times per guest page-table level in a guest
+ * walk), so it is kept to straight-line code (docs/P2M.md, benchmark).
+ */
+int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
+{
+    enum pte_format fmt = p2m->format;
+    uint64_t e;
+
+    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN)
+        return -XEN_ENOENT;
+    e = lookup_entry(p2m->root, table_index(gfn, 4));
+    if (!pte_present(fmt, e) || pte_is_large(fmt, e))
+        return -XEN_ENOENT;
+    e = lookup_entry(pte_mfn(e), table_index(gfn, 3));
+    if (!pte_present(fmt, e) || pte_is_large(fmt, e))
+        return -XEN_ENOENT;          /* no 1 GiB leaves in a Xenolith p2m */
+    e = lookup_entry(pte_mfn(e), table_index(gfn, 2));
+    if (!pte_present(fmt, e))
+        return -XEN_ENOENT;
+    if (pte_is_large(fmt, e)) {
+        *mfn = pte_mfn_2m(e) + (gfn & (ENTRIES_PER_TABLE - 1));
+        *access = pte_access(fmt, e);
+        return 0;
+    }
+    e = lookup_entry(pte_mfn(e), table_index(gfn, 1));
+    if (!pte_present(fmt, e))
+        return -XEN_ENOENT;
+    *mfn = pte_mfn(e);
+    *access = pte_access(fmt, e);
+    return 0;
+}
+
+/*
+ * Walk toward gfn until level `stop`, a non-present entry or a leaf.  False
+ * when a table cannot be mapped or a 1 GiB leaf is met (malformed p2m).
+ */
+static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct walk_pos *pos)
+{
+    mfn_t table = p2m->root;
+
+    for (unsigned level = P2M_LEVELS; level >= stop; level--) {
+        const uint64_t *t = hal_table_map(table);
+        uint64_t e;
+
+        if (t == NULL)
+            return false;
+        e = t[table_index(gfn, level)];
+        *pos = (struct walk_pos){ level, table, table_index(gfn, level), e };
+        if (level == stop || !pte_present(p2m->format, e))
+            return true;
+        if (pte_is_large(p2m->format, e))
+            return level == 2;
+        table = pte_mfn(e);
+    }
+    return false;
+}
+
+/* ---- table pages ---------------------------------------------------------- */
+
+/* A zeroed table page owned by `owner`, typed and referenced once. */
+static mfn_t table_alloc(domid_t owner)
+{
+    mfn_t m = frame_alloc(0, owner);
+
+    if (m == INVALID_MFN)
+        return INVALID_MFN;
+    /* A fresh frame of `owner` is untyped and unreferenced: neither can fail. */
+    (void)frame_set_type(m, 1, owner, FRAME_TYPE_P2M_TABLE);
+    (void)frame_ref_get(m, 1, owner, FRAME_TYPE_P2M_TABLE);
+    return m;
+}
+
+/* Undo table_alloc: the page must hold no live entry any more. */
+static int table_free(domid_t owner, mfn_t m)
+{
+    int rc = frame_ref_put(m, 1, owner);
+
+    if (rc == 0)
+        rc = frame_set_type(m, 1, owner, FRAME_TYPE_NONE);
+    if (rc == 0)
+        rc = frame_free(m, 0, owner);   /* scrubs */
+    return rc;
+}
+
+/* Allocate `need` table pages up front; all or nothing. */
+static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
+{
+    s->nr = 0;
+    while (s->nr < need) {
+        mfn_t m = table_alloc(p2m->owner);
+
+        if (m == INVALID_MFN) {
+            while (s->nr > 0)
+                (void)table_free(p2m->owner, s->mfn[--s->nr]);
+            return -XEN_ENOMEM;
+        }
+        s->mfn[s->nr++] = m;
+    }
+    return 0;
+}
+
+static mfn_t spare_take(struct p2m *p2m, struct spare *s)
+{
+    p2m->nr_tables++;
+    return s->mfn[--s->nr];
+}
+
+/* Link a fresh table below entry `index` of `table`. */
+static mfn_t link_table(struct p2m *p2m, struct spare *s, mfn_t table, unsigned index)
+{
+    mfn_t t = spare_take(p2m, s);
+
+    hal_table_map(table)[index] = pte_make_table(p2m->format, t);
+    return t;
+}
+
+/* Replace the 2 MiB leaf at pos by a table of 512 4 KiB leaves, same rights. */
+static mfn_t split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos)
+{
+    mfn_t base = pte_mfn_2m(pos->entry);
+    unsigned access = pte_access(p2m->format, pos->entry);
+    mfn_t l1 = spare_take(p2m, s);
+    uint64_t *t = hal_table_map(l1);
+
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        t[i] = pte_make_leaf(p2m->format, base + i, access, false);
+    hal_table_map(pos->table)[pos->index] = pte_make_table(p2m->format, l1);
+    return l1;
+}
+
+/* Number of present entries of level-1 table l1. */
+static unsigned l1_present(const struct p2m *p2m, mfn_t l1)
+{
+    const uint64_t *t = hal_table_map(l1);
+    unsigned n = 0;
+
+    if (t == NULL)
+        return 0;
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        n += pte_present(p2m->format, t[i]) ? 1U : 0U;
+    return n;
+}
+
+/* ---- init ------------------------------------------------------------------------ */
+
+int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
+{
+    mfn_t root;
+
+    if (owner >= DOMID_FIRST_RESERVED || (fmt != PTE_FORMAT_NPT && fmt != PTE_FORMAT_EPT))
+        return -XEN_EINVAL;
+    root = table_alloc(owner);
+    if (root == INVALID_MFN)
+        return -XEN_ENOMEM;
+    *p2m = (struct p2m){ .root = root, .owner = owner, .format = fmt,
+                         .nr_tables = 1, .nr_mapped = 0 };
+    return 0;
+}
+
+/* Shared argument checks of map/unmap/set_access. */
+/*@ requires \valid_read(p2m);
+    assigns \nothing;
+    ensures \result == 0 || \result == -XEN_EINVAL;
+    ensures \result == 0 ==> p2m_order_ok(order) && 0 <= gfn <= P2M_MAX_GFN &&
+                              gfn % p2m_pages(order) == 0 && p2m->root != INVALID_MFN;
+    ensures !p2m_gfn_ok(gfn, order) ==> \result == -XEN_EINVAL; */
+static int check_target(const struct p2m *p2m, gfn_t gfn, unsigned order)
+{
+    if (p2m->root == INVALID_MFN || (order != P2M_ORDER_4K && order != P2M_ORDER_2M))
+        return -XEN_EINVAL;
+    if (gfn > P2M_MAX_GFN || gfn % order_pages(order) != 0)
+        return -XEN_EINVAL;
+    return 0;
+}
+
+/* ---- map ---------------------------------------------------------------------------- */
+
+/*
+ * Plan a map at pos (walk stopped at the target level or above): how many
+ * tables to create, and whether an empty level-1 table will be replaced.
+ */
+static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_pos *pos,
+                    unsigned *need, mfn_t *old_l1)
+{
+    *need = 0;
+    *old_l1 = INVALID_MFN;
+    if (!pte_present(p2m->format, pos->entry)) {
+        *need = pos->level - target;
+        return 0;
+    }
+    if (pos->level > target || target == 1 || pte_is_large(p2m->format, pos->entry))
+        return -XEN_EEXIST;   /* a leaf is in the way */
+    /* A 2 MiB map over a level-1 table: only if the table is empty. */
+    if (l1_present(p2m, pte_mfn(pos->entry)) != 0)
+        return -XEN_EEXIST;
+    *old_l1 = pte_mfn(pos->entry);
+    return 0;
+}
+
+int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
+{
+    unsigned target = order == P2M_ORDER_2M ? 2U : 1U, need;
+    struct walk_pos pos;
+    struct spare s;
+    mfn_t table, old_l1;
+    int rc = check_target(p2m, gfn, order);
+
+    if (rc != 0)
+        return rc;
+    if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX ||
+        mfn % order_pages(order) != 0)
+        return -XEN_EINVAL;
+    rc = frame_ref_check(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
+    if (rc != 0)
+        return rc;
+    if (!p2m_descend(p2m, gfn, target, &pos))
+        return -XEN_EINVAL;
+    rc = map_plan(p2m, target, &pos, &need, &old_l1);
+    if (rc == 0)
+        rc = spare_fill(p2m, &s, need);
+    if (rc != 0)
+        return rc;
+
+    /* Apply: nothing below can fail. */
+    (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
+    table = pos.table;
+    for (unsigned level = pos.level; level > target; level--)
+        table = link_table(p2m, &s, table, table_index(gfn, level));
+    hal_table_map(table)[table_index(gfn, target)] =
+        pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M);
+    if (old_l1 != INVALID_MFN) {
+        (void)table_free(p2m->owner, old_l1);
+        p2m->nr_tables--;
+    }
+    p2m->nr_mapped += order_pages(order);
+    return 0;                 /* map_plan asked for exactly the tables linked above */
+}
+
+/* ---- unmap / set_access ----------------------------------------------------------------- */
+
+/* Clear every present entry of level-1 table l1 (dropping references);
+ * returns how many there were. */
+static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
+{
+    uint64_t *t = hal_table_map(l1);
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
+        if (pte_present(p2m->format, t[i])) {
+            (void)frame_ref_put(pte_mfn(t[i]), 1, p2m->owner);
+            t[i] = 0;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Rewrite the rights of every present entry of level-1 table l1. */
+static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
+{
+    uint64_t *t = hal_table_map(l1);
+
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        if (pte_present(p2m->format, t[i]))
+            t[i] = pte_make_leaf(p2m->format, pte_mfn(t[i]), access, false);
+}
+
+/* Walk for a 4 KiB change: pos at level 1, or at a 2 MiB leaf (split needed). */
+static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool *split)
+{
+    if (!p2m_descend(p2m, gfn, 1, pos) || !pte_present(p2m->format, pos->entry))
+        return -XEN_ENOENT;
+    *split = pos->level == 2;   /* descend stops above level 1 only at a 2 MiB leaf */
+    return 0;
+}
+
+static int unmap_4k(struct p2m *p2m, gfn_t gfn)
+{
+    struct walk_pos pos;
+    struct spare s;
+    bool split;
+    uint64_t *t;
+    int rc = find_4k(p2m, gfn, &pos, &split);
+
+    if (rc == 0 && split)
+        rc = spare_fill(p2m, &s, 1);
+    if (rc != 0)
+        return rc;
+    if (split) {
+        pos.table = split_2m(p2m, &s, &pos);
+        pos.index = table_index(gfn, 1);
+        pos.entry = hal_table_map(pos.table)[pos.index];
+    }
+    t = hal_table_map(pos.table);
+    (void)frame_ref_put(pte_mfn(pos.entry), 1, p2m->owner);
+    t[pos.index] = 0;
+    p2m->nr_mapped--;
+    return 0;
+}
+
+static int unmap_2m(struct p2m *p2m, gfn_t gfn)
+{
+    struct walk_pos pos;
+
+    if (!p2m_descend(p2m, gfn, 2, &pos) || pos.level != 2 ||
+        !pte_present(p2m->format, pos.entry))
+        return -XEN_ENOENT;
+    if (pte_is_large(p2m->format, pos.entry)) {
+        (void)frame_ref_put(pte_mfn_2m(pos.entry), ENTRIES_PER_TABLE, p2m->owner);
+        hal_table_map(pos.table)[pos.index] = 0;
+        p2m->nr_mapped -= ENTRIES_PER_TABLE;
+        return 0;
+    }
+    if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
+        return -XEN_ENOENT;
+    p2m->nr_mapped -= l1_clear(p2m, pte_mfn(pos.entry));
+    hal_table_map(pos.table)[pos.index] = 0;
+    (void)table_free(p2m->owner, pte_mfn(pos.entry));
+    p2m->nr_tables--;
+    return 0;
+}
+
+int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
+{
+    int rc = check_target(p2m, gfn, order);
+
+    if (rc != 0)
+        return rc;
+    return order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
+}
+
+static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
+{
+    struct walk_pos pos;
+    struct spare s;
+    bool split;
+    int rc = find_4k(p2m, gfn, &pos, &split);
+
+    if (rc != 0)
+        return rc;
+    if (split && pte_access(p2m->format, pos.entry) == access)
+        return 0;                /* nothing changes: keep the 2 MiB leaf */
+    if (split) {
+        rc = spare_fill(p2m, &s, 1);
+        if (rc != 0)
+            return rc;
+        pos.table = split_2m(p2m, &s, &pos);
+        pos.index = table_index(gfn, 1);
+        pos.entry = hal_table_map(pos.table)[pos.index];
+    }
+    hal_table_map(pos.table)[pos.index] =
+        pte_make_leaf(p2m->format, pte_mfn(pos.entry), access, false);
+    return 0;
+}
+
+static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
+{
+    struct walk_pos pos;
+
+    if (!p2m_descend(p2m, gfn, 2, &pos) || pos.level != 2 ||
+        !pte_present(p2m->format, pos.entry))
+        return -XEN_ENOENT;
+    if (pte_is_large(p2m->format, pos.entry)) {
+        hal_table_map(pos.table)[pos.index] =
+            pte_make_leaf(p2m->format, pte_mfn_2m(pos.entry), access, true);
+        return 0;
+    }
+    if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
+        return -XEN_ENOENT;
+    l1_set_access(p2m, pte_mfn(pos.entry), access);
+    return 0;
+}
+
+int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
+{
+    int rc = check_target(p2m, gfn, order);
+
+    if (rc != 0)
+        return rc;
+    if (!pte_access_valid(p2m->format, access))
+        return -XEN_EINVAL;
+    return order == P2M_ORDER_2M ? set_access_2m(p2m, gfn, access)
+                                 : set_access_4k(p2m, gfn, access);
+}
+
+/* ---- teardown ------------------------------------------------------------------------------ */
+
+/* Free the table `table` at `level` and everything below it. */
+/*@ decreases level; */
+static int teardown_table(struct p2m *p2m, mfn_t table, unsigned level)
+{
+    uint64_t *t = hal_table_map(table);
+    int rc = 0;
+
+    if (t == NULL)
+        return -XEN_EINVAL;
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
+        uint64_t e = t[i];
+
+        if (!pte_present(p2m->format, e))
+            continue;
+        t[i] = 0;
+        if (level == 1 || (level == 2 && pte_is_large(p2m->format, e))) {
+            bool large = level == 2;
+            if (frame_ref_put(large ? pte_mfn_2m(e) : pte_mfn(e),
+                              large ? ENTRIES_PER_TABLE : 1U, p2m->owner) != 0)
+                rc = -XEN_EINVAL;
+        } else if (level > 2 && pte_is_large(p2m->format, e)) {
+            rc = -XEN_EINVAL;
+        } else if (teardown_table(p2m, pte_mfn(e), level - 1) != 0) {
+            rc = -XEN_EINVAL;
+        }
+    }
+    if (table_free(p2m->owner, table) != 0)
+        rc = -XEN_EINVAL;
+    return rc;
+}
+
+int p2m_teardown(struct p2m *p2m)
+{
+    int rc = 0;
+
+    if (p2m->root != INVALID_MFN)
+        rc = teardown_table(p2m, p2m->root, P2M_LEVELS);
+    p2m->root = INVALID_MFN;
+    p2m->nr_tables = 0;
+    p2m->nr_mapped = 0;
+    return rc;
+}
+
+/* ---- checker --------------------------------------------------------------------------------- */
+
+struct check_ctx {
+    const struct p2m *p2m;
+    uint32_t *counts;
+    mfn_t nr;
+    uint64_t tables;
+    uint64_t mapped;
+};
+
+/* Count references to frames [m, m + n) of guest RAM of the p2m's owner. */
+static bool check_leaf(struct check_ctx *c, mfn_t m, mfn_t n)
+{
+    if (m >= c->nr || n > c->nr - m)
+        return false;
+    for (mfn_t i = m; i < m + n; i++) {
+        if (frame_owner(i) != c->p2m->owner || frame_type(i) != FRAME_TYPE_GUEST_RAM)
+            return false;
+        c->counts[i]++;
+    }
+    c->mapped += n;
+    return true;
+}
+
+/*@ decreases level; */
+static bool check_table(struct check_ctx *c, mfn_t table, unsigned level)
+{
+    const uint64_t *t;
+
+    /* A table counted before is shared, or reached through a loop. */
+    if (table >= c->nr || c->counts[table] != 0 || frame_owner(table) != c->p2m->owner ||
+        frame_type(table) != FRAME_TYPE_P2M_TABLE)
+        return false;
+    t = hal_table_map(table);
+    if (t == NULL)
+        return false;
+    c->counts[table] = 1;
+    c->tables++;
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
+        uint64_t e = t[i];
+        bool ok;
+
+        if (!pte_present(c->p2m->format, e))
+            continue;
+        if (level == 1)
+            ok = check_leaf(c, pte_mfn(e), 1);
+        else if (pte_is_large(c->p2m->format, e))
+            ok = level == 2 && pte_mfn(e) % ENTRIES_PER_TABLE == 0 &&
+                 check_leaf(c, pte_mfn_2m(e), ENTRIES_PER_TABLE);
+        else
+            ok = check_table(c, pte_mfn(e), level - 1);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool p2m_check(const struct p2m *p2m, uint32_t *counts, mfn_t nr)
+{
+    struct check_ctx c = { p2m, counts, nr, 0, 0 };
+
+    if (p2m->root == INVALID_MFN)
+        return p2m->nr_tables == 0 && p2m->nr_mapped == 0;
+    if (!check_table(&c, p2m->root, P2M_LEVELS))
+        return false;
+    return c.tables == p2m->nr_tables && c.mapped == p2m->nr_mapped;
+}

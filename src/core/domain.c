@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Domain memory management (hv/domain.h): a bounded table of guests, their
+ * RAM and their p2m.  Check first, then act; populate undoes its own partial
+ * work when it runs out of memory.
+ */
+#include "hv/domain.h"
+
+#include "xen/errno.h"
+
+struct domain domain_table[DOMAIN_MAX];
+
+void domain_table_reset(void)
+{
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        domain_table[i] = (struct domain){ .live = false, .id = DOMID_INVALID,
+                                           .p2m = { .root = INVALID_MFN } };
+}
+
+struct domain *domain_find(domid_t id)
+{
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        if (domain_table[i].live && domain_table[i].id == id)
+            return &domain_table[i];
+    return NULL;
+}
+
+int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt)
+{
+    struct domain *slot = NULL;
+    int rc;
+
+    if (id >= DOMID_FIRST_RESERVED || max_pages == 0 ||
+        (fmt != PTE_FORMAT_NPT && fmt != PTE_FORMAT_EPT))
+        return -XEN_EINVAL;
+    if (domain_find(id) != NULL)
+        return -XEN_EEXIST;
+    for (unsigned i = 0; i < DOMAIN_MAX && slot == NULL; i++)
+        if (!domain_table[i].live)
+            slot = &domain_table[i];
+    if (slot == NULL)
+        return -XEN_ENOSPC;
+    rc = p2m_init(&slot->p2m, id, fmt);
+    if (rc != 0)
+        return rc;
+    slot->id = id;
+    slot->max_pages = max_pages;
+    slot->tot_pages = 0;
+    slot->live = true;
+    return 0;
+}
+
+static mfn_t order_frames(unsigned order)
+{
+    return order == P2M_ORDER_2M ? 512U : 1U;
+}
+
+/* Allocate and type one extent; INVALID_MFN when out of frames. */
+static mfn_t ram_alloc(struct domain *d, unsigned order)
+{
+    mfn_t m = frame_alloc(order, d->id);
+
+    if (m == INVALID_MFN)
+        return INVALID_MFN;
+    (void)frame_set_type(m, order_frames(order), d->id, FRAME_TYPE_GUEST_RAM);
+    d->tot_pages += order_frames(order);
+    return m;
+}
+
+/* Return an extent of the domain's RAM that nothing references (the callers
+ * have checked that) to the allocator, which scrubs it. */
+static void ram_release(struct domain *d, mfn_t m, unsigned order)
+{
+    (void)frame_set_type(m, order_frames(order), d->id, FRAME_TYPE_NONE);
+    (void)frame_free(m, order, d->id);
+    d->tot_pages -= order_frames(order);
+}
+
+/* Validation of domain_populate (no side effects). */
+static int populate_check(const struct domain *d, gfn_t gfn, uint64_t nr, unsigned order)
+{
+    mfn_t n = order_frames(order), m;
+    unsigned access;
+
+    if ((order != P2M_ORDER_4K && order != P2M_ORDER_2M) || nr == 0 ||
+        gfn > P2M_MAX_GFN || gfn % n != 0 || nr > (P2M_MAX_GFN + 1 - gfn) / n)
+        return -XEN_EINVAL;
+    if (nr * n > d->max_pages - d->tot_pages || d->tot_pages > d->max_pages ||
+        nr * n > frame_free_count())
+        return -XEN_ENOMEM;
+    for (uint64_t g = gfn; g < gfn + nr * n; g++)
+        if (p2m_lookup(&d->p2m, g, &m, &access) == 0)
+            return -XEN_EEXIST;
+    return 0;
+}
+
+int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order)
+{
+    struct domain *d = domain_find(id);
+    mfn_t n = order_frames(order);
+    uint64_t done;
+    int rc;
+
+    if (d == NULL)
+        return -XEN_ESRCH;
+    rc = populate_check(d, gfn, nr, order);
+    if (rc != 0)
+        return rc;
+    for (done = 0; done < nr; done++) {
+        mfn_t m = ram_alloc(d, order);
+
+        if (m == INVALID_MFN) {
+            rc = -XEN_ENOMEM;
+            break;
+        }
+        rc = p2m_map(&d->p2m, gfn + done * n, m, order, P2M_ACCESS_RWX);
+        if (rc != 0) {
+            ram_release(d, m, order);
+            break;
+        }
+    }
+    if (rc == 0)
+        return 0;
+    /* Undo this call's extents: unmap (no allocation needed), then free. */
+    while (done > 0) {
+        mfn_t m;
+        unsigned access;
+
+        done--;
+        if (p2m_lookup(&d->p2m, gfn + done * n, &m, &access) == 0 &&
+            p2m_unmap(&d->p2m, gfn + done * n, order) == 0)
+            ram_release(d, m, order);
+    }
+    return rc;
+}
+
+int domain_alloc_ram(domid_t id, unsigned order, mfn_t *mfn)
+{
+    struct domain *d = domain_find(id);
+    mfn_t m;
+
+    if (d == NULL)
+        return -XEN_ESRCH;
+    if (order != P2M_ORDER_4K && order != P2M_ORDER_2M)
+        return -XEN_EINVAL;
+    if (d->tot_pages > d->max_pages || order_frames(order) > d->max_pages - d->tot_pages)
+        return -XEN_ENOMEM;
+    m = ram_alloc(d, order);
+    if (m == INVALID_MFN)
+        return -XEN_ENOMEM;
+    *mfn = m;
+    return 0;
+}
+
+int domain_free_ram(domid_t id, mfn_t mfn, unsigned order)
+{
+    struct domain *d = domain_find(id);
+    int rc;
+
+    if (d == NULL)
+        return -XEN_ESRCH;
+    if ((order != P2M_ORDER_4K && order != P2M_ORDER_2M) || mfn % order_frames(order) != 0)
+        return -XEN_EINVAL;
+    /* Every frame must be this domain's RAM: refcheck says so without changing anything. */
+    rc = frame_ref_check(mfn, order_frames(order), id, FRAME_TYPE_GUEST_RAM);
+    if (rc == -XEN_EPERM || rc == -XEN_EINVAL)
+        return -XEN_EINVAL;
+    for (mfn_t i = mfn; i < mfn + order_frames(order); i++)
+        if (frame_refcount(i) != 0)
+            return -XEN_EBUSY;
+    ram_release(d, mfn, order);
+    return 0;
+}
+
+int domain_map(domid_t id, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
+{
+    struct domain *d = domain_find(id);
+
+    return d == NULL ? -XEN_ESRCH : p2m_map(&d->p2m, gfn, mfn, order, access);
+}
+
+int domain_unmap(domid_t id, gfn_t gfn, unsigned order)
+{
+    struct domain *d = domain_find(id);
+
+    return d == NULL ? -XEN_ESRCH : p2m_unmap(&d->p2m, gfn, order);
+}
+
+int domain_set_access(domid_t id, gfn_t gfn, unsigned order, unsigned access)
+{
+    struct domain *d = domain_find(id);
+
+    return d == NULL ? -XEN_ESRCH : p2m_set_access(&d->p2m, gfn, order, access);
+}
+
+int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access)
+{
+    struct domain *d = domain_find(id);
+
+    return d == NULL ? -XEN_ESRCH : p2m_lookup(&d->p2m, gfn, mfn, access);
+}
+
+int domain_destroy(domid_t id)
+{
+    struct domain *d = domain_find(id);
+    int rc;
+
+    if (d == NULL)
+        return -XEN_ESRCH;
+    rc = p2m_teardown(&d->p2m);
+    /* Every frame the domain still owns is RAM nobody maps any more. */
+    for (mfn_t i = 0; i < frame_heap.nr; i++) {
+        if (frame_owner(i) != id)
+            continue;
+        if (frame_type(i) != FRAME_TYPE_NONE &&
+            frame_set_type(i, 1, id, FRAME_TYPE_NONE) != 0) {
+            rc = -XEN_EINVAL;
+            continue;
+        }
+        (void)frame_free(i, 0, id);   /* owned, untyped: cannot fail */
+    }
+    d->tot_pages = 0;
+    d->live = false;
+    d->id = DOMID_INVALID;
+    return rc;
+}
+
+/* tot_pages / nr_tables against the frames each domain owns, and no frame
+ * owned by a guest id that is not live or left untyped. */
+static bool check_accounting(void)
+{
+    uint64_t ram[DOMAIN_MAX] = { 0 }, tables[DOMAIN_MAX] = { 0 };
+
+    for (mfn_t i = 0; i < frame_heap.nr; i++) {
+        domid_t owner = frame_owner(i);
+        unsigned slot;
+
+        if (owner >= DOMID_FIRST_RESERVED)
+            continue;
+        for (slot = 0; slot < DOMAIN_MAX; slot++)
+            if (domain_table[slot].live && domain_table[slot].id == owner)
+                break;
+        if (slot == DOMAIN_MAX)
+            return false;          /* leaked to a dead or unknown domain */
+        if (frame_type(i) == FRAME_TYPE_GUEST_RAM)
+            ram[slot]++;
+        else if (frame_type(i) == FRAME_TYPE_P2M_TABLE)
+            tables[slot]++;
+        else
+            return false;          /* allocated to a guest but untyped */
+    }
+    for (unsigned s = 0; s < DOMAIN_MAX; s++) {
+        const struct domain *d = &domain_table[s];
+
+        if (!d->live)
+            continue;
+        if (ram[s] != d->tot_pages || tables[s] != d->p2m.nr_tables ||
+            d->tot_pages > d->max_pages || d->p2m.owner != d->id)
+            return false;
+    }
+    return true;
+}
+
+bool domain_check_invariants(uint32_t *scratch, mfn_t nr)
+{
+    if (nr != frame_heap.nr || !frame_check_invariants())
+        return false;
+    for (mfn_t i = 0; i < nr; i++)
+        scratch[i] = 0;
+    for (unsigned s = 0; s < DOMAIN_MAX; s++) {
+        const struct domain *d = &domain_table[s];
+
+        if (!d->live)
+            continue;
+        for (unsigned t = s + 1; t < DOMAIN_MAX; t++)
+            if (domain_table[t].live && domain_table[t].id == d->id)
+                return false;      /* one id, two domains */
+        if (!p2m_check(&d->p2m, scratch, nr))
+            return false;
+    }
+    return frame_ref_check_counts(scratch, nr) && check_accounting();
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains, as far as memory goes: a bounded table of guests, each with a RAM
+ * limit (max_pages), the RAM it holds (tot_pages: frames it owns typed guest
+ * RAM, mapped or not) and its p2m (whose table pages are counted apart, in
+ * p2m.nr_tables).  Ids are Xen's domid_t; reserved ids (DOMID_XEN and the
+ * others from DOMID_FIRST_RESERVED up) are never guests.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include "hv/p2m.h"
+
+/* Guests that can exist at once (compile-time configuration). */
+#define DOMAIN_MAX 8U
+
+struct domain {
+    bool live;
+    domid_t id;
+    uint64_t max_pages;      /* RAM limit, in 4 KiB frames */
+    uint64_t tot_pages;      /* RAM held, in 4 KiB frames (table pages not included) */
+    struct p2m p2m;
+};
+
+/* Only domain.c writes this; tests and the checker read it. */
+extern struct domain domain_table[DOMAIN_MAX];
+
+/*@ predicate dom_slot_ok(integer i) = 0 <= i < DOMAIN_MAX; */
+
+/* Forget every domain (the frame allocator is reset separately). */
+/*@ assigns domain_table[0 .. DOMAIN_MAX - 1]; */
+void domain_table_reset(void);
+
+/* The live domain `id`, or NULL. */
+/*@ assigns \nothing;
+    ensures \result == \null || (\exists integer i; dom_slot_ok(i) && \result == &domain_table[i]); */
+struct domain *domain_find(domid_t id);
+
+/*
+ * New domain `id` with an empty p2m in format `fmt`.  0, or -XEN_EINVAL (id
+ * reserved, max_pages 0, bad format), -XEN_EEXIST (id live), -XEN_ENOSPC
+ * (table full), -XEN_ENOMEM (no frame for the p2m root).
+ */
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures !fr_guest(id) ==> \result == -XEN_EINVAL; */
+int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt);
+
+/*
+ * Guest RAM: nr extents of 2^order frames (order 0 or 9) allocated to the
+ * domain and mapped RWX at gfn, gfn + 2^order, ...  0, or -XEN_ESRCH (no such
+ * domain), -XEN_EINVAL (bad order, nr, range or alignment), -XEN_ENOMEM
+ * (beyond max_pages, or out of frames), -XEN_EEXIST (a gfn of the range is
+ * mapped).  All or nothing: on error every extent of this call is undone
+ * (empty p2m tables it created may stay, as p2m_unmap leaves them).
+ */
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order);
+
+/*
+ * RAM for the domain, not mapped: 2^order frames typed guest RAM, counted in
+ * tot_pages.  0 with *mfn set, or -XEN_ESRCH, -XEN_EINVAL, -XEN_ENOMEM.
+ */
+/*@ requires frame_heap_inv && \valid(mfn);
+    assigns *mfn, domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_alloc_ram(domid_t id, unsigned order, mfn_t *mfn);
+
+/*
+ * Give back RAM frames [mfn, mfn + 2^order) (from domain_alloc_ram or
+ * populate, unmapped).  0, or -XEN_ESRCH, -XEN_EINVAL (bad order/alignment,
+ * not the domain's RAM), -XEN_EBUSY (a frame still mapped).
+ */
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_free_ram(domid_t id, mfn_t mfn, unsigned order);
+
+/* p2m operations by domain id: p2m_* errors, or -XEN_ESRCH. */
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_map(domid_t id, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access);
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_unmap(domid_t id, gfn_t gfn, unsigned order);
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_set_access(domid_t id, gfn_t gfn, unsigned order, unsigned access);
+/*@ requires \valid(mfn) && \valid(access);
+    assigns *mfn, *access; */
+int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access);
+
+/*
+ * Tear the domain down: unmap everything, free its p2m tables and every frame
+ * it owns (through frame_free, which scrubs).  0, -XEN_ESRCH, or -XEN_EINVAL
+ * when something was inconsistent (everything that could be freed was).
+ */
+/*@ requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+int domain_destroy(domid_t id);
+
+/*
+ * The whole-system O(n) check (tests, fuzzers): the allocator's own check,
+ * every live p2m well formed (p2m_check), every frame's refcount equal to the
+ * references found in all p2ms, a free or hypervisor frame never mapped or
+ * typed as guest memory, every guest-owned frame belonging to a live domain
+ * and typed, tot_pages and nr_tables equal to the frames so typed.
+ * `scratch` holds nr entries (nr == frame_heap.nr).
+ */
+/*@ requires frame_heap_inv && \valid(scratch + (0 .. nr - 1));
+    assigns scratch[0 .. nr - 1]; */
+bool domain_check_invariants(uint32_t *scratch, mfn_t nr);
+
+#endif /* HV_DOMAIN_H */

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Page-table entry encodings, in one place: the x86-64 long-mode format that
+ * AMD nested paging uses, and Intel's EPT format.  Every other file builds
+ * and reads p2m entries only through these functions (the p2m walk is shared
+ * and switches on the format through them; no function pointers).
+ *
+ * Layouts (AMD APM vol. 2 5.3/15.25; Intel SDM vol. 3C 29.3.2):
+ *   NPT non-leaf   P(0) | RW(1) | US(2) | table address
+ *   NPT leaf       P(0) | RW(1) if writable | US(2) | NX(63) if not executable
+ *                  | PS(7) on a 2 MiB leaf | frame address
+ *   EPT non-leaf   R(0) | W(1) | X(2) | table address
+ *   EPT leaf       R/W/X(0-2) | memory type WB=6 (3-5) | PS(7) on a 2 MiB leaf
+ *                  | frame address
+ * Addresses are bits 12..51; a 2 MiB leaf's address is bits 21..51 (bit 12 is
+ * PAT there on NPT, which Xenolith never sets).
+ */
+#ifndef HV_PTE_H
+#define HV_PTE_H
+
+#include "hv/types.h"
+
+enum pte_format {
+    PTE_FORMAT_NPT = 0,   /* AMD nested paging: x86-64 PTEs, guest accesses are user accesses */
+    PTE_FORMAT_EPT = 1,   /* Intel EPT */
+};
+
+/* Access rights of a p2m mapping. */
+#define P2M_ACCESS_R   0x1U
+#define P2M_ACCESS_W   0x2U
+#define P2M_ACCESS_X   0x4U
+#define P2M_ACCESS_RWX (P2M_ACCESS_R | P2M_ACCESS_W | P2M_ACCESS_X)
+
+/* Physical-address bits an entry may hold (architectural maximum, 52). */
+#define PTE_ADDR_MASK    0x000FFFFFFFFFF000ULL
+#define PTE_ADDR_MASK_2M 0x000FFFFFFFE00000ULL
+/* Largest frame number an entry can hold. */
+#define PTE_MFN_MAX      0xFFFFFFFFFFULL
+
+#include "../../../spec/pte.acsl"
+
+/* Is `access` a rights set a leaf of this format can carry? */
+/*@ assigns \nothing;
+    ensures \result <==> pte_format_ok(fmt) && pte_access_ok(fmt, access); */
+bool pte_access_valid(enum pte_format fmt, unsigned access);
+
+/* Entry of a non-leaf level pointing at table page `table`. */
+/*@ requires pte_format_ok(fmt) && table <= PTE_MFN_MAX;
+    assigns \nothing;
+    ensures pte_l_present(fmt, \result);
+    ensures !pte_l_large(\result);
+    ensures pte_l_addr(\result) == table;
+    ensures pte_l_access(fmt, \result) == P2M_ACCESS_RWX; */
+uint64_t pte_make_table(enum pte_format fmt, mfn_t table);
+
+/* Leaf mapping frame `mfn` (512-aligned when `large`) with `access`. */
+/*@ requires pte_format_ok(fmt) && pte_access_ok(fmt, access);
+    requires mfn <= PTE_MFN_MAX;
+    requires large ==> mfn % 512 == 0;
+    assigns \nothing;
+    ensures pte_l_present(fmt, \result);
+    ensures pte_l_large(\result) <==> large;
+    ensures pte_l_addr(\result) == mfn;
+    ensures large ==> pte_l_addr_2m(\result) == mfn;
+    ensures pte_l_access(fmt, \result) == access; */
+uint64_t pte_make_leaf(enum pte_format fmt, mfn_t mfn, unsigned access, bool large);
+
+/*
+ * The decoders below are static inline: p2m_lookup runs them four times per
+ * translation and is on every guest memory access (docs/P2M.md, benchmark).
+ * They are proved wherever this header is analysed (pte.c is in the list).
+ */
+/*@ assigns \nothing;
+    ensures \result <==> pte_l_present(fmt, e); */
+static inline bool pte_present(enum pte_format fmt, uint64_t e)
+{
+    if (fmt == PTE_FORMAT_EPT)
+        return e % 8 != 0;          /* any of R, W, X */
+    return e % 2 == 1;              /* P */
+}
+
+/* Level-2/3 entry that maps a large page rather than pointing at a table
+ * (at level 1 the same bit is PAT on NPT: do not ask). */
+/*@ assigns \nothing;
+    ensures \result <==> pte_l_large(e); */
+static inline bool pte_is_large(enum pte_format fmt, uint64_t e)
+{
+    (void)fmt;                      /* PS is bit 7 in both formats */
+    return e / 0x80 % 2 == 1;
+}
+
+/* Frame of a table entry or 4 KiB leaf. */
+/*@ assigns \nothing;
+    ensures \result == pte_l_addr(e);
+    ensures \result <= PTE_MFN_MAX; */
+static inline mfn_t pte_mfn(uint64_t e)
+{
+    return e / 0x1000 % 0x10000000000ULL;          /* bits 12..51 */
+}
+
+/* First frame of a 2 MiB leaf. */
+/*@ assigns \nothing;
+    ensures \result == pte_l_addr_2m(e);
+    ensures \result <= PTE_MFN_MAX && \result % 512 == 0; */
+static inline mfn_t pte_mfn_2m(uint64_t e)
+{
+    return e / 0x200000 % 0x80000000ULL * 512;      /* bits 21..51 */
+}
+
+/* Rights of a leaf (0 for a non-present entry). */
+/*@ assigns \nothing;
+    ensures \result == pte_l_access(fmt, e);
+    ensures \result <= P2M_ACCESS_RWX; */
+static inline unsigned pte_access(enum pte_format fmt, uint64_t e)
+{
+    unsigned a;
+
+    if (fmt == PTE_FORMAT_EPT)
+        return (unsigned)(e % 8);                  /* R, W, X = P2M_ACCESS_* */
+    if (e % 2 == 0)
+        return 0;                                  /* not present */
+    a = P2M_ACCESS_R;
+    if (e / 0x2 % 2 == 1)
+        a += P2M_ACCESS_W;                         /* RW */
+    if (e / 0x8000000000000000ULL == 0)
+        a += P2M_ACCESS_X;                         /* NX clear */
+    return a;
+}
+
+#endif /* HV_PTE_H */
