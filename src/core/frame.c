@@ -144,9 +144,16 @@ static void heap_merge_insert(mfn_t m, unsigned o)
                          frame_owner_of(j) == FRAME_OWNER_FREE;
         loop invariant frame_heap_inv;
         loop invariant frame_range_uncovered(m, m + p);
-        loop invariant \forall integer a, b; frame_range_uncovered{Pre}(a, b) &&
+        // Ranges clear of the block and of every free block at entry stay
+        // clear of both as the block grows.  Empty ranges are left out: an
+        // empty range inside a buddy would not stay "outside" the merged
+        // block, and they are uncovered by definition anyway.
+        loop invariant \forall integer a, b; a < b && frame_range_uncovered{Pre}(a, b) &&
                          (b <= \at(m, Pre) || \at(m, Pre) + frame_pages(\at(o, Pre)) <= a) ==>
-                         frame_range_uncovered(a, b) && (b <= m || m + p <= a);
+                         frame_range_uncovered(a, b);
+        loop invariant \forall integer a, b; a < b && frame_range_uncovered{Pre}(a, b) &&
+                         (b <= \at(m, Pre) || \at(m, Pre) + frame_pages(\at(o, Pre)) <= a) ==>
+                         (b <= m || m + p <= a);
         loop assigns m, o, p, frame_heap.table[0 .. frame_heap.nr - 1].next,
             frame_heap.table[0 .. frame_heap.nr - 1].prev,
             frame_heap.table[0 .. frame_heap.nr - 1].head,
@@ -284,6 +291,32 @@ static mfn_t heap_take(unsigned o)
     return m;
 }
 
+/*
+ * One frame changes hands: scrubbed unless known zero, then owned by owner.
+ * A separate function so the loop invariants of its callers see only this
+ * contract, not the body (the provers time out on the inlined form).
+ */
+/*@ requires frame_heap_valid;
+    requires i < frame_heap.nr;
+    requires frame_clean_ok(i);
+    assigns frame_heap.table[i].owner, frame_heap.table[i].type,
+            frame_heap.table[i].dirty, frame_heap.table[i].refcount,
+            hal_frame_zero_model[i];
+    ensures frame_owner_of(i) == owner && frame_heap.table[i].type == FRAME_TYPE_NONE &&
+            frame_heap.table[i].dirty == 1 && frame_heap.table[i].refcount == 0 &&
+            hal_frame_is_zero(i); */
+static void claim_frame(mfn_t i, domid_t owner)
+{
+    struct frame_desc *d = &frame_heap.table[i];
+
+    if (d->dirty)
+        hal_frame_scrub(i);
+    d->owner = owner;
+    d->type = FRAME_TYPE_NONE;
+    d->dirty = 1;
+    d->refcount = 0;
+}
+
 /* Hand the free frames [m, m + n) to owner, scrubbing those not known zero. */
 /*@ requires frame_heap_inv;
     requires frame_block_ok(m, n) && frame_valid_owner(owner);
@@ -302,8 +335,8 @@ static void heap_claim(mfn_t m, mfn_t n, domid_t owner)
         loop invariant \forall integer j; m <= j < i ==>
           frame_owner_of(j) == owner && frame_heap.table[j].type == FRAME_TYPE_NONE &&
           frame_heap.table[j].dirty == 1 && hal_frame_is_zero(j);
-        loop invariant \forall integer j; 0 <= j < frame_heap.nr && !(m <= j < i) ==>
-          data_same{Pre, Here}(j);
+        // Frames outside [m, m + n) are covered by the loop assigns clause.
+        loop invariant \forall integer j; i <= j < m + n ==> data_same{Pre, Here}(j);
         loop invariant frame_heap_valid;
         loop invariant frame_lists_ok;
         loop invariant frame_heads_ok;
@@ -316,16 +349,8 @@ static void heap_claim(mfn_t m, mfn_t n, domid_t owner)
             frame_heap.table[m .. m + n - 1].refcount,
             hal_frame_zero_model[m .. m + n - 1];
         loop variant m + n - i; */
-    for (mfn_t i = m; i < m + n; i++) {
-        struct frame_desc *d = &frame_heap.table[i];
-
-        if (d->dirty)
-            hal_frame_scrub(i);
-        d->owner = owner;
-        d->type = FRAME_TYPE_NONE;
-        d->dirty = 1;
-        d->refcount = 0;
-    }
+    for (mfn_t i = m; i < m + n; i++)
+        claim_frame(i, owner);
 }
 
 size_t frame_table_bytes(mfn_t nr_frames)
@@ -479,6 +504,62 @@ mfn_t frame_alloc_contig(mfn_t nr, unsigned align_order, domid_t owner)
     return m;
 }
 
+/* One frame goes back to the pool: scrubbed now, so known zero. */
+/*@ requires frame_heap_valid;
+    requires i < frame_heap.nr;
+    assigns frame_heap.table[i].owner, frame_heap.table[i].type,
+            frame_heap.table[i].dirty, frame_heap.table[i].refcount,
+            hal_frame_zero_model[i];
+    ensures frame_free_frame(i) && frame_heap.table[i].dirty == 0 &&
+            frame_heap.table[i].refcount == 0 && hal_frame_is_zero(i); */
+static void release_frame(mfn_t i)
+{
+    struct frame_desc *d = &frame_heap.table[i];
+
+    hal_frame_scrub(i);
+    d->owner = FRAME_OWNER_FREE;
+    d->type = FRAME_TYPE_NONE;
+    d->dirty = 0;
+    d->refcount = 0;
+}
+
+/*
+ * Every frame of [m, m + n) back to the pool, scrubbed.  Its own function so
+ * the provers see frame_free's loop without frame_free's other context.
+ */
+/*@ requires frame_heap_inv;
+    requires frame_block_ok(m, n);
+    requires frame_range_uncovered(m, m + n);
+    assigns frame_heap.table[m .. m + n - 1].owner, frame_heap.table[m .. m + n - 1].type,
+            frame_heap.table[m .. m + n - 1].dirty, frame_heap.table[m .. m + n - 1].refcount,
+            hal_frame_zero_model[m .. m + n - 1];
+    ensures frame_heap_inv;
+    ensures frame_range_uncovered(m, m + n);
+    ensures \forall integer j; m <= j < m + n ==> frame_free_frame(j) &&
+              frame_heap.table[j].dirty == 0 && hal_frame_is_zero(j); */
+static void release_block(mfn_t m, mfn_t n)
+{
+    /*@ loop invariant m <= i <= m + n;
+        loop invariant \forall integer j; m <= j < i ==> frame_free_frame(j) &&
+          frame_heap.table[j].dirty == 0 && hal_frame_is_zero(j);
+        // Frames outside [m, m + n) are covered by the loop assigns clause.
+        loop invariant \forall integer j; i <= j < m + n ==> data_same{Pre, Here}(j);
+        loop invariant frame_heap_valid;
+        loop invariant frame_lists_ok;
+        loop invariant frame_heads_ok;
+        loop invariant frame_disjoint;
+        loop invariant frame_clean;
+        loop invariant frame_range_uncovered(m, m + n);
+        loop assigns i, frame_heap.table[m .. m + n - 1].owner,
+            frame_heap.table[m .. m + n - 1].type,
+            frame_heap.table[m .. m + n - 1].dirty,
+            frame_heap.table[m .. m + n - 1].refcount,
+            hal_frame_zero_model[m .. m + n - 1];
+        loop variant m + n - i; */
+    for (mfn_t i = m; i < m + n; i++)
+        release_frame(i);
+}
+
 int frame_free(mfn_t mfn, unsigned order, domid_t owner)
 {
     mfn_t p;
@@ -489,32 +570,7 @@ int frame_free(mfn_t mfn, unsigned order, domid_t owner)
     if (p > frame_heap.nr - mfn || mfn % p != 0 || !range_held(mfn, p, owner))
         return -XEN_EINVAL;
 
-    /*@ loop invariant mfn <= i <= mfn + p;
-        loop invariant \forall integer j; mfn <= j < i ==> frame_free_frame(j) &&
-          frame_heap.table[j].dirty == 0 && hal_frame_is_zero(j);
-        loop invariant \forall integer j; 0 <= j < frame_heap.nr && !(mfn <= j < i) ==>
-          data_same{Pre, Here}(j);
-        loop invariant frame_heap_valid;
-        loop invariant frame_lists_ok;
-        loop invariant frame_heads_ok;
-        loop invariant frame_disjoint;
-        loop invariant frame_clean;
-        loop invariant frame_range_uncovered(mfn, mfn + p);
-        loop assigns i, frame_heap.table[mfn .. mfn + p - 1].owner,
-            frame_heap.table[mfn .. mfn + p - 1].type,
-            frame_heap.table[mfn .. mfn + p - 1].dirty,
-            frame_heap.table[mfn .. mfn + p - 1].refcount,
-            hal_frame_zero_model[mfn .. mfn + p - 1];
-        loop variant mfn + p - i; */
-    for (mfn_t i = mfn; i < mfn + p; i++) {
-        struct frame_desc *d = &frame_heap.table[i];
-
-        hal_frame_scrub(i);
-        d->owner = FRAME_OWNER_FREE;
-        d->type = FRAME_TYPE_NONE;
-        d->dirty = 0;
-        d->refcount = 0;
-    }
+    release_block(mfn, p);
     heap_merge_insert(mfn, order);
     frame_nr_free += p;
     return 0;
