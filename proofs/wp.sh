@@ -80,7 +80,12 @@ ARGS=(
   -wp-cache "$CACHE" -wp-cache-dir proofs/cache
   -wp-report-json "$OUT/wp-stats.json"
   -then -report -report-classify
-  -report-unclassified-unknown ERROR -report-unclassified-untried ERROR
+  -report-unclassified-unknown ERROR
+  # Untried: preconditions of exported functions (obligations of callers
+  # outside the proved files) and contracts of functions that are declared
+  # but not proved here (hal_*, other modules).  Listed in REPORT.md as
+  # assumed; every WP goal itself must be proved (summary.py counts them).
+  -report-unclassified-untried REVIEW
   -report-output "$OUT/classify.json"
   -report-csv "$OUT/status.csv"
 )
