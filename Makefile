@@ -87,7 +87,7 @@ TEST_LIBS := -lcmocka
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS)) \
              $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(SCEN_SRCS))
 
-.PHONY: all hv sim unit run test proofs proofs-replay fuzz fuzz-smoke coverage bench iso \
+.PHONY: all hv sim unit guests run test proofs proofs-replay fuzz fuzz-smoke coverage bench iso \
         install uninstall clean deps boot-tests check-clang
 .DEFAULT_GOAL := all
 
@@ -171,6 +171,10 @@ $(BUILD)/tests/mbshim.elf: tests/boot/mbshim/shim.S tests/boot/mbshim/shim.c tes
 # ---- checks ---------------------------------------------------------------------------
 test:
 	$(Q)scripts/test.sh
+
+# Our freestanding PVH test guests (tests/guests/, docs/TEST-GUESTS.md).
+guests:
+	$(Q)$(MAKE) --no-print-directory -C tests/guests BUILD=$(abspath $(BUILD))/guests
 
 boot-tests: hv iso $(BUILD)/tests/mbshim.elf
 	$(Q)tests/boot/run-boot-tests.sh $(BUILD)

@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness for the guest page walk and the guest copies.  The input
  * describes a small simulated machine: a p2m (NPT or EPT) mapping guest
- * frames with various rights, guest page-table entries written into guest
+ * frames with various rights (also restricted at an upper level, or without
+ * U/S on NPT, which the walk must fold like the CPU), guest page-table entries written into guest
  * frames (present/absent, every flag, reserved and high bits, 32- and 64-bit
  * forms, at the slots the generated addresses use), the guest's paging state,
  * and a list of walks and copies.  Each operation runs on the core and, from
@@ -88,6 +89,27 @@ static void build_p2m(struct input *in, struct gwb *b)
     /* Sometimes a 2 MiB p2m leaf to frames beyond machine memory. */
     if (cfg & 2)
         gwb_map_2m(b, 0x200, 0x400, P2M_ACCESS_RWX);
+    /*
+     * Nested entries the p2m never writes but the CPU folds over the levels:
+     * rights taken away above every guest frame (the level-2 entry), and a
+     * leaf without U/S (NPT: guest accesses are user accesses).  The walk
+     * must see exactly what the reference's nested walk sees.
+     */
+    if (cfg & 4) {
+        static const uint64_t npt_clear[4] = { 0x2, 0x2, 0x4, 0 };   /* RW, RW, U/S, none */
+        static const uint64_t ept_keep[4] = { 0x5, 0x3, 0x1, 0x7 };  /* RX, RW, R, RWX */
+        uint64_t *l2e = gwb_slot(b, 0, 2);
+
+        if (cfg & 1)
+            *l2e = (*l2e & ~0x7ULL) | ept_keep[(cfg >> 4) & 3];
+        else
+            *l2e = (*l2e & ~npt_clear[(cfg >> 4) & 3]) | ((cfg & 0x40) ? 1ULL << 63 : 0);
+    }
+    if ((cfg & 8) && !(cfg & 1)) {
+        uint64_t *leaf = gwb_slot(b, (cfg >> 5) % FZ_GFNS, 1);
+
+        *leaf &= ~0x4ULL;
+    }
 }
 
 static void build_guest_tables(struct input *in)

@@ -8,7 +8,9 @@
  * other domains' frames, hypervisor frames, free frames, table pages, wild
  * frame numbers) and memory pressure (the hypervisor takes frames away).
  *
- * A shadow model holds what each domain's p2m must translate.  Every result
+ * A shadow model holds what each domain's p2m must translate (a map
+ * replaces what the range held, splitting a 2 MiB leaf for a 4 KiB map;
+ * the checker confirms the old frames' references went).  Every result
  * is checked against what the model and the frame table (read before the
  * call) allow; after every step the whole-system checker
  * (domain_check_invariants) must pass and the touched gfns plus a sample
@@ -328,6 +330,7 @@ static void op_map(void)
     mfn_t n = order == 9 ? 512U : 1U;
     mfn_t free_before = frame_free_count();
     int verdict, rc;
+    bool large;
 
     verdict = fz_frames_verdict(mfn, n, id);
     rc = domain_map(id, gfn, mfn, order, access);
@@ -347,15 +350,19 @@ static void op_map(void)
     }
     if (!fz_range_in_model(gfn, order))
         fz_fail("model cannot hold a valid map", (long long)gfn, 0);
-    if (fz_mapped(d, gfn, n)) {
-        fz_expect(rc == -XEN_EEXIST, "map over a mapping", rc);
-        return;
-    }
+    large = d->large[gfn / 512];
     if (rc == -XEN_ENOMEM) {
+        /* A map needs pages only for missing tables (at most 3) or a split
+         * (1); replacing a 4 KiB leaf, or anything with a 2 MiB map, needs none. */
         fz_expect(free_before < 3, "map out of memory with frames left", rc);
+        fz_expect(!(order == 0 && d->map[gfn].access != 0 && !large) &&
+                  !(order == 9 && fz_mapped(d, gfn, n)), "needless out of memory in map", rc);
         return;
     }
     fz_expect(rc == 0, "valid map refused", rc);
+    /* The map replaces whatever was there; a 4 KiB map splits a 2 MiB leaf. */
+    if (order == 0 && large)
+        d->large[gfn / 512] = false;
     for (mfn_t i = 0; i < n; i++)
         d->map[gfn + i] = (struct fz_slot){ mfn + i, (uint8_t)access };
     if (order == 9)

@@ -40,10 +40,15 @@ measure bench_frame contig 10000 0  "  alloc_contig of 3 frames + 3 single frees
 echo "p2m (4-level NPT):"
 measure bench_p2m lookup 20000 0    "  p2m_lookup, 4 KiB mapping"
 measure bench_p2m lookup2m 20000 0  "  p2m_lookup inside a 2 MiB mapping"
+measure bench_p2m cursor 20000 0    "  p2m_cursor_lookup, 4 KiB mapping, same region"
 measure bench_p2m mapunmap 20000 0  "  p2m_map + p2m_unmap of one 4 KiB page"
 
 # docs/MEMORY.md: a 4 KiB copy_from_guest_linear through a 4-level guest walk
-# over a 4-level NPT p2m (5 p2m lookups per page), next to a plain memcpy.
+# over a 4-level NPT p2m (5 p2m lookups per page), next to a plain memcpy;
+# a 64 KiB one (16 pages: one walker, the upper levels read once) moves its
+# bytes page by page, so the 4 KiB memcpy is its per-byte reference too.
 echo "Guest copies:"
 measure bench_copy linear 2000 4096 "  copy_from_guest_linear, 4 KiB, 4-level walk + NPT"
+measure bench_copy linear64k 500 65536 "  copy_from_guest_linear, 64 KiB (16 pages)"
+measure bench_copy phys 2000 4096   "  copy_from_guest_phys, 4 KiB"
 measure bench_copy memcpy 2000 4096 "  memcpy, 4 KiB (reference)"

@@ -309,6 +309,30 @@ void hal_delay_ns(uint64_t ns)
     clock_ns += ns;
 }
 
+/* The simulated TSC: 1 GHz, 0x1000000 at boot, so conversions are visible. */
+#define SIM_TSC_AT_BOOT 0x1000000ULL
+
+uint64_t hal_rdtsc(void)
+{
+    return SIM_TSC_AT_BOOT + clock_ns;
+}
+
+uint64_t hal_tsc_hz(void)
+{
+    return 1000000000ULL;
+}
+
+uint64_t hal_tsc_at_boot(void)
+{
+    return SIM_TSC_AT_BOOT;
+}
+
+void hal_idle_until(uint64_t deadline_ns)
+{
+    if (deadline_ns > clock_ns)
+        clock_ns = deadline_ns;
+}
+
 /* The simulator has no exception entry: report a #UD as the CPU would have. */
 void hal_selftest_fault(void)
 {

@@ -60,4 +60,18 @@ void sim_set_stop_handler(void (*handler)(enum sim_stop_reason reason));
 /* Last status passed to hal_debug_exit while enabled, or -1. */
 int64_t sim_debug_exit_status(void);
 
+/*
+ * SVM in the simulator.  hal_svm_enable() succeeds unless refused; each
+ * hal_svm_run() calls the exit hook, which plays the guest: it reads and
+ * changes the VMCB page (struct vmcb of src/arch/x86_64/svm/vmcb.h) and the
+ * general registers, and must set the exit fields as the CPU would.  Without
+ * a hook a run exits with SHUTDOWN (a triple fault).
+ */
+struct vcpu_regs;
+typedef void sim_svm_exit_hook(uint8_t *vmcb, struct vcpu_regs *regs, void *ctx);
+void sim_svm_set_exit_hook(sim_svm_exit_hook *hook, void *ctx);
+void sim_svm_refuse_enable(bool refuse);
+uint64_t sim_svm_runs(void);
+mfn_t sim_svm_hsave(void);
+
 #endif /* SIM_SIM_H */

@@ -25,6 +25,14 @@ struct domain *domain_find(domid_t id)
     return NULL;
 }
 
+/* A fresh guest part: no vCPUs, nothing shared, running. */
+static void domain_guest_reset(struct domain_guest *g)
+{
+    *g = (struct domain_guest){ .state = DOMAIN_RUNNING };
+    g->shared_info_mfn = INVALID_MFN;
+    g->shared_info_gfn = INVALID_GFN;
+}
+
 int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt)
 {
     struct domain *slot = NULL;
@@ -46,6 +54,7 @@ int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt)
     slot->id = id;
     slot->max_pages = max_pages;
     slot->tot_pages = 0;
+    domain_guest_reset(&slot->guest);
     slot->live = true;
     return 0;
 }

@@ -4,6 +4,8 @@
  * with none; (difference) / N is the cost of one operation in instructions:
  *   bench_p2m lookup <count>      p2m_lookup of a 4 KiB gfn (4-level NPT)
  *   bench_p2m lookup2m <count>    p2m_lookup inside a 2 MiB leaf
+ *   bench_p2m cursor <count>      p2m_cursor_lookup of a 4 KiB gfn through one
+ *                                 cursor (what a guest walk does per level)
  *   bench_p2m mapunmap <count>    p2m_map + p2m_unmap of one 4 KiB page
  *                                 (tables already present)
  * The setup (machine, allocator, one domain with 64 mapped pages and one
@@ -43,7 +45,7 @@ int main(int argc, char **argv)
     unsigned access;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: bench_p2m <lookup|lookup2m|mapunmap> <count>\n");
+        fprintf(stderr, "usage: bench_p2m <lookup|lookup2m|cursor|mapunmap> <count>\n");
         return 2;
     }
     count = strtol(argv[2], NULL, 10);
@@ -57,6 +59,13 @@ int main(int argc, char **argv)
     } else if (strcmp(argv[1], "lookup2m") == 0) {
         for (long i = 0; i < count; i++)
             if (p2m_lookup(p, 512 + (gfn_t)i % PAGES, &mfn, &access) != 0)
+                return 1;
+    } else if (strcmp(argv[1], "cursor") == 0) {
+        struct p2m_cursor c;
+
+        p2m_cursor_init(&c, p);
+        for (long i = 0; i < count; i++)
+            if (p2m_cursor_lookup(&c, (gfn_t)i % PAGES, &mfn, &access) != 0)
                 return 1;
     } else if (strcmp(argv[1], "mapunmap") == 0) {
         for (long i = 0; i < count; i++)

@@ -308,7 +308,10 @@ static void test_modules_are_listed_and_reserved(void **state)
         hv_boot(MB1_MAGIC, INFO_PADDR, &image);
     }
     expect_output("module 0: [00400000, 00480000) 512 KiB 'guest.elf root=/dev/xvda'");
-    expect_output("no domains to start (1 boot modules)");
+    /* The module is no kernel: the error names the problem and nothing runs. */
+    expect_output("initial domain: cannot build domain 0: ");
+    expect_output("no domain could be started");
+    assert_int_equal(sim_debug_exit_status(), HV_EXIT_FAILURE);
     /* The module's frames were never given to the allocator. */
     assert_int_equal(frame_owner(0x400), DOMID_XEN);
 }

@@ -6,7 +6,9 @@
  * lands in the guest's own frames; guest copies (hv/guest_copy.h) never read
  * or write another guest's or the hypervisor's bytes; destroying a guest
  * returns every frame it had, scrubbed, and its old frames cannot then be
- * mapped by the other.  The whole-system checker runs after every phase and
+ * mapped by the other; a map that replaces an older mapping (Xen's p2m
+ * semantics) lets go of the old frame and takes nothing that is not the
+ * guest's.  The whole-system checker runs after every phase and
  * after each step of a randomised attack.
  */
 #include <stdarg.h>
@@ -228,6 +230,40 @@ static void test_destroy_returns_all(void **state)
     check();
 }
 
+/* Maps that replace (4 KiB over 4 KiB, 4 KiB inside a 2 MiB leaf) keep every frame where it was. */
+static void test_map_replaces(void **state)
+{
+    struct domain *a = domain_find(DOM_A);
+    mfn_t old, spare, spare2, b_frame;
+    unsigned acc;
+    (void)state;
+
+    assert_int_equal(domain_lookup(DOM_A, 7, &old, &acc), 0);
+    assert_int_equal(domain_alloc_ram(DOM_A, 0, &spare), 0);
+    assert_int_equal(domain_alloc_ram(DOM_A, 0, &spare2), 0);
+    memset(sim_frame(spare), MARK_A, PAGE_SIZE);
+    memset(sim_frame(spare2), MARK_A, PAGE_SIZE);
+    assert_int_equal(domain_map(DOM_A, 7, spare, 0, P2M_ACCESS_RWX), 0);
+    assert_int_equal(frame_refcount(old), 0);
+    assert_int_equal(domain_free_ram(DOM_A, old, 0), 0);       /* unmapped now: it can go */
+    assert_true(sim_frame_is_zero(old));
+    check();
+    /* Inside A's 2 MiB leaf: B's frames stay out, A's own frame goes in. */
+    assert_int_equal(domain_lookup(DOM_B, 3, &b_frame, &acc), 0);
+    assert_int_equal(domain_map(DOM_A, 1024 + 5, b_frame, 0, P2M_ACCESS_RWX), -XEN_EPERM);
+    assert_int_equal(domain_map(DOM_A, 1024 + 5, secret, 0, P2M_ACCESS_RWX), -XEN_EPERM);
+    assert_int_equal(domain_map(DOM_A, 1024 + 5, spare2, 0, P2M_ACCESS_R), 0);
+    memset(page, MARK_B, sizeof(page));
+    assert_int_equal(copy_to_guest_phys(&a->p2m, (1024 + 5) << PAGE_SHIFT, page, 8), -XEN_EFAULT);
+    memset(page, MARK_A, sizeof(page));
+    assert_int_equal(copy_to_guest_phys(&a->p2m, (1024 + 6) << PAGE_SHIFT, page, PAGE_SIZE), 0);
+    assert_int_equal(copy_from_guest_phys(&a->p2m, page, (1024 + 5) << PAGE_SHIFT, PAGE_SIZE), 0);
+    for (size_t i = 0; i < PAGE_SIZE; i += 64)
+        assert_int_equal(page[i], MARK_A);
+    check();
+    assert_memory_intact();
+}
+
 /* Random operations by both guests with random frame numbers. */
 static void test_random_attack(void **state)
 {
@@ -274,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup(test_copies_stay_inside, setup),
         cmocka_unit_test_setup(test_access_respected, setup),
         cmocka_unit_test_setup(test_destroy_returns_all, setup),
+        cmocka_unit_test_setup(test_map_replaces, setup),
         cmocka_unit_test_setup(test_random_attack, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -299,6 +299,73 @@ static void test_pae_alias_copy(void **state)
     assert_int_equal(copy(FROM_LIN, 0xC0000000ULL, 1), -XEN_EFAULT);
 }
 
+/* Pages in two 2 MiB regions: the second region's walk reuses the upper levels. */
+static void test_linear_across_regions(void **state)
+{
+    (void)state;
+    /* PD[3] -> PT gfn 6: linear 0x600000 + n*4096 -> gfn 200 + n. */
+    gwb_put64(&B, 0x3000 + 3 * 8, 0x6000 | RWU);
+    for (unsigned n = 0; n < 8; n++)
+        gwb_put64(&B, 0x6000 + n * 8, ((200ULL + n) << 12) | RWU);
+    for (unsigned n = 500; n < 512; n++)
+        gwb_put64(&B, PTE(n), ((uint64_t)(n - 470) << 12) | RWU);    /* gfns 30..41 */
+    assert_int_equal(copy(TO_LIN, LIN(510) + 0x100, 3 * PAGE_SIZE), 0);
+    assert_int_equal(guest_byte((41ULL << 12)), (uint8_t)(0xA5 ^ 0xF00));
+    assert_int_equal(guest_byte(200ULL << 12), (uint8_t)(0xA5 ^ 0x1F00));
+    assert_int_equal(gwb_get64(&B, 0x6000 + 8) & (A_BIT | D_BIT), A_BIT | D_BIT);
+    assert_int_equal(gwb_get64(&B, 0x3000 + 3 * 8) & A_BIT, A_BIT);
+    assert_int_equal(copy(FROM_LIN, LIN(500), 21 * PAGE_SIZE), -XEN_EFAULT);  /* 0x608000: none */
+    assert_int_equal(copy(FROM_LIN, LIN(500), 20 * PAGE_SIZE), 0);
+    /* The second region's PDE not present: the first pages' A bits stay clear. */
+    gwb_put64(&B, 0x3000 + 3 * 8, 0);
+    gwb_put64(&B, PTE(509), (39ULL << 12) | RWU);
+    assert_int_equal(copy(TO_LIN, LIN(509), 4 * PAGE_SIZE), -XEN_EFAULT);
+    assert_int_equal(gwb_get64(&B, PTE(509)) & (A_BIT | D_BIT), 0);
+}
+
+/* A/D updates: kept in the plan (few), or found again in pass 2 (many). */
+static void test_linear_many_ad_updates(void **state)
+{
+    (void)state;
+    assert_int_equal(copy(TO_LIN, LIN(40), 12 * PAGE_SIZE), 0);   /* 3 + 12 updates */
+    for (unsigned n = 40; n < 52; n++)
+        assert_int_equal(gwb_get64(&B, PTE(n)) & (A_BIT | D_BIT), A_BIT | D_BIT);
+    assert_int_equal(gwb_get64(&B, PTE(52)) & A_BIT, 0);
+    assert_int_equal(copy(TO_LIN, LIN(60) + 1, 20 * PAGE_SIZE), 0); /* 21 pages: too many to keep */
+    for (unsigned n = 60; n < 81; n++)
+        assert_int_equal(gwb_get64(&B, PTE(n)) & (A_BIT | D_BIT), A_BIT | D_BIT);
+    assert_int_equal(gwb_get64(&B, PTE(81)) & A_BIT, 0);
+    /* Reads: A only; the pages written before keep their D. */
+    assert_int_equal(copy(FROM_LIN, LIN(70), 30 * PAGE_SIZE), 0);
+    assert_int_equal(gwb_get64(&B, PTE(99)) & (A_BIT | D_BIT), A_BIT);
+    assert_int_equal(gwb_get64(&B, PTE(70)) & (A_BIT | D_BIT), A_BIT | D_BIT);
+}
+
+/* A guest 2 MiB page: one walk serves every page of the copy. */
+static void test_linear_large_guest_page(void **state)
+{
+    (void)state;
+    gwb_put64(&B, 0x3000 + 4 * 8, 0x0 | PS_BIT | RWU);           /* 0x800000 -> gpa 0 */
+    assert_int_equal(copy(TO_LIN, 0x800000ULL + 0x20000 - 0x80, 3 * PAGE_SIZE), 0);
+    assert_int_equal(guest_byte(0x20000), (uint8_t)(0xA5 ^ 0x80));
+    assert_int_equal(gwb_get64(&B, 0x3000 + 4 * 8) & (A_BIT | D_BIT), A_BIT | D_BIT);
+    assert_int_equal(copy(FROM_LIN, 0x800000ULL + 0x30000, 4 * PAGE_SIZE), 0);
+}
+
+/* The p2m's rights fold over its levels for copies too (NPT: U/S needed). */
+static void test_p2m_forms(void **state)
+{
+    (void)state;
+    *gwb_slot(&B, 0x21, 1) &= ~0x4ULL;                            /* no U/S */
+    assert_int_equal(copy(FROM_PHYS, 0x20800, PAGE_SIZE), -XEN_EFAULT);
+    assert_int_equal(copy(TO_PHYS, 0x21000, 1), -XEN_EFAULT);
+    *gwb_slot(&B, 0x21, 1) |= 0x4;
+    *gwb_slot(&B, 0, 2) &= ~0x2ULL;                               /* read-only above everything */
+    assert_int_equal(copy(FROM_PHYS, 0x20800, PAGE_SIZE), 0);
+    assert_int_equal(copy(TO_PHYS, 0x20800, PAGE_SIZE), -XEN_EFAULT);
+    assert_int_equal(copy(FROM_LIN, LIN(3), 8), -XEN_EFAULT);       /* A bits cannot be set */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +380,10 @@ int main(void)
         cmocka_unit_test_setup(test_32bit_wrap, setup),
         cmocka_unit_test_setup(test_copy_to_own_page_tables, setup),
         cmocka_unit_test_setup(test_pae_alias_copy, setup),
+        cmocka_unit_test_setup(test_linear_across_regions, setup),
+        cmocka_unit_test_setup(test_linear_many_ad_updates, setup),
+        cmocka_unit_test_setup(test_linear_large_guest_page, setup),
+        cmocka_unit_test_setup(test_p2m_forms, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

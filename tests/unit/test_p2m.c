@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests of the p2m: every operation and error code, the exact entries
- * written into simulated machine memory, 2 MiB splits, table accounting,
- * out-of-memory in the middle of an operation, teardown, and the checker's
- * failure paths (tables corrupted on purpose).  After every successful step
- * the full checker (p2m_check + frame_ref_check_counts + the allocator's own
- * check) must pass.
+ * written into simulated machine memory, 2 MiB splits, maps that replace
+ * what was there, table accounting, out-of-memory in the middle of an
+ * operation, teardown, and the checker's failure paths (tables corrupted on
+ * purpose).  After every successful step the full checker (p2m_check +
+ * frame_ref_check_counts + the allocator's own check) must pass.  Lookups
+ * of hand-built tables (every rights combination over the levels, large
+ * leaves, reserved and misconfigured entries) are compared with the
+ * reference nested walker (sim/ref_walk.c), directly and through a cursor.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +16,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hv/p2m.h"
 #include "xen/errno.h"
+#include "ref_walk.h"
 #include "sim.h"
 
 #define NR        4096U     /* 16 MiB of machine memory */
@@ -190,14 +195,17 @@ static void test_map_errors(void **state)
     assert_int_equal(P.nr_mapped, 0);
     assert_int_equal(frame_refcount(big), 0);
 
+    /* Errors over an existing mapping change nothing either. */
     assert_int_equal(p2m_map(&P, 5, m, 0, RWX), 0);
     before = P.nr_tables;
-    assert_int_equal(p2m_map(&P, 5, m, 0, RWX), -XEN_EEXIST);            /* already mapped */
-    assert_int_equal(p2m_map(&P, 0, big, 9, RWX), -XEN_EEXIST);          /* L1 table not empty */
-    assert_int_equal(p2m_map(&P, 1024, big, 9, RWX), 0);
-    assert_int_equal(p2m_map(&P, 1024, big, 9, RWX), -XEN_EEXIST);       /* 2 MiB over 2 MiB */
-    assert_int_equal(p2m_map(&P, 1030, m, 0, RWX), -XEN_EEXIST);         /* 4 KiB inside 2 MiB */
+    assert_int_equal(p2m_map(&P, 5, foreign, 0, RWX), -XEN_EPERM);
+    assert_int_equal(p2m_map(&P, 5, m, 0, 0), -XEN_EINVAL);
+    frame_heap.table[m].refcount = FRAME_REF_MAX;   /* counted before the old reference goes */
+    assert_int_equal(p2m_map(&P, 5, m, 0, R), -XEN_EOVERFLOW);
+    frame_heap.table[m].refcount = 1;
+    expect(&P, 5, m, RWX);
     assert_int_equal(P.nr_tables, before);
+    assert_int_equal(P.nr_mapped, 1);
     assert_int_equal(frame_refcount(m), 1);
     assert_true(check_all(&P, NULL));
 }
@@ -276,6 +284,120 @@ static void test_map_2m_over_empty_l1(void **state)
     assert_int_equal(frame_owner(l1), FRAME_OWNER_FREE);
     assert_true(sim_frame_is_zero(l1));
     expect(&P, 512 + 7, big + 7, RWX);
+    assert_true(check_all(&P, NULL));
+}
+
+/* A map replaces a 4 KiB mapping: the old frame's reference goes. */
+static void test_map_replaces_4k(void **state)
+{
+    mfn_t a = ram(DOM, 0), b = ram(DOM, 0);
+    (void)state;
+
+    assert_int_equal(p2m_map(&P, 5, a, 0, RWX), 0);
+    assert_int_equal(p2m_map(&P, 5, b, 0, R), 0);
+    expect(&P, 5, b, R);
+    assert_int_equal(frame_refcount(a), 0);
+    assert_int_equal(frame_refcount(b), 1);
+    assert_int_equal(P.nr_mapped, 1);
+    assert_int_equal(P.nr_tables, 4);
+    assert_true(check_all(&P, NULL));
+    /* The same frame again (new rights): still one reference. */
+    assert_int_equal(p2m_map(&P, 5, b, 0, RWX), 0);
+    expect(&P, 5, b, RWX);
+    assert_int_equal(frame_refcount(b), 1);
+    assert_int_equal(P.nr_mapped, 1);
+    assert_true(check_all(&P, NULL));
+}
+
+/* 4 KiB over part of a 2 MiB leaf: split, the other 511 pages keep theirs. */
+static void test_map_4k_splits_2m(void **state)
+{
+    mfn_t big = ram(DOM, 9), m = ram(DOM, 0), m2 = ram(DOM, 0);
+    mfn_t free_before;
+    uint64_t *l2, *l1;
+    (void)state;
+
+    assert_int_equal(p2m_map(&P, 512, big, 9, R | P2M_ACCESS_X), 0);
+    assert_int_equal(P.nr_tables, 3);
+    l2 = tab(pte_mfn(tab(pte_mfn(tab(P.root)[0]))[0]));
+    free_before = frame_free_count();
+    assert_int_equal(p2m_map(&P, 512 + 100, m, 0, RWX), 0);
+    assert_int_equal(frame_free_count(), free_before - 1);          /* the new level-1 table */
+    assert_int_equal(P.nr_tables, 4);
+    assert_int_equal(P.nr_mapped, 512);
+    assert_int_equal(l2[1], pte_make_table(PTE_FORMAT_NPT, pte_mfn(l2[1])));
+    l1 = tab(pte_mfn(l2[1]));
+    for (unsigned i = 0; i < 512; i++) {
+        if (i == 100) {
+            assert_int_equal(l1[i], pte_make_leaf(PTE_FORMAT_NPT, m, RWX, false));
+            expect(&P, 512 + i, m, RWX);
+            assert_int_equal(frame_refcount(big + i), 0);
+        } else {
+            assert_int_equal(l1[i], pte_make_leaf(PTE_FORMAT_NPT, big + i, R | P2M_ACCESS_X, false));
+            expect(&P, 512 + i, big + i, R | P2M_ACCESS_X);
+            assert_int_equal(frame_refcount(big + i), 1);
+        }
+    }
+    assert_int_equal(frame_refcount(m), 1);
+    assert_true(check_all(&P, NULL));
+    /* The region is a table now: another 4 KiB map there needs no page. */
+    assert_int_equal(p2m_map(&P, 512 + 101, m2, 0, R), 0);
+    assert_int_equal(P.nr_tables, 4);
+    assert_int_equal(frame_refcount(big + 101), 0);
+    expect(&P, 512 + 101, m2, R);
+    assert_true(check_all(&P, NULL));
+}
+
+/* The split needs a page: without one, nothing at all changes. */
+static void test_map_4k_in_2m_oom(void **state)
+{
+    mfn_t big = ram(DOM, 9), m = ram(DOM, 0);
+    uint64_t *l2;
+    uint64_t leaf;
+    (void)state;
+
+    assert_int_equal(p2m_map(&P, 0, big, 9, RWX), 0);
+    l2 = tab(pte_mfn(tab(pte_mfn(tab(P.root)[0]))[0]));
+    leaf = l2[0];
+    exhaust(0);
+    assert_int_equal(p2m_map(&P, 3, m, 0, R), -XEN_ENOMEM);
+    assert_int_equal(l2[0], leaf);
+    expect(&P, 3, big + 3, RWX);
+    assert_int_equal(frame_refcount(m), 0);
+    assert_int_equal(frame_refcount(big + 3), 1);
+    assert_int_equal(P.nr_tables, 3);
+    assert_int_equal(P.nr_mapped, 512);
+    assert_true(check_all(&P, NULL));
+}
+
+/* 2 MiB over a 2 MiB leaf, and over a level-1 table of 4 KiB leaves. */
+static void test_map_2m_replaces(void **state)
+{
+    mfn_t big1 = ram(DOM, 9), big2 = ram(DOM, 9), a = ram(DOM, 0), b = ram(DOM, 0);
+    mfn_t free_before;
+    (void)state;
+
+    assert_int_equal(p2m_map(&P, 512, big1, 9, RWX), 0);
+    assert_int_equal(p2m_map(&P, 512, big2, 9, R), 0);
+    for (mfn_t i = 0; i < 512; i++) {
+        assert_int_equal(frame_refcount(big1 + i), 0);
+        assert_int_equal(frame_refcount(big2 + i), 1);
+    }
+    expect(&P, 600, big2 + 88, R);
+    assert_int_equal(P.nr_mapped, 512);
+    assert_true(check_all(&P, NULL));
+    assert_int_equal(p2m_map(&P, 1024 + 1, a, 0, RWX), 0);
+    assert_int_equal(p2m_map(&P, 1024 + 300, b, 0, R), 0);
+    assert_int_equal(P.nr_tables, 4);
+    free_before = frame_free_count();
+    assert_int_equal(p2m_map(&P, 1024, big1, 9, RWX), 0);
+    assert_int_equal(P.nr_tables, 3);                     /* the level-1 table is gone */
+    assert_int_equal(frame_free_count(), free_before + 1);
+    assert_int_equal(frame_refcount(a), 0);
+    assert_int_equal(frame_refcount(b), 0);
+    assert_int_equal(P.nr_mapped, 1024);
+    expect(&P, 1024 + 1, big1 + 1, RWX);
+    expect(&P, 1024 + 300, big1 + 300, RWX);
     assert_true(check_all(&P, NULL));
 }
 
@@ -429,7 +551,7 @@ static void test_lookup_edges(void **state)
     assert_int_equal(p2m_lookup(&P, P2M_MAX_GFN + 1, &got, &acc), -XEN_ENOENT);
     assert_int_equal(p2m_map(&P, P2M_MAX_GFN, m, 0, RWX), 0);
     expect(&P, P2M_MAX_GFN, m, RWX);
-    /* A 1 GiB leaf (never written by p2m.c) is not a translation. */
+    /* PS in a level-4 entry is reserved: not a translation. */
     tab(P.root)[3] = (m << 12) | 0x87;
     assert_int_equal(p2m_lookup(&P, 3ULL << 27, &got, &acc), -XEN_ENOENT);
     tab(P.root)[3] = 0;
@@ -509,10 +631,23 @@ static void test_checker_catches(void **state)
     tab(P.root)[5] = pte_make_table(PTE_FORMAT_NPT, P.root);
     assert_false(check_all(&P, NULL));
     tab(P.root)[5] = 0;
-    /* A 1 GiB leaf. */
+    /* A 1 GiB leaf (here at level 4, where PS is reserved too). */
     tab(P.root)[6] = pte_make_leaf(PTE_FORMAT_NPT, 0, RWX, true);
     assert_false(check_all(&P, NULL));
     tab(P.root)[6] = 0;
+    /* Entries the CPU refuses although P is set: no U/S, reserved bits. */
+    l1[0] = saved & ~0x4ULL;
+    assert_false(check_all(&P, NULL));
+    l1[0] = saved;
+    {
+        uint64_t *l2 = tab(pte_mfn(tab(pte_mfn(tab(P.root)[0]))[0]));
+        uint64_t keep = l2[0];
+
+        l2[0] = pte_make_leaf(PTE_FORMAT_NPT, 512, RWX, true) | 1ULL << 13;  /* 2 MiB, bit 13 */
+        assert_false(check_all(&P, NULL));
+        l2[0] = keep;
+    }
+    assert_true(check_all(&P, NULL));
     /* Wrong counters. */
     P.nr_mapped++;
     assert_false(check_all(&P, NULL));
@@ -554,6 +689,14 @@ static void test_corrupt_tables(void **state)
     l2[1] = pte_make_table(PTE_FORMAT_NPT, NR + 7);
     assert_int_equal(p2m_unmap(&P, 512, 9), -XEN_ENOENT);
     assert_int_equal(p2m_set_access(&P, 512, 9, R), -XEN_ENOENT);
+    {
+        /* A 2 MiB map would replace a level-1 table it cannot read: refused. */
+        mfn_t big = ram(DOM, 9);
+
+        assert_int_equal(p2m_map(&P, 512, big, 9, RWX), -XEN_EINVAL);
+        assert_int_equal(frame_refcount(big), 0);
+        assert_int_equal(l2[1], pte_make_table(PTE_FORMAT_NPT, NR + 7));
+    }
     l2[1] = 0;
     assert_true(check_all(&P, NULL));
     /* Teardown reports what it could not undo and frees the rest. */
@@ -567,6 +710,377 @@ static void test_corrupt_tables(void **state)
         assert_true(frame_type(i) != FRAME_TYPE_P2M_TABLE);
 }
 
+/* ---- lookups as the hardware walks: hand-built tables against the reference ---------------- */
+
+static uint64_t seed = 0x243F6A8885A308D3ULL;
+
+static uint64_t rnd(void)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+}
+
+/* A zeroed page for hand-built entries. */
+static mfn_t raw_table(void)
+{
+    mfn_t t = frame_alloc(0, DOM);
+
+    assert_true(t != INVALID_MFN);
+    memset(sim_frame(t), 0, PAGE_SIZE);
+    return t;
+}
+
+/*
+ * p2m_lookup, a fresh cursor and the shared cursor `c` (when not NULL) must
+ * all say what the reference's nested walk says: the same frame (which must
+ * exist) and the same rights, or nothing ("no right left" included).
+ * Returns whether gfn translates.
+ */
+static bool agree(const struct p2m *p, struct p2m_cursor *c, gfn_t g)
+{
+    struct ref_npt npt = { p->root, p->format == PTE_FORMAT_EPT };
+    struct p2m_cursor fresh;
+    uint64_t maddr = 0;
+    unsigned rights = 0, acc = 0, acc2 = 0;
+    mfn_t m = 0, m2 = 0;
+    bool ref = ref_npt_translate(&npt, g << PAGE_SHIFT, &maddr, &rights) && rights != 0;
+    int rc = p2m_lookup(p, g, &m, &acc);
+    bool core = rc == 0 && sim_frame(m) != NULL;
+
+    assert_true(rc == 0 || rc == -XEN_ENOENT);
+    if (core != ref)
+        fprintf(stderr, "gfn %llx: core rc %d m %llx acc %u, ref rights %u maddr %llx\n",
+                (unsigned long long)g, rc, (unsigned long long)m, acc, rights, (unsigned long long)maddr);
+    assert_int_equal(core, ref);
+    if (core) {
+        assert_int_equal(m, maddr >> PAGE_SHIFT);
+        assert_int_equal(acc, rights);
+        assert_true(pte_access_valid(p->format, acc));
+    }
+    p2m_cursor_init(&fresh, p);
+    assert_int_equal(p2m_cursor_lookup(&fresh, g, &m2, &acc2), rc);
+    if (rc == 0)
+        assert_true(m2 == m && acc2 == acc);
+    if (c != NULL) {
+        assert_int_equal(p2m_cursor_lookup(c, g, &m2, &acc2), rc);
+        if (rc == 0)
+            assert_true(m2 == m && acc2 == acc);
+    }
+    return core;
+}
+
+static void expect_rights(const struct p2m *p, gfn_t g, unsigned a)
+{
+    mfn_t m;
+    unsigned acc = 0;
+
+    assert_true(agree(p, NULL, g));
+    assert_int_equal(p2m_lookup(p, g, &m, &acc), 0);
+    assert_int_equal(acc, a);
+}
+
+/* Root -> l3 -> l2 -> l1 by hand, for gfn 0. */
+struct chain {
+    uint64_t *l4, *l3, *l2, *l1;
+    mfn_t m3, m2, m1;
+};
+
+static void chain_build(const struct p2m *p, struct chain *ch)
+{
+    ch->m3 = raw_table();
+    ch->m2 = raw_table();
+    ch->m1 = raw_table();
+    ch->l4 = tab(p->root);
+    ch->l3 = tab(ch->m3);
+    ch->l2 = tab(ch->m2);
+    ch->l1 = tab(ch->m1);
+}
+
+/* NPT: every combination of P, RW, U/S and NX on each of the four levels. */
+static void test_lookup_npt_matrix(void **state)
+{
+    static const uint64_t flag[4] = { 0x1, 0x2, 0x4, 0x8000000000000000ULL };
+    mfn_t leaf = ram(DOM, 0);
+    struct chain ch;
+    unsigned mapped = 0;
+    (void)state;
+
+    chain_build(&P, &ch);
+    for (unsigned combo = 0; combo < 1U << 16; combo++) {
+        uint64_t f[4] = { 0, 0, 0, 0 };
+
+        for (unsigned lv = 0; lv < 4; lv++)
+            for (unsigned b = 0; b < 4; b++)
+                if (combo & (1U << (lv * 4 + b)))
+                    f[lv] |= flag[b];
+        ch.l4[0] = (ch.m3 << 12) | f[0];
+        ch.l3[0] = (ch.m2 << 12) | f[1];
+        ch.l2[0] = (ch.m1 << 12) | f[2];
+        ch.l1[7] = (leaf << 12) | f[3];
+        mapped += agree(&P, NULL, 7) ? 1U : 0U;
+    }
+    /* Present with U/S on all four levels: 2^4 rights patterns of RW/NX each. */
+    assert_int_equal(mapped, 1U << 8);
+    /* A few spelled out: U/S missing anywhere -> nothing; W and X fold. */
+    ch.l4[0] = (ch.m3 << 12) | 0x7;
+    ch.l3[0] = (ch.m2 << 12) | 0x7;
+    ch.l2[0] = (ch.m1 << 12) | 0x7;
+    ch.l1[7] = (leaf << 12) | 0x7;
+    expect_rights(&P, 7, RWX);
+    ch.l3[0] &= ~0x4ULL;
+    assert_false(agree(&P, NULL, 7));
+    ch.l3[0] |= 0x4;
+    ch.l4[0] &= ~0x2ULL;                                       /* read-only above */
+    expect_rights(&P, 7, R | P2M_ACCESS_X);
+    ch.l2[0] |= 0x8000000000000000ULL;                         /* NX above */
+    expect_rights(&P, 7, R);
+    ch.l1[7] &= ~0x1ULL;
+    assert_false(agree(&P, NULL, 7));
+}
+
+/* NPT large leaves: 2 MiB, 1 GiB (translated like the CPU does), PS at level 4. */
+static void test_lookup_npt_large(void **state)
+{
+    mfn_t big = ram(DOM, 9), got;
+    unsigned acc;
+    struct chain ch;
+    (void)state;
+
+    chain_build(&P, &ch);
+    ch.l4[0] = (ch.m3 << 12) | 0x7;
+    ch.l3[0] = (ch.m2 << 12) | 0x7;
+    ch.l2[1] = (big << 12) | 0x80 | 0x5;                       /* 2 MiB read-execute */
+    for (gfn_t g = 512; g < 1024; g += 37)
+        expect_rights(&P, g, R | P2M_ACCESS_X);
+    ch.l2[1] |= 1ULL << 12;                                    /* PAT: allowed, not address */
+    assert_true(agree(&P, NULL, 600));
+    assert_int_equal(p2m_lookup(&P, 600, &got, &acc), 0);
+    assert_int_equal(got, big + 88);
+    ch.l2[1] |= 1ULL << 13;                                    /* reserved bit 13 */
+    assert_int_equal(p2m_lookup(&P, 600, &got, &acc), -XEN_ENOENT);
+    ch.l2[1] = 0;
+    /* 1 GiB at l3[1]: frames 0..262143, of which this machine has NR. */
+    ch.l3[1] = 0x80 | 0x7;
+    expect_rights(&P, 1ULL << 18, RWX);
+    assert_true(agree(&P, NULL, (1ULL << 18) + NR - 1));
+    assert_false(agree(&P, NULL, (1ULL << 18) + NR));           /* no such frame */
+    assert_int_equal(p2m_lookup(&P, (1ULL << 18) + 5, &got, &acc), 0);
+    assert_int_equal(got, 5);
+    ch.l3[1] |= 1ULL << 29;                                    /* reserved bit 29 */
+    assert_int_equal(p2m_lookup(&P, 1ULL << 18, &got, &acc), -XEN_ENOENT);
+    ch.l3[1] = 0;
+    /* PS at level 4 is reserved: the reference refuses it as well. */
+    ch.l4[1] = 0x80 | 0x7;
+    assert_false(agree(&P, NULL, 1ULL << 27));
+    ch.l4[1] = 0;
+}
+
+/* EPT: every R/W/X combination on each level (W without R aside), memory types. */
+static void test_lookup_ept_matrix(void **state)
+{
+    static const unsigned ok_rights[6] = { 0, 1, 3, 4, 5, 7 };
+    static const unsigned ok_types[5] = { 0, 1, 4, 5, 6 };
+    struct p2m e;
+    mfn_t leaf = ram(OTHER, 0), got;
+    unsigned acc, mapped = 0;
+    struct chain ch;
+    (void)state;
+
+    assert_int_equal(p2m_init(&e, OTHER, PTE_FORMAT_EPT), 0);
+    chain_build(&e, &ch);
+    for (unsigned combo = 0; combo < 6 * 6 * 6 * 6; combo++) {
+        unsigned c = combo;
+        uint64_t r[4];
+
+        for (unsigned lv = 0; lv < 4; lv++, c /= 6)
+            r[lv] = ok_rights[c % 6];
+        ch.l4[0] = (ch.m3 << 12) | r[0];
+        ch.l3[0] = (ch.m2 << 12) | r[1];
+        ch.l2[0] = (ch.m1 << 12) | r[2];
+        ch.l1[7] = (leaf << 12) | ((uint64_t)ok_types[combo % 5] << 3) | r[3];
+        mapped += agree(&e, NULL, 7) ? 1U : 0U;
+    }
+    assert_true(mapped > 0);
+    ch.l4[0] = (ch.m3 << 12) | 7;
+    ch.l3[0] = (ch.m2 << 12) | 5;                               /* R, X: no W below */
+    ch.l2[0] = (ch.m1 << 12) | 7;
+    ch.l1[7] = (leaf << 12) | 0x30 | 7;
+    expect_rights(&e, 7, R | P2M_ACCESS_X);
+    ch.l2[0] = (ch.m1 << 12) | 4;                               /* X only above an RW-only leaf */
+    ch.l1[7] = (leaf << 12) | 0x30 | 3;
+    assert_false(agree(&e, NULL, 7));                           /* no right in common */
+    /* Misconfigurations the CPU exits on (the reference does not model them). */
+    ch.l3[0] = (ch.m2 << 12) | 7;
+    ch.l2[0] = (ch.m1 << 12) | 7;
+    ch.l1[7] = (leaf << 12) | 0x30 | 7;
+    expect_rights(&e, 7, RWX);
+    ch.l1[7] = (leaf << 12) | 0x30 | 2;                         /* W without R */
+    assert_int_equal(p2m_lookup(&e, 7, &got, &acc), -XEN_ENOENT);
+    ch.l1[7] = (leaf << 12) | 0x30 | 6;                         /* W, X without R */
+    assert_int_equal(p2m_lookup(&e, 7, &got, &acc), -XEN_ENOENT);
+    ch.l3[0] = (ch.m2 << 12) | 2;
+    ch.l1[7] = (leaf << 12) | 0x30 | 7;
+    assert_int_equal(p2m_lookup(&e, 7, &got, &acc), -XEN_ENOENT);
+    ch.l3[0] = (ch.m2 << 12) | 7;
+    for (unsigned t = 0; t < 8; t++) {                          /* memory types 2, 3, 7 */
+        ch.l1[7] = (leaf << 12) | ((uint64_t)t << 3) | 7;
+        assert_int_equal(p2m_lookup(&e, 7, &got, &acc),
+                         t == 2 || t == 3 || t == 7 ? -XEN_ENOENT : 0);
+    }
+    ch.l1[7] = (leaf << 12) | 0x30 | 7;
+    ch.l2[0] |= 0x8;                                            /* bit 3 of a non-leaf entry */
+    assert_int_equal(p2m_lookup(&e, 7, &got, &acc), -XEN_ENOENT);
+    ch.l2[0] &= ~0x8ULL;
+    ch.l4[0] |= 0x80;                                           /* bit 7 of a level-4 entry */
+    assert_int_equal(p2m_lookup(&e, 7, &got, &acc), -XEN_ENOENT);
+    ch.l4[0] &= ~0x80ULL;
+    /* A 2 MiB EPT leaf: bits 20:12 reserved (no PAT bit in EPT). */
+    {
+        mfn_t big = ram(OTHER, 9);
+
+        ch.l2[1] = (big << 12) | 0x80 | 0x30 | 7;
+        expect_rights(&e, 512 + 3, RWX);
+        ch.l2[1] |= 1ULL << 12;
+        assert_int_equal(p2m_lookup(&e, 512 + 3, &got, &acc), -XEN_ENOENT);
+        ch.l2[1] = 0;
+    }
+    expect_rights(&e, 7, RWX);
+}
+
+/*
+ * Random tables made of the forms the reference models (NPT: any P/RW/US/NX,
+ * large leaves aligned; EPT: rights other than W without R, valid memory
+ * types): every gfn of the window agrees, looked up alone, through a fresh
+ * cursor, and through one cursor in random order.
+ */
+static uint64_t random_entry(enum pte_format fmt, mfn_t target, bool leaf)
+{
+    static const unsigned ept_rights[7] = { 1, 3, 4, 5, 7, 7, 0 };
+    static const unsigned ept_types[5] = { 0, 1, 4, 5, 6 };
+    uint64_t r = rnd();
+
+    if (fmt == PTE_FORMAT_EPT)
+        return (target << 12) | ept_rights[r % 7] |
+               (leaf ? (uint64_t)ept_types[(r >> 8) % 5] << 3 : 0);
+    {
+        uint64_t e = (uint64_t)target << 12;
+
+        if (r % 8 != 0)
+            e |= 1;                                   /* P (mostly) */
+        e |= r & 0x6;                                 /* RW, U/S */
+        if ((r >> 9) % 4 == 0)
+            e |= 1ULL << 63;                          /* NX */
+        return e;
+    }
+}
+
+static void random_tables(const struct p2m *p, mfn_t *pages, unsigned n, mfn_t big)
+{
+    for (unsigned t = 0; t < n; t++) {
+        uint64_t *tb = tab(pages[t]);
+
+        for (unsigned i = 0; i < 8; i++) {
+            unsigned pick = (unsigned)(rnd() % 10);
+            uint64_t e;
+
+            if (pick < 5)
+                e = random_entry(p->format, pages[rnd() % n], false);     /* a table (any level) */
+            else if (pick < 7)
+                e = random_entry(p->format, FIRST + rnd() % (NR - FIRST), true);
+            else if (pick < 9)   /* 2 MiB / 1 GiB / PS at 4, aligned for 1 GiB (no reserved bits) */
+                e = random_entry(p->format, rnd() % 2 ? 0 : big, true) | 0x80;
+            else
+                e = 0;
+            tb[i] = e;
+        }
+    }
+}
+
+static void test_lookup_random_agrees(void **state)
+{
+    unsigned mapped = 0, total = 0;
+    (void)state;
+
+    for (unsigned round = 0; round < 40; round++) {
+        enum pte_format fmt = round % 2 ? PTE_FORMAT_EPT : PTE_FORMAT_NPT;
+        struct p2m q;
+        struct p2m_cursor c;
+        mfn_t pages[6], big = round % 4 < 2 ? 0 : 1ULL << 18;   /* beyond machine memory */
+        gfn_t window[64];
+
+        assert_int_equal(p2m_init(&q, DOM, fmt), 0);
+        pages[0] = q.root;
+        for (unsigned i = 1; i < 6; i++)
+            pages[i] = raw_table();
+        random_tables(&q, pages, 6, big);
+        /* gfns whose indices fall on the slots written (0..7 at each level). */
+        for (unsigned i = 0; i < 64; i++)
+            window[i] = ((rnd() % 8) << 27) | ((rnd() % 8) << 18) | ((rnd() % 8) << 9) |
+                        (rnd() % 8 == 0 ? rnd() % 512 : rnd() % 8);
+        p2m_cursor_init(&c, &q);
+        for (unsigned i = 0; i < 64; i++, total++)
+            mapped += agree(&q, &c, window[rnd() % 64]) ? 1U : 0U;
+        for (unsigned i = 1; i < 6; i++)
+            assert_int_equal(frame_free(pages[i], 0, DOM), 0);
+        memset(tab(q.root), 0, PAGE_SIZE);
+        assert_int_equal(p2m_teardown(&q), 0);
+    }
+    /* Both outcomes are well represented (about one in seven translates). */
+    assert_true(mapped > total / 20 && mapped < total - total / 20);
+}
+
+/* A cursor answers like p2m_lookup, and gives up nothing on the way. */
+static void test_cursor(void **state)
+{
+    mfn_t big = ram(DOM, 9), m = ram(DOM, 0), got;
+    unsigned acc;
+    struct p2m_cursor c;
+    (void)state;
+
+    assert_int_equal(p2m_map(&P, 512, big, 9, RWX), 0);
+    assert_int_equal(p2m_map(&P, 3, m, 0, R), 0);
+    p2m_cursor_init(&c, &P);
+    assert_int_equal(c.region, P2M_CURSOR_NONE);
+    assert_int_equal(p2m_cursor_lookup(&c, 3, &got, &acc), 0);
+    assert_true(got == m && acc == R);
+    assert_true(c.region == 0 && c.l1 != NULL);
+    assert_int_equal(p2m_cursor_lookup(&c, 4, &got, &acc), -XEN_ENOENT);   /* same table */
+    assert_int_equal(p2m_cursor_lookup(&c, 700, &got, &acc), 0);          /* the 2 MiB leaf */
+    assert_true(got == big + 188 && acc == RWX);
+    assert_true(c.region == 1 && c.l1 == NULL);
+    assert_int_equal(p2m_cursor_lookup(&c, 513, &got, &acc), 0);
+    assert_int_equal(got, big + 1);
+    assert_int_equal(p2m_cursor_lookup(&c, 1ULL << 30, &got, &acc), -XEN_ENOENT);
+    assert_int_equal(c.region, 1);                           /* a miss keeps the region */
+    assert_int_equal(p2m_cursor_lookup(&c, P2M_MAX_GFN + 1, &got, &acc), -XEN_ENOENT);
+    assert_int_equal(p2m_cursor_lookup(&c, ~0ULL, &got, &acc), -XEN_ENOENT);
+    /* After a change, a new cursor sees it. */
+    assert_int_equal(p2m_unmap(&P, 700, 0), 0);
+    p2m_cursor_init(&c, &P);
+    assert_int_equal(p2m_cursor_lookup(&c, 700, &got, &acc), -XEN_ENOENT);
+    assert_int_equal(p2m_cursor_lookup(&c, 701, &got, &acc), 0);
+    /* An uninitialised p2m. */
+    {
+        struct p2m none = { .root = INVALID_MFN };
+
+        p2m_cursor_init(&c, &none);
+        assert_int_equal(p2m_cursor_lookup(&c, 0, &got, &acc), -XEN_ENOENT);
+    }
+    /* A hand-made struct (no kept root mapping) or a changed root: the HAL is asked. */
+    {
+        struct p2m copy = P;
+
+        copy.root_map = NULL;
+        expect(&copy, 3, m, R);
+        copy.root_map = P.root_map;
+        copy.root_map_mfn = P.root + 1;
+        expect(&copy, 3, m, R);
+    }
+    assert_true(check_all(&P, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +1091,10 @@ int main(void)
         cmocka_unit_test_setup(test_map_oom_exact, setup),
         cmocka_unit_test_setup(test_map_2m, setup),
         cmocka_unit_test_setup(test_map_2m_over_empty_l1, setup),
+        cmocka_unit_test_setup(test_map_replaces_4k, setup),
+        cmocka_unit_test_setup(test_map_4k_splits_2m, setup),
+        cmocka_unit_test_setup(test_map_4k_in_2m_oom, setup),
+        cmocka_unit_test_setup(test_map_2m_replaces, setup),
         cmocka_unit_test_setup(test_unmap_4k, setup),
         cmocka_unit_test_setup(test_unmap_split, setup),
         cmocka_unit_test_setup(test_split_oom, setup),
@@ -587,6 +1105,11 @@ int main(void)
         cmocka_unit_test_setup(test_teardown, setup),
         cmocka_unit_test_setup(test_checker_catches, setup),
         cmocka_unit_test_setup(test_corrupt_tables, setup),
+        cmocka_unit_test_setup(test_lookup_npt_matrix, setup),
+        cmocka_unit_test_setup(test_lookup_npt_large, setup),
+        cmocka_unit_test_setup(test_lookup_ept_matrix, setup),
+        cmocka_unit_test_setup(test_lookup_random_agrees, setup),
+        cmocka_unit_test_setup(test_cursor, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,16 +5,20 @@
  * Three passes over the pages of a range:
  *   1. translate and check every page (guest walk without side effects, p2m
  *      rights on the data page, a hypervisor mapping of the frame) and note
- *      the host pointer of each page in a plan;
- *   2. set the accessed/dirty bits the walks found pending;
+ *      the host pointer of each page in a plan, with the accessed/dirty
+ *      updates the walks found pending (where in guest memory, which bits);
+ *   2. apply those A/D updates;
  *   3. move the bytes through the plan's pointers.
  * Pass 1 changes nothing, so any failure leaves guest and dst as they were.
- * Passes 2 and 3 cannot fail for a reason pass 1 did not see: A/D updates
- * never change what a walk follows, and pass 3 does not walk again, so a
+ * Passes 2 and 3 walk nothing again: they use what pass 1 found, so a
  * copy_to_guest that overwrites the guest's own page tables cannot change
- * where its later pages go.  (On SMP another vCPU of the same domain could
- * change the tables between the passes; a domain's vCPUs do not run
- * concurrently yet.)
+ * where its later pages go.  Pass 1 walks each page once, with one walker
+ * (hv/guest_walk.h) that keeps its p2m lookup cursor and the upper-level
+ * entries consecutive pages share.  When a copy finds more A/D updates
+ * than the plan holds, pass 2 follows the tables again for the pages that
+ * had some (guest_walk_commit_ad), which A/D updates cannot have redirected.
+ * (On SMP another vCPU of the same domain could change the tables between
+ * the passes; a domain's vCPUs do not run concurrently yet.)
  */
 #include "hv/guest_copy.h"
 
@@ -22,18 +26,23 @@
 
 #define PAGE_OFFSET_MASK (PAGE_SIZE - 1UL)
 #define LOW32            0xFFFFFFFFULL
+/* A/D updates a plan keeps; beyond that, pass 2 walks again (rare: a large
+ * copy over pages the guest has not touched since it cleared their A bits). */
+#define COPY_AD_MAX      16U
 
 struct copy_plan {
     size_t nr;                                   /* pages in the range */
     uint8_t *page[GUEST_COPY_MAX_PAGES];         /* host view of the first byte of each chunk */
     bool ad[GUEST_COPY_MAX_PAGES];               /* the walk of that page has A/D bits to set */
+    unsigned nr_ad;                              /* updates in ad_list, COPY_AD_MAX + 1 if too many */
+    struct gw_ad ad_list[COPY_AD_MAX];
 };
 
 /* Bytes of the range [addr, addr + left) that fall in addr's page. */
 /*@ requires left >= 1;
     assigns \nothing;
     ensures 1 <= \result <= left && \result <= PAGE_SIZE; */
-static size_t chunk_len(uint64_t addr, size_t left)
+static inline size_t chunk_len(uint64_t addr, size_t left)
 {
     size_t room = PAGE_SIZE - (size_t)(addr & PAGE_OFFSET_MASK);
 
@@ -41,13 +50,13 @@ static size_t chunk_len(uint64_t addr, size_t left)
 }
 
 /* Host pointer to gpa if the p2m grants `need` on its page, else NULL. */
-static uint8_t *guest_phys_ptr(const struct p2m *p2m, uint64_t gpa, unsigned need)
+static inline uint8_t *guest_phys_ptr(struct p2m_cursor *c, uint64_t gpa, unsigned need)
 {
     mfn_t mfn;
     unsigned access;
     uint8_t *frame;
 
-    if (p2m_lookup(p2m, gpa >> PAGE_SHIFT, &mfn, &access) != 0 || (access & need) != need)
+    if (p2m_cursor_lookup(c, gpa >> PAGE_SHIFT, &mfn, &access) != 0 || (access & need) != need)
         return NULL;
     frame = hal_frame_map(mfn);
     if (frame == NULL)
@@ -56,25 +65,28 @@ static uint8_t *guest_phys_ptr(const struct p2m *p2m, uint64_t gpa, unsigned nee
 }
 
 /* Linear addresses wrap at 4 GiB outside long mode, at 2^64 in it. */
-static uint64_t linear_next(const struct guest_paging *gp, uint64_t gla, size_t n)
+static inline uint64_t linear_next(bool long_mode, uint64_t gla, size_t n)
 {
     uint64_t next = gla + (uint64_t)n;
 
-    return guest_paging_mode(gp) == GW_MODE_LONG4 ? next : (next & LOW32);
+    return long_mode ? next : (next & LOW32);
 }
 
 /* Pass 1 for a guest-physical range. */
 static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned need,
                      struct copy_plan *plan)
 {
+    struct p2m_cursor c;
     size_t done = 0;
 
     plan->nr = 0;
+    plan->nr_ad = 0;
     if (len > GUEST_COPY_MAX || gpa > UINT64_MAX - (uint64_t)len)
         return -XEN_EFAULT;
+    p2m_cursor_init(&c, p2m);
     while (done < len) {
         uint64_t a = gpa + (uint64_t)done;
-        uint8_t *p = guest_phys_ptr(p2m, a, need);
+        uint8_t *p = guest_phys_ptr(&c, a, need);
 
         if (p == NULL)
             return -XEN_EFAULT;
@@ -86,14 +98,31 @@ static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned n
     return 0;
 }
 
-/* Pass 1 for a guest-linear range. */
-static int plan_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
-                       size_t len, bool write, struct copy_plan *plan)
+/* Keep the A/D updates the walker found for the page it just checked. */
+static void plan_note_ad(struct copy_plan *plan, struct gw_walker *w)
 {
+    struct gw_ad found[GW_MAX_LEVELS];
+    unsigned n = gw_walker_take_ad(w, found);
+
+    for (unsigned i = 0; i < n; i++) {
+        if (plan->nr_ad >= COPY_AD_MAX) {
+            plan->nr_ad = COPY_AD_MAX + 1U;    /* pass 2 will walk again */
+            return;
+        }
+        plan->ad_list[plan->nr_ad++] = found[i];
+    }
+}
+
+/* Pass 1 for a guest-linear range, with the walker set up by the caller. */
+static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct copy_plan *plan)
+{
+    bool long_mode = w->mode == GW_MODE_LONG4;
+    unsigned need = (w->access & GW_ACC_WRITE) != 0 ? P2M_ACCESS_W : P2M_ACCESS_R;
     size_t done = 0;
-    uint64_t a = linear_next(gp, gla, 0);
+    uint64_t a = linear_next(long_mode, gla, 0);
 
     plan->nr = 0;
+    plan->nr_ad = 0;
     if (len > GUEST_COPY_MAX)
         return -XEN_EFAULT;
     while (done < len) {
@@ -101,36 +130,51 @@ static int plan_linear(const struct p2m *p2m, const struct guest_paging *gp, uin
         size_t n = chunk_len(a, len - done);
         uint8_t *p;
 
-        if (guest_walk_check(p2m, gp, a, write ? GW_ACC_WRITE : GW_ACC_READ, &res) != 0)
+        if (gw_walker_check(w, a, &res) != 0)
             return -XEN_EFAULT;
-        p = guest_phys_ptr(p2m, res.gpa, write ? P2M_ACCESS_W : P2M_ACCESS_R);
+        /* The walker's cursor has just looked up the tables' gfns: the data
+         * page is often in the same 2 MiB region. */
+        p = guest_phys_ptr(&w->p2m, res.gpa, need);
         if (p == NULL)
             return -XEN_EFAULT;
         plan->page[plan->nr] = p;
         plan->ad[plan->nr] = res.ad_pending;
         plan->nr++;
+        if (res.ad_pending && plan->nr_ad <= COPY_AD_MAX)
+            plan_note_ad(plan, w);
         done += n;
-        a = linear_next(gp, a, n);
+        a = linear_next(long_mode, a, n);
     }
     return 0;
 }
 
-/* Pass 2: commit the A/D bits pass 1 found pending. */
+/*
+ * Pass 2: apply the A/D updates pass 1 found.  If there were too many to
+ * keep, follow the tables again for the pages that had some: A/D updates
+ * leave the structure alone, so these walks take pass 1's path and cannot
+ * fail (the error is there for tables that changed meanwhile).
+ */
 static int plan_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
-                          size_t len, bool write, const struct copy_plan *plan)
+                          size_t len, unsigned access, const struct copy_plan *plan)
 {
+    bool long_mode;
     size_t done = 0;
-    uint64_t a = linear_next(gp, gla, 0);
+    uint64_t a;
 
+    if (plan->nr_ad <= COPY_AD_MAX) {
+        for (unsigned i = 0; i < plan->nr_ad; i++)
+            gw_ad_apply(&plan->ad_list[i]);
+        return 0;
+    }
+    long_mode = guest_paging_mode(gp) == GW_MODE_LONG4;
+    a = linear_next(long_mode, gla, 0);
     for (size_t i = 0; i < plan->nr; i++) {
         size_t n = chunk_len(a, len - done);
 
-        /* Cannot fail after pass 1: A/D updates leave the structure alone. */
-        if (plan->ad[i] &&
-            guest_walk_commit_ad(p2m, gp, a, write ? GW_ACC_WRITE : GW_ACC_READ) != 0)
+        if (plan->ad[i] && guest_walk_commit_ad(p2m, gp, a, access) != 0)
             return -XEN_EFAULT;
         done += n;
-        a = linear_next(gp, a, n);
+        a = linear_next(long_mode, a, n);
     }
     return 0;
 }
@@ -153,9 +197,12 @@ static void copy_bytes(uint8_t *restrict d, const uint8_t *restrict s, size_t n)
         d[i] = s[i];
 }
 
-/* Pass 3 out of the guest. The first chunk starts at `first_offset` in its page. */
-static void plan_read(const struct copy_plan *plan, uint64_t first_offset, uint8_t *dst,
-                      size_t len)
+/*
+ * Pass 3: move the bytes, to the guest (`to_guest`) or out of it.  The
+ * first chunk starts at `first_offset` in its page.
+ */
+static void plan_move(const struct copy_plan *plan, uint64_t first_offset, uint8_t *buf,
+                      size_t len, bool to_guest)
 {
     size_t done = 0;
     uint64_t off = first_offset;
@@ -163,23 +210,10 @@ static void plan_read(const struct copy_plan *plan, uint64_t first_offset, uint8
     for (size_t i = 0; i < plan->nr; i++) {
         size_t n = chunk_len(off, len - done);
 
-        copy_bytes(dst + done, plan->page[i], n);
-        done += n;
-        off = 0;
-    }
-}
-
-/* Pass 3 into the guest. */
-static void plan_write(const struct copy_plan *plan, uint64_t first_offset, const uint8_t *src,
-                       size_t len)
-{
-    size_t done = 0;
-    uint64_t off = first_offset;
-
-    for (size_t i = 0; i < plan->nr; i++) {
-        size_t n = chunk_len(off, len - done);
-
-        copy_bytes(plan->page[i], src + done, n);
+        if (to_guest)
+            copy_bytes(plan->page[i], buf + done, n);
+        else
+            copy_bytes(buf + done, plan->page[i], n);
         done += n;
         off = 0;
     }
@@ -193,7 +227,7 @@ int copy_from_guest_phys(const struct p2m *p2m, void *dst, uint64_t gpa, size_t 
         return 0;
     if (plan_phys(p2m, gpa, len, P2M_ACCESS_R, &plan) != 0)
         return -XEN_EFAULT;
-    plan_read(&plan, gpa & PAGE_OFFSET_MASK, dst, len);
+    plan_move(&plan, gpa & PAGE_OFFSET_MASK, dst, len, false);
     return 0;
 }
 
@@ -205,41 +239,38 @@ int copy_to_guest_phys(const struct p2m *p2m, uint64_t gpa, const void *src, siz
         return 0;
     if (plan_phys(p2m, gpa, len, P2M_ACCESS_W, &plan) != 0)
         return -XEN_EFAULT;
-    plan_write(&plan, gpa & PAGE_OFFSET_MASK, src, len);
+    /* plan_move only reads buf when copying to the guest. */
+    plan_move(&plan, gpa & PAGE_OFFSET_MASK, (uint8_t *)(uintptr_t)src, len, true);
     return 0;
 }
 
-/* Passes 1 and 2 of a linear copy. */
-static int prepare_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
-                          size_t len, bool write, struct copy_plan *plan)
+/* The three passes of a linear copy. */
+static int copy_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
+                       uint8_t *buf, size_t len, bool to_guest)
 {
-    if (plan_linear(p2m, gp, gla, len, write, plan) != 0)
+    unsigned access = to_guest ? GW_ACC_WRITE : GW_ACC_READ;
+    struct copy_plan plan;
+    struct gw_walker w;
+
+    if (len == 0)
+        return 0;
+    gw_walker_init(&w, p2m, gp, access);
+    if (plan_linear(&w, gla, len, &plan) != 0 ||
+        plan_commit_ad(p2m, gp, gla, len, access, &plan) != 0)
         return -XEN_EFAULT;
-    return plan_commit_ad(p2m, gp, gla, len, write, plan);
+    plan_move(&plan, gla & PAGE_OFFSET_MASK, buf, len, to_guest);
+    return 0;
 }
 
 int copy_from_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, void *dst,
                            uint64_t gla, size_t len)
 {
-    struct copy_plan plan;
-
-    if (len == 0)
-        return 0;
-    if (prepare_linear(p2m, gp, gla, len, false, &plan) != 0)
-        return -XEN_EFAULT;
-    plan_read(&plan, gla & PAGE_OFFSET_MASK, dst, len);
-    return 0;
+    return copy_linear(p2m, gp, gla, dst, len, false);
 }
 
 int copy_to_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
                          const void *src, size_t len)
 {
-    struct copy_plan plan;
-
-    if (len == 0)
-        return 0;
-    if (prepare_linear(p2m, gp, gla, len, true, &plan) != 0)
-        return -XEN_EFAULT;
-    plan_write(&plan, gla & PAGE_OFFSET_MASK, src, len);
-    return 0;
+    /* copy_linear only reads buf when copying to the guest. */
+    return copy_linear(p2m, gp, gla, (uint8_t *)(uintptr_t)src, len, true);
 }

@@ -13,6 +13,17 @@
 #include "hal/hal.h"
 #include "xen/errno.h"
 
+/*
+ * The lookup walk is instantiated once per entry format (and with or
+ * without a cursor) so that each copy tests one format's bits with
+ * constants; compilers only do that if they inline it.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define P2M_WALK_INLINE inline __attribute__((always_inline))
+#else
+#define P2M_WALK_INLINE inline
+#endif
+
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
 /* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
@@ -31,6 +42,9 @@ struct walk_pos {
     uint64_t entry;   /* the entry: not present, a leaf, or (at the target level) a table */
 };
 
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result < ENTRIES_PER_TABLE; */
 static inline unsigned table_index(gfn_t gfn, unsigned level)
 {
     return (unsigned)((gfn >> (LEVEL_SHIFT * (level - 1))) & (ENTRIES_PER_TABLE - 1));
@@ -43,49 +57,108 @@ static unsigned order_pages(unsigned order)
     return order == P2M_ORDER_2M ? ENTRIES_PER_TABLE : 1U;
 }
 
-/*
- * One step of a lookup: entry `index` of table page `table`, or 0 (not
- * present in either format) when the page cannot be mapped.
- */
-static inline uint64_t lookup_entry(mfn_t table, unsigned index)
-{
-    const uint64_t *t = hal_table_map(table);
+/* ---- lookup --------------------------------------------------------------------- */
 
-    return t == NULL ? 0 : t[index];
+/* The root table's host view, without a HAL call when p2m_init kept it. */
+static inline const uint64_t *root_table(const struct p2m *p2m)
+{
+    if (p2m->root_map != NULL && p2m->root_map_mfn == p2m->root)
+        return p2m->root_map;
+    return hal_table_map(p2m->root);
+}
+
+/* Frame of `gfn` under a leaf at `level` (1, 2 or 3). */
+static inline mfn_t leaf_frame(unsigned level, uint64_t e, gfn_t gfn)
+{
+    if (level == 1)
+        return pte_mfn(e);
+    if (level == 2)
+        return pte_mfn_2m(e) + (gfn & (ENTRIES_PER_TABLE - 1));
+    return ((e & P2M_E_ADDR_1G) >> PAGE_SHIFT) + (gfn & 0x3FFFFULL);
+}
+
+/* Remember a level-1 table (or, l1 == NULL, a large leaf) for gfn's region. */
+static inline void cursor_fill(struct p2m_cursor *c, gfn_t gfn, const uint64_t *l1, mfn_t base,
+                               uint64_t all)
+{
+    c->region = gfn >> P2M_REGION_SHIFT;
+    c->l1 = l1;
+    c->base = base;
+    c->all = all;
 }
 
 /*
- * Unrolled over the four levels: this runs for every guest-physical access
- * the hypervisor makes (five times per guest page-table level in a guest
- * walk), so it is kept to straight-line code (docs/P2M.md, benchmark).
+ * The nested walk from the root, as the CPU does it: every entry must be
+ * one the hardware accepts at its level, rights fold over the levels.
+ * Unrolled (with fmt a constant in each caller below) because it runs for
+ * every guest-physical access the hypervisor makes; `c`, when not NULL,
+ * learns the level-1 table or large leaf of gfn's region.
  */
-int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
+static P2M_WALK_INLINE int walk_root(const struct p2m *p2m, enum pte_format fmt, gfn_t gfn,
+                                     mfn_t *mfn, unsigned *access, struct p2m_cursor *c)
 {
-    enum pte_format fmt = p2m->format;
-    uint64_t e;
+    const uint64_t *t;
+    uint64_t e, all;
+    enum p2m_hw_kind k;
 
     if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN)
         return -XEN_ENOENT;
-    e = lookup_entry(p2m->root, table_index(gfn, 4));
-    if (!pte_present(fmt, e) || pte_is_large(fmt, e))
+    t = root_table(p2m);
+    if (t == NULL)
         return -XEN_ENOENT;
-    e = lookup_entry(pte_mfn(e), table_index(gfn, 3));
-    if (!pte_present(fmt, e) || pte_is_large(fmt, e))
-        return -XEN_ENOENT;          /* no 1 GiB leaves in a Xenolith p2m */
-    e = lookup_entry(pte_mfn(e), table_index(gfn, 2));
-    if (!pte_present(fmt, e))
+    e = t[table_index(gfn, 4)];
+    if (p2m_hw_kind(fmt, 4, e) != P2M_HW_TABLE)
         return -XEN_ENOENT;
-    if (pte_is_large(fmt, e)) {
-        *mfn = pte_mfn_2m(e) + (gfn & (ENTRIES_PER_TABLE - 1));
-        *access = pte_access(fmt, e);
-        return 0;
+    all = p2m_hw_fold(fmt, e);
+    t = hal_table_map(pte_mfn(e));
+    if (t == NULL)
+        return -XEN_ENOENT;
+    e = t[table_index(gfn, 3)];
+    k = p2m_hw_kind(fmt, 3, e);
+    if (k == P2M_HW_BAD)
+        return -XEN_ENOENT;
+    all &= p2m_hw_fold(fmt, e);
+    if (k == P2M_HW_LEAF) {
+        if (c != NULL)
+            cursor_fill(c, gfn, NULL, leaf_frame(3, e, gfn & ~(gfn_t)511), all);
+        return p2m_hw_result(fmt, all, leaf_frame(3, e, gfn), mfn, access);
     }
-    e = lookup_entry(pte_mfn(e), table_index(gfn, 1));
-    if (!pte_present(fmt, e))
+    t = hal_table_map(pte_mfn(e));
+    if (t == NULL)
         return -XEN_ENOENT;
-    *mfn = pte_mfn(e);
-    *access = pte_access(fmt, e);
-    return 0;
+    e = t[table_index(gfn, 2)];
+    k = p2m_hw_kind(fmt, 2, e);
+    if (k == P2M_HW_BAD)
+        return -XEN_ENOENT;
+    all &= p2m_hw_fold(fmt, e);
+    if (k == P2M_HW_LEAF) {
+        if (c != NULL)
+            cursor_fill(c, gfn, NULL, pte_mfn_2m(e), all);
+        return p2m_hw_result(fmt, all, leaf_frame(2, e, gfn), mfn, access);
+    }
+    t = hal_table_map(pte_mfn(e));
+    if (t == NULL)
+        return -XEN_ENOENT;
+    if (c != NULL)
+        cursor_fill(c, gfn, t, 0, all);
+    e = t[table_index(gfn, 1)];
+    if (p2m_hw_kind(fmt, 1, e) == P2M_HW_BAD)
+        return -XEN_ENOENT;
+    return p2m_hw_result(fmt, all & p2m_hw_fold(fmt, e), pte_mfn(e), mfn, access);
+}
+
+int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
+{
+    if (p2m->format == PTE_FORMAT_EPT)
+        return walk_root(p2m, PTE_FORMAT_EPT, gfn, mfn, access, NULL);
+    return walk_root(p2m, PTE_FORMAT_NPT, gfn, mfn, access, NULL);
+}
+
+int p2m_cursor_walk(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *access)
+{
+    if (c->format == PTE_FORMAT_EPT)
+        return walk_root(c->p2m, PTE_FORMAT_EPT, gfn, mfn, access, c);
+    return walk_root(c->p2m, PTE_FORMAT_NPT, gfn, mfn, access, c);
 }
 
 /*
@@ -172,8 +245,16 @@ static mfn_t link_table(struct p2m *p2m, struct spare *s, mfn_t table, unsigned 
     return t;
 }
 
-/* Replace the 2 MiB leaf at pos by a table of 512 4 KiB leaves, same rights. */
-static mfn_t split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos)
+/*
+ * Replace the 2 MiB leaf at pos by a level-1 table of 512 4 KiB leaves with
+ * the same frames and rights, except that entry `index` becomes `entry`
+ * (the change the split is for).  The table is complete before it is
+ * linked, so the CPU sees the old leaf or the final table, never a table
+ * with the old entry at `index`.  References are unchanged: the 512 frames
+ * keep theirs (the caller drops the one of the frame it replaced).
+ */
+static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
+                     unsigned index, uint64_t entry)
 {
     mfn_t base = pte_mfn_2m(pos->entry);
     unsigned access = pte_access(p2m->format, pos->entry);
@@ -182,8 +263,8 @@ static mfn_t split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *p
 
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
         t[i] = pte_make_leaf(p2m->format, base + i, access, false);
+    t[index] = entry;
     hal_table_map(pos->table)[pos->index] = pte_make_table(p2m->format, l1);
-    return l1;
 }
 
 /* Number of present entries of level-1 table l1. */
@@ -211,7 +292,8 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
     if (root == INVALID_MFN)
         return -XEN_ENOMEM;
     *p2m = (struct p2m){ .root = root, .owner = owner, .format = fmt,
-                         .nr_tables = 1, .nr_mapped = 0 };
+                         .nr_tables = 1, .nr_mapped = 0,
+                         .root_map = hal_table_map(root), .root_map_mfn = root };
     return 0;
 }
 
@@ -226,75 +308,10 @@ static int check_target(const struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     if (p2m->root == INVALID_MFN || (order != P2M_ORDER_4K && order != P2M_ORDER_2M))
         return -XEN_EINVAL;
-    if (gfn > P2M_MAX_GFN || gfn % order_pages(order) != 0)
+    if (gfn > P2M_MAX_GFN || (gfn & (order_pages(order) - 1U)) != 0)
         return -XEN_EINVAL;
     return 0;
 }
-
-/* ---- map ---------------------------------------------------------------------------- */
-
-/*
- * Plan a map at pos (walk stopped at the target level or above): how many
- * tables to create, and whether an empty level-1 table will be replaced.
- */
-static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_pos *pos,
-                    unsigned *need, mfn_t *old_l1)
-{
-    *need = 0;
-    *old_l1 = INVALID_MFN;
-    if (!pte_present(p2m->format, pos->entry)) {
-        *need = pos->level - target;
-        return 0;
-    }
-    if (pos->level > target || target == 1 || pte_is_large(p2m->format, pos->entry))
-        return -XEN_EEXIST;   /* a leaf is in the way */
-    /* A 2 MiB map over a level-1 table: only if the table is empty. */
-    if (l1_present(p2m, pte_mfn(pos->entry)) != 0)
-        return -XEN_EEXIST;
-    *old_l1 = pte_mfn(pos->entry);
-    return 0;
-}
-
-int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
-{
-    unsigned target = order == P2M_ORDER_2M ? 2U : 1U, need;
-    struct walk_pos pos;
-    struct spare s;
-    mfn_t table, old_l1;
-    int rc = check_target(p2m, gfn, order);
-
-    if (rc != 0)
-        return rc;
-    if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX ||
-        mfn % order_pages(order) != 0)
-        return -XEN_EINVAL;
-    rc = frame_ref_check(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
-    if (rc != 0)
-        return rc;
-    if (!p2m_descend(p2m, gfn, target, &pos))
-        return -XEN_EINVAL;
-    rc = map_plan(p2m, target, &pos, &need, &old_l1);
-    if (rc == 0)
-        rc = spare_fill(p2m, &s, need);
-    if (rc != 0)
-        return rc;
-
-    /* Apply: nothing below can fail. */
-    (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
-    table = pos.table;
-    for (unsigned level = pos.level; level > target; level--)
-        table = link_table(p2m, &s, table, table_index(gfn, level));
-    hal_table_map(table)[table_index(gfn, target)] =
-        pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M);
-    if (old_l1 != INVALID_MFN) {
-        (void)table_free(p2m->owner, old_l1);
-        p2m->nr_tables--;
-    }
-    p2m->nr_mapped += order_pages(order);
-    return 0;                 /* map_plan asked for exactly the tables linked above */
-}
-
-/* ---- unmap / set_access ----------------------------------------------------------------- */
 
 /* Clear every present entry of level-1 table l1 (dropping references);
  * returns how many there were. */
@@ -303,6 +320,8 @@ static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
     uint64_t *t = hal_table_map(l1);
     unsigned n = 0;
 
+    if (t == NULL)
+        return 0;
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
         if (pte_present(p2m->format, t[i])) {
             (void)frame_ref_put(pte_mfn(t[i]), 1, p2m->owner);
@@ -312,6 +331,106 @@ static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
     }
     return n;
 }
+
+/* ---- map ---------------------------------------------------------------------------- */
+
+/* What a map does at the place its walk stopped (planned before any change). */
+struct map_plan {
+    unsigned need;   /* table pages to allocate: the missing levels, or 1 for a split */
+    bool split;      /* 4 KiB inside a 2 MiB leaf */
+    uint64_t old;    /* present entry replaced at the target level, else 0 */
+};
+
+/*
+ * pos is where p2m_descend stopped: at the target level, at a non-present
+ * entry above it, or (4 KiB map) at a 2 MiB leaf, which must be split.
+ * -XEN_EINVAL when a level-1 table to be replaced cannot be mapped (only a
+ * malformed p2m has one).
+ */
+static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_pos *pos,
+                    struct map_plan *mp)
+{
+    *mp = (struct map_plan){ 0, false, 0 };
+    if (!pte_present(p2m->format, pos->entry)) {
+        mp->need = pos->level - target;
+    } else if (pos->level == target) {
+        mp->old = pos->entry;
+        if (target == 2 && !pte_is_large(p2m->format, pos->entry) &&
+            hal_table_map(pte_mfn(pos->entry)) == NULL)
+            return -XEN_EINVAL;
+    } else {
+        *mp = (struct map_plan){ 1, true, 0 };
+    }
+    return 0;
+}
+
+/*
+ * Drop what a map replaced at the target level: a 4 KiB leaf, a 2 MiB leaf,
+ * or a level-1 table with its leaves (the table is freed).
+ */
+static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
+{
+    if (!pte_present(p2m->format, old))
+        return;
+    if (target == 1) {
+        (void)frame_ref_put(pte_mfn(old), 1, p2m->owner);
+        p2m->nr_mapped--;
+    } else if (pte_is_large(p2m->format, old)) {
+        (void)frame_ref_put(pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
+        p2m->nr_mapped -= ENTRIES_PER_TABLE;
+    } else {
+        p2m->nr_mapped -= l1_clear(p2m, pte_mfn(old));
+        (void)table_free(p2m->owner, pte_mfn(old));
+        p2m->nr_tables--;
+    }
+}
+
+int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
+{
+    unsigned target = order == P2M_ORDER_2M ? 2U : 1U;
+    struct walk_pos pos;
+    struct map_plan mp;
+    struct spare s;
+    mfn_t table;
+    uint64_t leaf;
+    int rc = check_target(p2m, gfn, order);
+
+    if (rc != 0)
+        return rc;
+    if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX ||
+        (mfn & (order_pages(order) - 1U)) != 0)
+        return -XEN_EINVAL;
+    rc = frame_ref_check(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
+    if (rc != 0)
+        return rc;
+    if (!p2m_descend(p2m, gfn, target, &pos))
+        return -XEN_EINVAL;
+    rc = map_plan(p2m, target, &pos, &mp);
+    if (rc == 0)
+        rc = spare_fill(p2m, &s, mp.need);
+    if (rc != 0)
+        return rc;
+
+    /* Apply: nothing below can fail; spare_fill took exactly what is linked. */
+    (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
+    leaf = pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M);
+    if (mp.split) {
+        unsigned i = table_index(gfn, 1);
+
+        split_2m(p2m, &s, &pos, i, leaf);
+        (void)frame_ref_put(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
+        return 0;             /* 512 pages mapped before and after */
+    }
+    table = pos.table;
+    for (unsigned level = pos.level; level > target; level--)
+        table = link_table(p2m, &s, table, table_index(gfn, level));
+    hal_table_map(table)[table_index(gfn, target)] = leaf;
+    map_release(p2m, target, mp.old);
+    p2m->nr_mapped += order_pages(order);
+    return 0;
+}
+
+/* ---- unmap / set_access ----------------------------------------------------------------- */
 
 /* Rewrite the rights of every present entry of level-1 table l1. */
 static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
@@ -337,7 +456,6 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     struct walk_pos pos;
     struct spare s;
     bool split;
-    uint64_t *t;
     int rc = find_4k(p2m, gfn, &pos, &split);
 
     if (rc == 0 && split)
@@ -345,13 +463,14 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     if (rc != 0)
         return rc;
     if (split) {
-        pos.table = split_2m(p2m, &s, &pos);
-        pos.index = table_index(gfn, 1);
-        pos.entry = hal_table_map(pos.table)[pos.index];
+        unsigned i = table_index(gfn, 1);
+
+        split_2m(p2m, &s, &pos, i, 0);
+        (void)frame_ref_put(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
+    } else {
+        (void)frame_ref_put(pte_mfn(pos.entry), 1, p2m->owner);
+        hal_table_map(pos.table)[pos.index] = 0;
     }
-    t = hal_table_map(pos.table);
-    (void)frame_ref_put(pte_mfn(pos.entry), 1, p2m->owner);
-    t[pos.index] = 0;
     p2m->nr_mapped--;
     return 0;
 }
@@ -399,12 +518,14 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
     if (split && pte_access(p2m->format, pos.entry) == access)
         return 0;                /* nothing changes: keep the 2 MiB leaf */
     if (split) {
+        unsigned i = table_index(gfn, 1);
+
         rc = spare_fill(p2m, &s, 1);
         if (rc != 0)
             return rc;
-        pos.table = split_2m(p2m, &s, &pos);
-        pos.index = table_index(gfn, 1);
-        pos.entry = hal_table_map(pos.table)[pos.index];
+        split_2m(p2m, &s, &pos, i, pte_make_leaf(p2m->format, pte_mfn_2m(pos.entry) + i,
+                                                 access, false));
+        return 0;
     }
     hal_table_map(pos.table)[pos.index] =
         pte_make_leaf(p2m->format, pte_mfn(pos.entry), access, false);
@@ -483,6 +604,8 @@ int p2m_teardown(struct p2m *p2m)
     p2m->root = INVALID_MFN;
     p2m->nr_tables = 0;
     p2m->nr_mapped = 0;
+    p2m->root_map = NULL;
+    p2m->root_map_mfn = INVALID_MFN;
     return rc;
 }
 
@@ -530,6 +653,8 @@ static bool check_table(struct check_ctx *c, mfn_t table, unsigned level)
 
         if (!pte_present(c->p2m->format, e))
             continue;
+        if (p2m_hw_kind(c->p2m->format, level, e) == P2M_HW_BAD)
+            return false;     /* present to p2m.c, refused by the CPU: not what p2m.c writes */
         if (level == 1)
             ok = check_leaf(c, pte_mfn(e), 1);
         else if (pte_is_large(c->p2m->format, e))

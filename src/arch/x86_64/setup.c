@@ -13,9 +13,11 @@
 #include "hv/bootinfo.h"
 #include "hv/console.h"
 #include "hv/cpufeature.h"
+#include "hv/dom_boot.h"
 #include "hv/format.h"
 #include "hv/frame.h"
 #include "hv/memmap.h"
+#include "hv/sched.h"
 
 #define LOW_MEMORY_END   (1ULL << 20)   /* BIOS, real-mode IVT, EBDA, ROMs */
 #define RESERVED_FIXED   2U             /* low memory and the image */
@@ -293,6 +295,49 @@ static void report_modules(const struct boot_info *bi)
     }
 }
 
+/* Why guests cannot run here, or NULL when they can. */
+static const char *virtualization_missing(const struct cpu_features *f)
+{
+    if (f->vendor != CPU_VENDOR_AMD || !f->svm)
+        return "this CPU has no AMD SVM (Intel VMX support comes later)";
+    if (f->svm_disabled)
+        return "SVM is disabled by the firmware (check the BIOS setting)";
+    if (!f->npt)
+        return "this CPU has SVM but no nested paging";
+    return NULL;
+}
+
+/* Start the domains of the boot modules, run them until they all end. */
+HV_NORETURN static void run_domains(const struct boot_info *bi)
+{
+    struct sched_summary sum;
+    const char *missing = virtualization_missing(&cpu);
+    bool ok;
+
+    if (missing != NULL)
+        hv_panic("Cannot run guests: %s.", missing);
+    if (vcpu_vendor_cpu_init() != 0)
+        hv_panic("Cannot run guests: enabling SVM failed.");
+    if (dom_boot_initial_domain(bi, &hv_opts) != 0) {
+        /* Xen would panic; nothing else can run, so end as cleanly as with no modules. */
+        hv_err("no domain could be started (see above)\n");
+        hal_debug_exit(HV_EXIT_FAILURE);
+        hv_print("Xenolith halted. It is safe to power off.\n");
+        hal_halt();
+    }
+    sched_run(&sum);
+    ok = sum.nr_crashed == 0 && !sum.stalled;
+    hv_print("all domains have ended: %u powered off, %u rebooted, %u crashed\n",
+             sum.nr_poweroff, sum.nr_reboot, sum.nr_crashed);
+    hal_debug_exit(ok ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
+    if (sum.initial_domain_reboot && !hv_opts.noreboot) {
+        hv_print("the initial domain asked for a reboot: rebooting\n");
+        hal_reboot();
+    }
+    hv_print("Xenolith halted. It is safe to power off.\n");
+    hal_halt();
+}
+
 void hv_boot(uint32_t magic, uint64_t info_paddr, const struct boot_image *image)
 {
     int rc;
@@ -321,8 +366,11 @@ void hv_boot(uint32_t magic, uint64_t info_paddr, const struct boot_image *image
         hv_print("selftest: taking an invalid-opcode exception on purpose\n");
         hal_selftest_fault();
     }
-    hv_print("no domains to start (%u boot modules): nothing to run\n", boot_info.nr_modules);
-    hal_debug_exit(HV_EXIT_SUCCESS);
-    hv_print("Xenolith halted. It is safe to power off.\n");
-    hal_halt();
+    if (boot_info.nr_modules == 0) {
+        hv_print("no domains to start (0 boot modules): nothing to run\n");
+        hal_debug_exit(HV_EXIT_SUCCESS);
+        hv_print("Xenolith halted. It is safe to power off.\n");
+        hal_halt();
+    }
+    run_domains(&boot_info);
 }

@@ -16,6 +16,10 @@
 #define CR0_WP          (1 << 16)
 #define CR0_PG          (1 << 31)
 #define CR4_PAE         (1 << 5)
+#define CR4_OSFXSR      (1 << 9)     /* FXSAVE/FXRSTOR include the SSE state guests use */
+#define CR4_OSXMMEXCPT  (1 << 10)
+#define CR0_MP          (1 << 1)
+#define CR0_EM          (1 << 2)
 #define MSR_EFER        0xC0000080
 #define EFER_LME        (1 << 8)
 #define EFER_NXE        (1 << 11)
@@ -122,7 +126,7 @@ _start:
     jb 5b
 
     movl %cr4, %eax
-    orl $CR4_PAE, %eax
+    orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
     movl %eax, %cr4
     movl $boot_pml4, %eax
     movl %eax, %cr3
@@ -136,7 +140,8 @@ _start:
 6:  wrmsr
 
     movl %cr0, %eax
-    orl $(CR0_PE | CR0_PG | CR0_WP), %eax
+    andl $~CR0_EM, %eax
+    orl $(CR0_PE | CR0_PG | CR0_WP | CR0_MP), %eax
     movl %eax, %cr0
 
     lgdt boot_gdt_desc

@@ -83,6 +83,35 @@ void hal_cpuid(uint32_t leaf, uint32_t subleaf, struct hal_cpuid *out);
  */
 uint64_t hal_rdmsr(uint32_t msr);
 
+/* ---- AMD SVM ---------------------------------------------------------------- */
+
+struct vcpu_regs;
+
+/*
+ * Turn SVM on for this CPU: EFER.SVME and VM_HSAVE_PA = hsave (a 4 KiB
+ * hypervisor frame the CPU keeps host state in across VMRUN).  false when
+ * the CPU refuses (no SVM, or locked off by firmware).
+ */
+bool hal_svm_enable(mfn_t hsave);
+
+/*
+ * Run the guest of VMCB `vmcb` until its next #VMEXIT: the guest's FS, GS,
+ * TR, LDTR, STAR/LSTAR/CSTAR/SFMASK, KernelGSBase and SYSENTER MSRs are
+ * switched with VMLOAD/VMSAVE (the host's kept in `host_save`), and every
+ * general register except rax and rsp (which the VMCB holds) is loaded from
+ * and saved back to *regs.  The simulator calls its exit hook instead.
+ */
+void hal_svm_run(mfn_t vmcb, mfn_t host_save, struct vcpu_regs *regs);
+
+/*
+ * The x87/SSE state (FXSAVE format, 512 bytes, 16-byte aligned) of the guest
+ * that ran last, saved or loaded when another guest's vCPU takes the CPU.
+ * The hypervisor itself never uses these registers (-mgeneral-regs-only).
+ */
+#define HAL_FPU_AREA_SIZE 512U
+void hal_fpu_save(uint8_t *area);
+void hal_fpu_restore(const uint8_t *area);
+
 /* ---- time and interrupts ------------------------------------------------- */
 
 /* Monotonic nanoseconds since boot (deterministic in the simulator). */
@@ -90,6 +119,24 @@ uint64_t hal_time_ns(void);
 
 /* Busy-wait (the simulator just moves its clock). */
 void hal_delay_ns(uint64_t ns);
+
+/*
+ * The time-stamp counter guests see (SVM runs them without a TSC offset) and
+ * its calibrated frequency; pvclock records are built from these.  The
+ * simulator's TSC runs at 1 GHz in step with hal_time_ns().
+ */
+/*@ assigns \nothing; */
+uint64_t hal_rdtsc(void);
+/*@ assigns \nothing;
+    ensures \result > 0; */
+uint64_t hal_tsc_hz(void);
+/* TSC value at which hal_time_ns() was 0. */
+/*@ assigns \nothing; */
+uint64_t hal_tsc_at_boot(void);
+
+/* Wait for an interrupt or until hal_time_ns() reaches deadline_ns,
+ * whichever is first (the simulator moves its clock to the deadline). */
+void hal_idle_until(uint64_t deadline_ns);
 
 /* ---- test support ---------------------------------------------------------- */
 

@@ -10,9 +10,47 @@
 #define HV_DOMAIN_H
 
 #include "hv/p2m.h"
+#include "hv/vcpu.h"
+#include "xen/hypercall.h"
+#include "xen/pvh.h"
 
 /* Guests that can exist at once (compile-time configuration). */
 #define DOMAIN_MAX 8U
+/* vCPUs per domain (one for now: secondary vCPUs need MADT and INIT/SIPI). */
+#define DOMAIN_MAX_VCPUS 1U
+#define DOMAIN_NAME_MAX 32U
+#define DOMAIN_MEMMAP_MAX 8U
+
+/* How a domain ended (or that it has not). */
+enum domain_state {
+    DOMAIN_RUNNING = 0,
+    DOMAIN_SHUTDOWN,         /* SCHEDOP_shutdown: shutdown_reason says why */
+    DOMAIN_CRASHED,          /* triple fault, bad state, or SHUTDOWN_crash; crash_msg says why */
+};
+
+/*
+ * What a running guest has beyond its memory: vCPUs, the pages it shares
+ * with the hypervisor, its parameters and how it ended.  domain_create
+ * zeroes it; the domain builder and the hypercalls fill it.
+ */
+struct domain_guest {
+    char name[DOMAIN_NAME_MAX];
+    uint32_t start_flags;             /* SIF_PRIVILEGED | SIF_INITDOMAIN for the initial domain */
+    enum domain_state state;
+    uint32_t shutdown_reason;         /* SHUTDOWN_*, valid when state == DOMAIN_SHUTDOWN */
+    bool has_shutdown_code;           /* SCHEDOP_shutdown_code given */
+    uint32_t shutdown_code;
+    char crash_msg[96];
+    mfn_t shared_info_mfn;            /* domain-owned RAM frame, INVALID_MFN until first needed */
+    gfn_t shared_info_gfn;            /* where the guest mapped it, INVALID_GFN if not mapped */
+    uint64_t hvm_params[HVM_NR_PARAMS];
+    struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* what XENMEM_memory_map returns */
+    uint32_t nr_memmap;
+    uint32_t nr_vcpus;
+    struct vcpu vcpus[DOMAIN_MAX_VCPUS];
+};
+
+#define INVALID_GFN (~(gfn_t)0)
 
 struct domain {
     bool live;
@@ -20,6 +58,7 @@ struct domain {
     uint64_t max_pages;      /* RAM limit, in 4 KiB frames */
     uint64_t tot_pages;      /* RAM held, in 4 KiB frames (table pages not included) */
     struct p2m p2m;
+    struct domain_guest guest;
 };
 
 /* Only domain.c writes this; tests and the checker read it. */

@@ -113,6 +113,99 @@ int guest_walk(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gl
                unsigned access, struct gw_result *res);
 
 /*
+ * A walker: many walks of one kind (same guest state, same access) while
+ * nothing writes guest memory or the p2m, as in the check pass of a copy.
+ * Each check gives guest_walk_check's answer; the walker keeps the p2m
+ * lookup cursor across them and reuses the upper-level entries a check
+ * shares with the previous successful one (same table indices: reading
+ * them again would give the same values), so consecutive pages cost one
+ * entry each.  It also hands out the accessed/dirty updates each check
+ * found pending, as host pointers, so they can be applied later without
+ * walking again; entries a check reused from the previous one are not
+ * reported again (an entry the walks reach again after leaving it may be:
+ * applying an update twice is harmless).
+ * The fields are guest_walk.c's.
+ */
+struct gw_ad {
+    uint64_t *word;        /* the 8-byte-aligned word holding the entry */
+    uint64_t bits;         /* bits to OR into it (shifted into place for a 32-bit entry) */
+};
+
+struct gw_level {
+    uint64_t entry_gpa;    /* where the entry lives */
+    uint64_t *word;        /* host view of the aligned 8-byte word that holds it */
+    uint64_t entry;        /* its value as read (a 32-bit entry zero-extended) */
+    uint64_t set;          /* A/D bits the walk must set in it (the entry's own positions) */
+    uint64_t all;          /* AND of the entries down to this one, XD inverted (RW, US, !XD) */
+    bool p2m_w;            /* the p2m lets us write the entry's page */
+    bool reported;         /* its pending bits were reported by an earlier check */
+    bool pend;             /* this entry or one above has pending bits */
+    uint8_t first_bad;     /* first entry down to this one with pending bits in a page the
+                              p2m will not let us write, or GW_NO_LEVEL */
+};
+
+#define GW_NO_LEVEL 0xFFU
+
+#define GW_MAX_LEVELS 4U
+
+struct gw_walker {
+    struct p2m_cursor p2m;
+    const struct guest_paging *gp;
+    enum gw_mode mode;
+    unsigned access;
+    bool bad_access;       /* unknown flags, or write together with fetch */
+    uint8_t perm_known, perm_ok;  /* permission verdicts worked out, by combined rights */
+    unsigned top;          /* levels of the mode (2, 3 or 4), 0 without paging */
+    bool structure_only;   /* follow P, PS and addresses only (guest_walk_commit_ad) */
+    bool valid;            /* lv[0 .. nr - 1] hold the last successful walk, of prev_gla */
+    unsigned nr;
+    uint64_t prev_gla;
+    uint64_t rsvd;         /* reserved bits of every PAE / 4-level entry but the PDPTE */
+    uint64_t rsvd_pdpte;   /* PAE PDPTE */
+    uint64_t rsvd_4m;      /* 32-bit 4 MiB PDE */
+    uint32_t ec;           /* error-code bits of the access kind */
+    struct gw_level lv[GW_MAX_LEVELS];
+};
+
+/*@ requires \valid(w) && \valid_read(p2m) && \valid_read(gp);
+    assigns *w;
+    ensures w->gp == gp && w->access == access && w->nr == 0 && !w->valid;
+    ensures p2m_cursor_ok(&w->p2m) && w->p2m.p2m == p2m; */
+void gw_walker_init(struct gw_walker *w, const struct p2m *p2m, const struct guest_paging *gp,
+                    unsigned access);
+
+/*
+ * guest_walk_check(p2m, gp, gla, access, res) for the walker's p2m, guest
+ * state and access, provided nothing wrote guest memory or the p2m since
+ * gw_walker_init.  Writes nothing but *w and *res.
+ */
+/*@ requires \valid(w) && \valid(res) && \separated(w, res);
+    requires \valid_read(w->gp) && p2m_cursor_ok(&w->p2m) && w->nr <= GW_MAX_LEVELS;
+    assigns *w, *res;
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
+    ensures \result == 0 <==> res->status == GW_OK;
+    ensures \result == -XEN_EINVAL <==> res->status == GW_INVALID;
+    ensures !gw_access_ok(w->access) ==> \result == -XEN_EINVAL; */
+int gw_walker_check(struct gw_walker *w, uint64_t gla, struct gw_result *res);
+
+/*
+ * After a successful gw_walker_check: the A/D updates it found pending,
+ * except in the levels it reused from a check whose updates were already
+ * taken (at most GW_MAX_LEVELS), stored in out; how many.  Applying every
+ * update reported for a sequence of checks with gw_ad_apply is what
+ * guest_walk would have written for each of them in turn.
+ */
+/*@ requires \valid(w) && \valid(out + (0 .. GW_MAX_LEVELS - 1)) && \separated(w, out + (0 .. GW_MAX_LEVELS - 1));
+    assigns *w, out[0 .. GW_MAX_LEVELS - 1];
+    ensures \result <= GW_MAX_LEVELS; */
+unsigned gw_walker_take_ad(struct gw_walker *w, struct gw_ad *out);
+
+/* OR the bits of one update into guest memory. */
+/*@ requires \valid(ad) && \valid(ad->word);
+    assigns *ad->word; */
+void gw_ad_apply(const struct gw_ad *ad);
+
+/*
  * Set the accessed/dirty bits a successful guest_walk_check(gla, access)
  * found pending, following only the structure of the tables (present bits,
  * page-size bits, addresses), which A/D updates never change: so after a

@@ -14,8 +14,10 @@
  * failure (including out of memory) leaves the p2m as it was.
  *
  * Empty tables are kept until p2m_teardown, except that a 2 MiB operation
- * covering a whole level-1 table (2 MiB unmap, or 2 MiB map over an empty
- * table) frees it.  docs/P2M.md has the details and the invariants.
+ * covering a whole level-1 table (2 MiB unmap, or a 2 MiB map, which
+ * replaces what the table mapped) frees it.  Lookups report what the CPU's
+ * nested walk allows, for any table (below).  docs/P2M.md has the details
+ * and the invariants.
  */
 #ifndef HV_P2M_H
 #define HV_P2M_H
@@ -23,6 +25,7 @@
 #include "hv/frame_ref.h"
 #include "hv/pte.h"
 #include "hv/types.h"
+#include "xen/errno.h"
 
 /* Guest-physical addresses Xenolith gives guests: 48 bits (4 levels). */
 #define P2M_GFN_BITS 36U
@@ -37,7 +40,145 @@ struct p2m {
     enum pte_format format;
     uint64_t nr_tables;      /* table pages in use, root included */
     uint64_t nr_mapped;      /* 4 KiB frames mapped by leaves */
+    /*
+     * hal_table_map(root), kept by p2m_init so that lookups make one HAL call
+     * fewer.  Trusted only while root_map_mfn == root: a struct p2m written by
+     * hand (root_map NULL) or whose root was changed makes lookups ask the HAL.
+     */
+    const uint64_t *root_map;
+    mfn_t root_map_mfn;
 };
+
+/*
+ * What the CPU's nested walk accepts, entry by entry (p2m_lookup reports
+ * exactly that; map/unmap/set_access only ever write entries it accepts):
+ *   NPT  P and U/S on every level (guest accesses are user accesses); PS is
+ *        reserved at level 4; a 2 MiB leaf has bits 20:13 reserved, a 1 GiB
+ *        leaf bits 29:13 (bit 12 is PAT).  Rights: R; W if every level has
+ *        RW; X unless some level has NX.
+ *   EPT  an entry with R/W/X = 000 is not present; W without R (010, 110)
+ *        is a misconfiguration; reserved: bits 7:3 at level 4, 6:3 in other
+ *        non-leaf entries, 20:12 (2 MiB) and 29:12 (1 GiB) in large leaves,
+ *        memory types 2, 3 and 7 in leaves.  Rights: the AND of R/W/X over
+ *        the levels; nothing left means no access.
+ * Misconfigured or reserved entries make the gfn "not mapped" (the CPU
+ * would exit or fault).  Bits 51:MAXPHYADDR are not checked here: a frame
+ * beyond machine memory fails when it is mapped (hal_*_map gives NULL).
+ * Leaves at level 3 (1 GiB) are translated although p2m.c never writes them.
+ */
+#define P2M_E_P        0x1ULL                    /* NPT P; EPT R */
+#define P2M_E_RW       0x2ULL                    /* NPT RW; EPT W */
+#define P2M_E_US       0x4ULL                    /* NPT U/S; EPT X */
+#define P2M_E_PS       0x80ULL
+#define P2M_E_NX       0x8000000000000000ULL     /* NPT only */
+#define P2M_E_ADDR_1G  0x000FFFFFC0000000ULL
+#define P2M_NPT_RSVD_2M 0x00000000001FE000ULL    /* bits 20:13 */
+#define P2M_NPT_RSVD_1G 0x000000003FFFE000ULL    /* bits 29:13 */
+#define P2M_EPT_RSVD_L4    0xF8ULL               /* bits 7:3 */
+#define P2M_EPT_RSVD_TABLE 0x78ULL               /* bits 6:3 */
+#define P2M_EPT_RSVD_2M    0x00000000001FF000ULL /* bits 20:12 */
+#define P2M_EPT_RSVD_1G    0x000000003FFFF000ULL /* bits 29:12 */
+#define P2M_EPT_BAD_RIGHTS 0x45U   /* bit r set for R/W/X values r that map nothing: 0, 2, 6 */
+#define P2M_EPT_BAD_MTYPE  0x8CU   /* bit t set for reserved memory types t: 2, 3, 7 */
+
+/* What one entry is to the hardware at its level. */
+enum p2m_hw_kind {
+    P2M_HW_BAD = 0,     /* not present, supervisor-only (NPT), misconfigured or reserved bits */
+    P2M_HW_TABLE = 1,   /* points at the next level's table */
+    P2M_HW_LEAF = 2,    /* maps a 4 KiB, 2 MiB or 1 GiB page */
+};
+
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == P2M_HW_BAD || \result == P2M_HW_TABLE || \result == P2M_HW_LEAF;
+    ensures level == 1 ==> \result != P2M_HW_TABLE;
+    ensures level == 4 ==> \result != P2M_HW_LEAF;
+    ensures \result != P2M_HW_BAD ==> e % 2 == 1 && (e / 4) % 2 == 1; */
+static inline enum p2m_hw_kind p2m_npt_kind(unsigned level, uint64_t e)
+{
+    if ((e & (P2M_E_P | P2M_E_US)) != (P2M_E_P | P2M_E_US))
+        return P2M_HW_BAD;
+    if (level == 1)
+        return P2M_HW_LEAF;               /* bit 7 is PAT here */
+    if ((e & P2M_E_PS) == 0)
+        return P2M_HW_TABLE;
+    if (level == 4)
+        return P2M_HW_BAD;                /* PS is reserved in a level-4 entry */
+    return (e & (level == 3 ? P2M_NPT_RSVD_1G : P2M_NPT_RSVD_2M)) != 0 ? P2M_HW_BAD : P2M_HW_LEAF;
+}
+
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == P2M_HW_BAD || \result == P2M_HW_TABLE || \result == P2M_HW_LEAF;
+    ensures level == 1 ==> \result != P2M_HW_TABLE;
+    ensures level == 4 ==> \result != P2M_HW_LEAF;
+    ensures \result != P2M_HW_BAD ==> e % 8 != 0; */
+static inline enum p2m_hw_kind p2m_ept_kind(unsigned level, uint64_t e)
+{
+    if (((P2M_EPT_BAD_RIGHTS >> (e & 7U)) & 1U) != 0)
+        return P2M_HW_BAD;
+    if (level == 4)
+        return (e & P2M_EPT_RSVD_L4) != 0 ? P2M_HW_BAD : P2M_HW_TABLE;
+    if (level != 1 && (e & P2M_E_PS) == 0)
+        return (e & P2M_EPT_RSVD_TABLE) != 0 ? P2M_HW_BAD : P2M_HW_TABLE;
+    if (((P2M_EPT_BAD_MTYPE >> ((e >> 3) & 7U)) & 1U) != 0)
+        return P2M_HW_BAD;
+    if (level == 1)
+        return P2M_HW_LEAF;
+    return (e & (level == 3 ? P2M_EPT_RSVD_1G : P2M_EPT_RSVD_2M)) != 0 ? P2M_HW_BAD : P2M_HW_LEAF;
+}
+
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures level == 1 ==> \result != P2M_HW_TABLE;
+    ensures level == 4 ==> \result != P2M_HW_LEAF; */
+static inline enum p2m_hw_kind p2m_hw_kind(enum pte_format fmt, unsigned level, uint64_t e)
+{
+    return fmt == PTE_FORMAT_EPT ? p2m_ept_kind(level, e) : p2m_npt_kind(level, e);
+}
+
+/*
+ * Rights fold over the entries of one translation: start from ~0 and AND
+ * every entry in, NPT entries with NX inverted (so that bit 63 survives
+ * only when no level forbids execution).  One word carries the result.
+ */
+/*@ assigns \nothing; */
+static inline uint64_t p2m_hw_fold(enum pte_format fmt, uint64_t e)
+{
+    return fmt == PTE_FORMAT_EPT ? e : e ^ P2M_E_NX;
+}
+
+/* The rights a fold grants. */
+/*@ assigns \nothing;
+    ensures \result <= P2M_ACCESS_RWX;
+    ensures fmt != PTE_FORMAT_EPT ==> \result % 2 == 1; */
+static inline unsigned p2m_hw_rights(enum pte_format fmt, uint64_t all)
+{
+    if (fmt == PTE_FORMAT_EPT)
+        return (unsigned)(all & P2M_ACCESS_RWX);                 /* R, W, X in bits 0..2 */
+    return P2M_ACCESS_R | (unsigned)(all & P2M_E_RW) |          /* RW is bit 1 = P2M_ACCESS_W */
+           ((all & P2M_E_NX) != 0 ? P2M_ACCESS_X : 0U);         /* no level had NX */
+}
+
+/* The last step of every lookup: rights, or "no access at all" (EPT only). */
+/*@ requires \valid(mfn) && \valid(access) && \separated(mfn, access);
+    requires fmt == PTE_FORMAT_EPT ==> ((all / 2) % 2 == 1 ==> all % 2 == 1);
+    assigns *mfn, *access;
+    ensures \result == 0 || \result == -XEN_ENOENT;
+    ensures \result == 0 ==> pte_access_ok(fmt, *access); */
+static inline int p2m_hw_result(enum pte_format fmt, uint64_t all, mfn_t frame, mfn_t *mfn,
+                                unsigned *access)
+{
+    unsigned a = p2m_hw_rights(fmt, all);
+
+    /* EPT: each level present, yet their rights have nothing in common;
+     * NPT always keeps R.  An EPT W survives only with R (each level has W => R). */
+    if (a == 0)
+        return -XEN_ENOENT;
+    *mfn = frame;
+    *access = a;
+    return 0;
+}
 
 /* Argument predicates of the contracts below (they need P2M_MAX_GFN, so they
  * live here rather than in spec/p2m.acsl, which frame_ref.h includes first). */
@@ -67,14 +208,20 @@ struct p2m {
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
 
 /*
- * Map [gfn, gfn + 2^order) to [mfn, ...) with `access` (order 0 or 9).  0, or
+ * Map [gfn, gfn + 2^order) to [mfn, ...) with `access` (order 0 or 9),
+ * replacing whatever the range mapped before (Xen's p2m semantics): the old
+ * leaves' references are dropped (their frames stay the domain's, unmapped).
+ * A 4 KiB map inside a 2 MiB leaf splits the leaf (the other 511 pages keep
+ * their frames and rights); a 2 MiB map over a level-1 table removes every
+ * 4 KiB leaf in it and frees the table.  Callers that need the range empty
+ * check first (domain_populate does).  0, or
  *   -XEN_EINVAL    p2m not initialised; bad order, access, gfn range or alignment;
- *                  an mfn beyond the frame table or not typed guest RAM
+ *                  an mfn beyond the frame table or not typed guest RAM;
+ *                  tables on the way that p2m.c does not write (malformed)
  *   -XEN_EPERM     an mfn free, the hypervisor's, or another domain's
- *   -XEN_EEXIST    something is mapped in the range (a 4 KiB map inside a
- *                  2 MiB leaf included: unmap first)
- *   -XEN_ENOMEM    no frame for a table page
- *   -XEN_EOVERFLOW a frame's reference count is at its maximum
+ *   -XEN_ENOMEM    no frame for a table page (a split or a new table)
+ *   -XEN_EOVERFLOW a frame's reference count is at its maximum (counted
+ *                  before the old mapping's references are dropped)
  * On error nothing changed.
  */
 /*@ requires frame_heap_inv && \valid(p2m);
@@ -83,7 +230,8 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
-            \result == -XEN_EEXIST || \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW;
+            \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW;
+    ensures map_keeps_root: \result == 0 ==> p2m->root == \old(p2m->root);
     ensures map_own_ram: \result == 0 ==>
               fr_range_refable{Pre}(mfn, p2m_pages(order), \old(p2m->owner), FRAME_TYPE_GUEST_RAM);
     ensures map_bad_args: !p2m_gfn_ok(gfn, order) || !p2m_mfn_ok(mfn, order) ==> \result == -XEN_EINVAL; */
@@ -121,17 +269,97 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order);
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access);
 
 /*
- * Translate a guest frame.  0 with mfn and access filled in (for a 2 MiB leaf, the
- * 4 KiB frame inside it), or -XEN_ENOENT when nothing is mapped there (also
- * for gfn beyond P2M_MAX_GFN or an uninitialised p2m).
+ * Translate a guest frame as the CPU's nested walk would (see above): 0 with
+ * the frame (for a large leaf, the 4 KiB frame inside it) and the rights
+ * hardware grants, i.e. folded over every level; or -XEN_ENOENT when the
+ * guest can do nothing there (not present, NPT supervisor-only, EPT
+ * misconfigured or no common right, reserved bits, a table beyond machine
+ * memory; also gfn beyond P2M_MAX_GFN or an uninitialised p2m).  The frame
+ * itself is not checked (beyond machine memory: hal_frame_map says so).
  */
 /*@ requires \valid_read(p2m) && \valid(mfn) && \valid(access);
     requires \separated(mfn, access);
     assigns *mfn, *access;
     ensures \result == 0 || \result == -XEN_ENOENT;
     ensures gfn > P2M_MAX_GFN || p2m->root == INVALID_MFN ==> \result == -XEN_ENOENT;
-    ensures \result == 0 ==> *access <= P2M_ACCESS_RWX; */
+    ensures \result == 0 ==> *access <= P2M_ACCESS_RWX;
+    ensures \result == 0 ==> pte_access_ok(p2m->format, *access); */
 int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access);
+
+/*
+ * A lookup cursor, for code that translates many gfns while no p2m change
+ * can happen (one guest walk; the check pass of a copy): it remembers the
+ * level-1 table (or the large leaf) of the last 2 MiB region it walked to
+ * and the folded entries above it, so another gfn of that region costs one
+ * entry read and no HAL call.  It gives exactly p2m_lookup's answers as
+ * long as the p2m's tables do not change; after any change (p2m_map,
+ * p2m_unmap, p2m_set_access, p2m_teardown, or a write into a table page)
+ * start a new one with p2m_cursor_init.
+ */
+#define P2M_REGION_SHIFT 9U
+#define P2M_CURSOR_NONE  (~(gfn_t)0)     /* no region remembered (never a gfn >> 9) */
+
+struct p2m_cursor {
+    const struct p2m *p2m;
+    enum pte_format format;
+    gfn_t region;            /* gfn >> 9 of the region remembered, or P2M_CURSOR_NONE */
+    const uint64_t *l1;      /* its level-1 table, or NULL when a large leaf maps it */
+    mfn_t base;              /* large leaf: the frame of the region's first gfn */
+    uint64_t all;            /* p2m_hw_fold of the entries above level 1 (or of the large leaf's path) */
+};
+
+/*@ predicate p2m_cursor_ok(struct p2m_cursor *c) =
+      \valid_read(c->p2m) &&
+      (c->region == P2M_CURSOR_NONE ||
+       (c->region <= P2M_MAX_GFN / 512 &&
+        (c->l1 == \null || \valid_read(c->l1 + (0 .. 511))) &&
+        (c->format == PTE_FORMAT_EPT ==> ((c->all / 2) % 2 == 1 ==> c->all % 2 == 1))));
+*/
+
+/*@ requires \valid(c) && \valid_read(p2m);
+    assigns *c;
+    ensures p2m_cursor_ok(c) && c->p2m == p2m && c->format == p2m->format; */
+static inline void p2m_cursor_init(struct p2m_cursor *c, const struct p2m *p2m)
+{
+    c->p2m = p2m;
+    c->format = p2m->format;
+    c->region = P2M_CURSOR_NONE;
+    c->l1 = NULL;
+    c->base = 0;
+    c->all = 0;
+}
+
+/* Slow path of p2m_cursor_lookup: a walk from the root that refills the cursor. */
+/*@ requires \valid(c) && p2m_cursor_ok(c) && \valid(mfn) && \valid(access);
+    requires \separated(c, mfn, access);
+    assigns *c, *mfn, *access;
+    ensures p2m_cursor_ok(c) && c->p2m == \old(c->p2m) && c->format == \old(c->format);
+    ensures \result == 0 || \result == -XEN_ENOENT;
+    ensures gfn > P2M_MAX_GFN ==> \result == -XEN_ENOENT;
+    ensures \result == 0 ==> pte_access_ok(c->format, *access); */
+int p2m_cursor_walk(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *access);
+
+/* p2m_lookup through a cursor (see above). */
+/*@ requires \valid(c) && p2m_cursor_ok(c) && \valid(mfn) && \valid(access);
+    requires \separated(c, mfn, access);
+    assigns *c, *mfn, *access;
+    ensures p2m_cursor_ok(c) && c->p2m == \old(c->p2m) && c->format == \old(c->format);
+    ensures \result == 0 || \result == -XEN_ENOENT;
+    ensures gfn > P2M_MAX_GFN ==> \result == -XEN_ENOENT;
+    ensures \result == 0 ==> pte_access_ok(c->format, *access); */
+static inline int p2m_cursor_lookup(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *access)
+{
+    uint64_t e;
+
+    if (gfn >> P2M_REGION_SHIFT != c->region)
+        return p2m_cursor_walk(c, gfn, mfn, access);
+    if (c->l1 == NULL)
+        return p2m_hw_result(c->format, c->all, c->base + (gfn & 511U), mfn, access);
+    e = c->l1[gfn & 511U];
+    if (p2m_hw_kind(c->format, 1, e) == P2M_HW_BAD)
+        return -XEN_ENOENT;
+    return p2m_hw_result(c->format, c->all & p2m_hw_fold(c->format, e), pte_mfn(e), mfn, access);
+}
 
 /*
  * Drop every leaf's references and free every table page, root included;
@@ -153,7 +381,8 @@ int p2m_teardown(struct p2m *p2m);
  * each 4 KiB frame of each leaf).  False when the tables are malformed: a
  * table or leaf frame beyond the frame table, not owned by p2m->owner or of
  * the wrong type, a table reached twice (shared or a loop), a 1 GiB leaf, a
- * misaligned 2 MiB leaf, or nr_tables / nr_mapped wrong.
+ * misaligned 2 MiB leaf, an entry p2m_lookup would not accept (see above:
+ * p2m.c never writes one), or nr_tables / nr_mapped wrong.
  */
 /*@ requires frame_heap_inv && \valid_read(p2m);
     requires \valid(counts + (0 .. nr - 1));

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The one exit dispatcher for every vendor: each normalized struct vmexit
+ * is handled here.  Guest mistakes become guest exceptions (#GP, #UD) or,
+ * when nothing sensible can be done, a crash of that domain with a message;
+ * never a hypervisor failure.  docs/VCPU.md has the table of exits.
+ */
+#include "hv/sched.h"
+
+#include "hv/console.h"
+#include "hv/cpuid_policy.h"
+#include "hv/guest_copy.h"
+#include "hv/hypercall.h"
+#include "hv/insn.h"
+#include "hv/msr_policy.h"
+#include "xen/errno.h"
+
+#define X86_EXC_UD 6U
+#define X86_EXC_GP 13U
+#define INSN_MAX_BYTES 15U
+/* Work one string I/O exit may do before the instruction restarts. */
+#define STRING_IO_MAX_BYTES 4096U
+
+static struct domain *dom(struct vcpu *v)
+{
+    return v->domain;
+}
+
+void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+    v->inject = (struct vcpu_event){ .type = VCPU_EVENT_EXCEPTION, .vector = vector,
+                                     .has_error_code = has_error, .error_code = error };
+}
+
+/*
+ * The bytes at the guest's rip, as many as can be read (up to 15): the
+ * instruction may end before an unmapped page, so the part in the first
+ * page is read on its own when the whole read fails.
+ */
+static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
+{
+    uint64_t gla = v->state.cs_base + v->regs.rip;
+    size_t first = (size_t)(PAGE_SIZE - (gla & (PAGE_SIZE - 1)));
+
+    if (v->state.cs_mode != VCPU_CS_64)
+        gla &= 0xFFFFFFFFULL;
+    if (copy_from_guest_linear(&dom(v)->p2m, &v->state.paging, buf, gla, INSN_MAX_BYTES) == 0)
+        return INSN_MAX_BYTES;
+    if (first < INSN_MAX_BYTES &&
+        copy_from_guest_linear(&dom(v)->p2m, &v->state.paging, buf, gla, first) == 0)
+        return first;
+    return 0;
+}
+
+/* Decode the instruction at rip; false (and the domain crashed) when impossible. */
+static bool decode_at_rip(struct vcpu *v, struct insn *in)
+{
+    uint8_t bytes[INSN_MAX_BYTES];
+    size_t n = fetch_insn(v, bytes);
+
+    if (n == 0) {
+        domain_crash(dom(v), "cannot read the instruction at rip 0x%lx", (unsigned long)v->regs.rip);
+        return false;
+    }
+    if (insn_decode(bytes, n, v->state.cs_mode, in) != 0) {
+        domain_crash(dom(v), "cannot decode the instruction at rip 0x%lx (%02x %02x %02x %02x)",
+                     (unsigned long)v->regs.rip, bytes[0], n > 1 ? bytes[1] : 0,
+                     n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+        return false;
+    }
+    return true;
+}
+
+static void advance_rip(struct vcpu *v, uint32_t len)
+{
+    v->regs.rip += len;
+    if (v->state.cs_mode != VCPU_CS_64)
+        v->regs.rip &= 0xFFFFFFFFULL;
+}
+
+/*
+ * Skip the intercepted instruction of an exit whose instruction is known
+ * (`kind`): by the vendor's length when it gave one, else by decoding it.
+ * A decoded instruction of another kind (the guest rewrote it) crashes the
+ * domain rather than skipping the wrong number of bytes.
+ */
+static bool skip_insn(struct vcpu *v, const struct vmexit *e, enum insn_kind kind)
+{
+    struct insn in;
+
+    if (e->insn_len != 0) {
+        advance_rip(v, e->insn_len);
+        return true;
+    }
+    if (!decode_at_rip(v, &in))
+        return false;
+    if (in.kind != kind) {
+        domain_crash(dom(v), "the instruction at rip 0x%lx changed under its exit (0x%lx)",
+                     (unsigned long)v->regs.rip, (unsigned long)e->vendor_code);
+        return false;
+    }
+    advance_rip(v, in.len);
+    return true;
+}
+
+static void handle_hypercall(struct vcpu *v, const struct vmexit *e)
+{
+    if (skip_insn(v, e, INSN_VMMCALL))
+        hypercall_dispatch(v);
+}
+
+static void handle_cpuid(struct vcpu *v, const struct vmexit *e)
+{
+    struct hal_cpuid out;
+
+    if (!skip_insn(v, e, INSN_CPUID))
+        return;
+    cpuid_policy_guest(v, (uint32_t)v->regs.rax, (uint32_t)v->regs.rcx, &out);
+    v->regs.rax = out.eax;
+    v->regs.rbx = out.ebx;
+    v->regs.rcx = out.ecx;
+    v->regs.rdx = out.edx;
+}
+
+static void handle_rdmsr(struct vcpu *v, const struct vmexit *e)
+{
+    uint64_t val;
+
+    if (msr_policy_read(v, (uint32_t)v->regs.rcx, &val) != 0) {
+        vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+        return;
+    }
+    if (!skip_insn(v, e, INSN_RDMSR))
+        return;
+    v->regs.rax = (uint32_t)val;
+    v->regs.rdx = val >> 32;
+}
+
+static void handle_wrmsr(struct vcpu *v, const struct vmexit *e)
+{
+    uint64_t val = ((v->regs.rdx & 0xFFFFFFFFULL) << 32) | (v->regs.rax & 0xFFFFFFFFULL);
+
+    if (msr_policy_write(v, (uint32_t)v->regs.rcx, val) != 0) {
+        vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+        return;
+    }
+    (void)skip_insn(v, e, INSN_WRMSR);
+}
+
+static void handle_hlt(struct vcpu *v, const struct vmexit *e)
+{
+    if (skip_insn(v, e, INSN_HLT))
+        v->run_state = VCPU_BLOCKED;
+}
+
+/* IN from a port nobody claims reads all-ones, merged into rax as hardware does. */
+static void io_in_all_ones(struct vcpu *v, unsigned size)
+{
+    if (size == 1)
+        v->regs.rax |= 0xFFULL;
+    else if (size == 2)
+        v->regs.rax |= 0xFFFFULL;
+    else
+        v->regs.rax = 0xFFFFFFFFULL;   /* 32-bit destinations zero-extend */
+}
+
+static uint64_t addr_mask(const struct vcpu *v)
+{
+    return v->state.cs_mode == VCPU_CS_64 ? ~0ULL
+         : v->state.cs_mode == VCPU_CS_32 ? 0xFFFFFFFFULL : 0xFFFFULL;
+}
+
+/*
+ * INS/OUTS to an unclaimed port: INS stores all-ones at es:rdi, OUTS only
+ * consumes.  A long REP is done a page at a time (rip stays on the
+ * instruction until rcx reaches 0, as an interrupted REP would).  Segments
+ * are taken as flat (PVH guests run with flat segments).
+ */
+static bool io_string(struct vcpu *v, uint64_t qual, unsigned size)
+{
+    static uint8_t ones[STRING_IO_MAX_BYTES];
+    uint64_t mask = addr_mask(v);
+    bool rep = (qual & VMEXIT_IO_REP) != 0;
+    uint64_t count = rep ? (v->regs.rcx & mask) : 1;
+    uint64_t n = count < STRING_IO_MAX_BYTES / size ? count : STRING_IO_MAX_BYTES / size;
+    bool down = (v->regs.rflags & (1ULL << 10)) != 0;   /* EFLAGS.DF */
+    uint64_t bytes = n * size;
+    uint64_t *ptr = (qual & VMEXIT_IO_IN) != 0 ? &v->regs.rdi : &v->regs.rsi;
+    uint64_t start = down ? ((*ptr - bytes + size) & mask) : (*ptr & mask);
+
+    for (size_t i = 0; i < sizeof(ones); i++)
+        ones[i] = 0xFF;
+
+    if ((qual & VMEXIT_IO_IN) != 0 && bytes != 0 &&
+        copy_to_guest_linear(&dom(v)->p2m, &v->state.paging, start, ones, (size_t)bytes) != 0) {
+        vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+        return false;
+    }
+    *ptr = (down ? *ptr - bytes : *ptr + bytes) & mask;
+    if (rep)
+        v->regs.rcx = (v->regs.rcx & ~mask) | ((count - n) & mask);
+    return !rep || count == n;
+}
+
+static void handle_io(struct vcpu *v, const struct vmexit *e)
+{
+    unsigned size = (unsigned)((e->qual & VMEXIT_IO_SIZE_MASK) >> VMEXIT_IO_SIZE_SHIFT);
+    unsigned port = (unsigned)(e->qual & VMEXIT_IO_PORT_MASK);
+    struct insn in;
+    uint32_t len = e->insn_len;
+
+    if (size != 1 && size != 2 && size != 4) {
+        domain_crash(dom(v), "port I/O exit with access size %u", size);
+        return;
+    }
+    hv_debug("d%u: unclaimed I/O port 0x%x (%s, %u bytes)\n", dom(v)->id, port,
+             (e->qual & VMEXIT_IO_IN) != 0 ? "in" : "out", size);
+    if (len == 0) {
+        if (!decode_at_rip(v, &in))
+            return;
+        len = in.len;
+    }
+    if ((e->qual & VMEXIT_IO_STRING) != 0) {
+        if (io_string(v, e->qual, size))
+            advance_rip(v, len);
+        return;
+    }
+    if ((e->qual & VMEXIT_IO_IN) != 0)
+        io_in_all_ones(v, size);
+    advance_rip(v, len);
+}
+
+static bool insn_is_mmio_load(enum insn_kind k)
+{
+    return k == INSN_MOV_FROM_MEM || k == INSN_MOVZX_FROM_MEM;
+}
+
+/*
+ * A guest access to guest-physical memory that is not RAM (no p2m entry):
+ * unbacked MMIO.  Loads read all-ones, stores are dropped, as on a machine
+ * where nothing answers.  Anything but a plain load or store crashes the
+ * domain with the address, so the reason is visible.
+ */
+static void handle_unbacked_mmio(struct vcpu *v, const struct vmexit *e)
+{
+    struct insn in;
+
+    if (!decode_at_rip(v, &in))
+        return;
+    if (insn_is_mmio_load(in.kind)) {
+        insn_mmio_load_result(&in, &v->regs, ~0ULL);
+    } else if (in.kind != INSN_MOV_TO_MEM) {
+        domain_crash(dom(v), "unsupported instruction for MMIO at gpa 0x%lx (rip 0x%lx)",
+                     (unsigned long)e->qual, (unsigned long)v->regs.rip);
+        return;
+    }
+    hv_debug("d%u: unbacked MMIO %s at gpa 0x%lx\n", dom(v)->id,
+             in.kind == INSN_MOV_TO_MEM ? "write dropped" : "read as all-ones",
+             (unsigned long)e->qual);
+    advance_rip(v, in.len);
+}
+
+static void handle_npf(struct vcpu *v, const struct vmexit *e)
+{
+    mfn_t mfn;
+    unsigned access;
+
+    if ((e->info & VMEXIT_NPF_WALK) != 0) {
+        domain_crash(dom(v), "guest page tables at gpa 0x%lx are not in guest RAM",
+                     (unsigned long)e->qual);
+        return;
+    }
+    if (p2m_lookup(&dom(v)->p2m, e->qual >> PAGE_SHIFT, &mfn, &access) == 0) {
+        domain_crash(dom(v), "%s access to gpa 0x%lx denied by the p2m (rip 0x%lx)",
+                     (e->info & VMEXIT_NPF_WRITE) != 0 ? "write"
+                     : (e->info & VMEXIT_NPF_FETCH) != 0 ? "instruction fetch" : "read",
+                     (unsigned long)e->qual, (unsigned long)v->regs.rip);
+        return;
+    }
+    if ((e->info & VMEXIT_NPF_FETCH) != 0) {
+        domain_crash(dom(v), "instruction fetch from gpa 0x%lx, which is not RAM",
+                     (unsigned long)e->qual);
+        return;
+    }
+    handle_unbacked_mmio(v, e);
+}
+
+/*
+ * #UD is intercepted only to find VMCALL, the Intel hypercall instruction,
+ * executed by a guest that believes it runs on Intel: handled as VMMCALL.
+ * Every other #UD goes back to the guest untouched.
+ */
+static void handle_exception(struct vcpu *v, const struct vmexit *e)
+{
+    struct insn in;
+    uint8_t bytes[INSN_MAX_BYTES];
+    size_t n;
+
+    if (e->qual == X86_EXC_UD) {
+        n = fetch_insn(v, bytes);
+        if (n != 0 && insn_decode(bytes, n, v->state.cs_mode, &in) == 0 && in.kind == INSN_VMCALL) {
+            advance_rip(v, in.len);
+            hypercall_dispatch(v);
+            return;
+        }
+        vcpu_inject_exception(v, X86_EXC_UD, false, 0);
+        return;
+    }
+    /* Vectors 8, 10-14, 17, 21 carry an error code. */
+    vcpu_inject_exception(v, (uint8_t)e->qual,
+                          e->qual == 8 || (e->qual >= 10 && e->qual <= 14) || e->qual == 17 ||
+                              e->qual == 21,
+                          (uint32_t)e->info);
+}
+
+void vcpu_handle_exit(struct vcpu *v, const struct vmexit *e)
+{
+    switch (e->reason) {
+    case VMEXIT_HYPERCALL: handle_hypercall(v, e); break;
+    case VMEXIT_CPUID: handle_cpuid(v, e); break;
+    case VMEXIT_RDMSR: handle_rdmsr(v, e); break;
+    case VMEXIT_WRMSR: handle_wrmsr(v, e); break;
+    case VMEXIT_IO: handle_io(v, e); break;
+    case VMEXIT_NPF: handle_npf(v, e); break;
+    case VMEXIT_HLT: handle_hlt(v, e); break;
+    case VMEXIT_EXCEPTION: handle_exception(v, e); break;
+    case VMEXIT_INTR:
+    case VMEXIT_NMI:
+    case VMEXIT_NONE:
+        break;
+    case VMEXIT_TRIPLE_FAULT:
+        domain_crash(dom(v), "triple fault (rip 0x%lx)", (unsigned long)v->regs.rip);
+        break;
+    case VMEXIT_INVALID_STATE:
+        domain_crash(dom(v), "the CPU refused the vCPU state (VMRUN failed, rip 0x%lx)",
+                     (unsigned long)v->regs.rip);
+        break;
+    case VMEXIT_UNHANDLED:
+    default:
+        domain_crash(dom(v), "unhandled exit 0x%lx (rip 0x%lx)", (unsigned long)e->vendor_code,
+                     (unsigned long)v->regs.rip);
+        break;
+    }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xen_version: what Xenolith says about itself.  Every buffer goes out
+ * whole through copy_to_guest_linear (all or nothing); a bad buffer is
+ * -EFAULT.  Strings are NUL-padded to their ABI size.
+ *
+ * Not provided (-ENOSYS): XENVER_commandline (the boot command line is not
+ * kept after boot yet) and XENVER_build_id (the image carries no build id).
+ */
+#include "hv/hypercall_table.h"
+
+#include "hv/guest_copy.h"
+
+#ifndef XENOLITH_VERSION_MAJOR
+#error "the Makefile passes XENOLITH_VERSION_MAJOR/MINOR/EXTRA"
+#endif
+
+/* Optional build facts; reproducible builds leave them at these defaults. */
+#ifndef XENOLITH_COMPILE_BY
+#define XENOLITH_COMPILE_BY "xenolith"
+#endif
+#ifndef XENOLITH_COMPILE_DOMAIN
+#define XENOLITH_COMPILE_DOMAIN ""
+#endif
+#ifndef XENOLITH_COMPILE_DATE
+#define XENOLITH_COMPILE_DATE ""
+#endif
+#ifndef XENOLITH_CHANGESET
+#define XENOLITH_CHANGESET "unavailable"
+#endif
+#if defined(__clang__)
+#define HC_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define HC_COMPILER "gcc " __VERSION__
+#else
+#define HC_COMPILER "unknown"
+#endif
+
+/* Xenolith runs guests in hardware containers only: no PV interfaces. */
+static const char capabilities[] = "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ";
+
+_Static_assert(sizeof(capabilities) <= XEN_CAPABILITIES_LEN, "capabilities fit");
+_Static_assert(sizeof(XENOLITH_VERSION_EXTRA) <= XEN_EXTRAVERSION_LEN, "extraversion fits");
+_Static_assert(XENOLITH_VERSION_MAJOR <= 0xFFFF && XENOLITH_VERSION_MINOR <= 0xFFFF, "16:16");
+
+/* src (possibly cut) NUL-padded to size bytes of dst; the last byte is always NUL. */
+static void strpad(char *dst, size_t size, const char *src)
+{
+    size_t i = 0;
+
+    for (; i + 1 < size && src[i] != '\0'; i++)
+        dst[i] = src[i];
+    for (; i < size; i++)
+        dst[i] = '\0';
+}
+
+static int64_t put(struct vcpu *v, uint64_t arg, const void *buf, size_t len)
+{
+    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, arg, buf, len) == 0
+               ? 0 : -XEN_EFAULT;
+}
+
+static int64_t put_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
+{
+    char buf[XEN_CAPABILITIES_LEN];
+
+    strpad(buf, size, s);
+    return put(v, arg, buf, size);
+}
+
+static int64_t put_compile_info(struct vcpu *v, uint64_t arg)
+{
+    struct xen_compile_info info;
+
+    strpad(info.compiler, sizeof(info.compiler), HC_COMPILER);
+    strpad(info.compile_by, sizeof(info.compile_by), XENOLITH_COMPILE_BY);
+    strpad(info.compile_domain, sizeof(info.compile_domain), XENOLITH_COMPILE_DOMAIN);
+    strpad(info.compile_date, sizeof(info.compile_date), XENOLITH_COMPILE_DATE);
+    return put(v, arg, &info, sizeof(info));
+}
+
+/* HVM guests get 0: the field only ever meant something to PV guests. */
+static int64_t put_platform_parameters(struct vcpu *v, uint64_t arg)
+{
+    struct xen_platform_parameters p = { .virt_start = 0 };
+    struct xen_platform_parameters_compat pc = { .virt_start = 0 };
+
+    return hypercall_compat(v) ? put(v, arg, &pc, sizeof(pc)) : put(v, arg, &p, sizeof(p));
+}
+
+/* Submap 0 for a translated, HVM-style guest; dom0 gets its bit. */
+static uint32_t features(const struct domain *d)
+{
+    uint32_t f = (1U << XENFEAT_writable_page_tables) | (1U << XENFEAT_auto_translated_physmap) |
+                 (1U << XENFEAT_hvm_callback_vector) | (1U << XENFEAT_hvm_safe_pvclock);
+
+    if ((d->guest.start_flags & SIF_INITDOMAIN) != 0)
+        f |= 1U << XENFEAT_dom0;
+    return f;
+}
+
+static int64_t get_features(struct vcpu *v, uint64_t arg)
+{
+    struct xen_feature_info fi;
+
+    if (copy_from_guest_linear(&v->domain->p2m, &v->state.paging, &fi, arg, sizeof(fi)) != 0)
+        return -XEN_EFAULT;
+    if (fi.submap_idx >= XENFEAT_NR_SUBMAPS)
+        return -XEN_EINVAL;
+    fi.submap = features(v->domain);
+    return put(v, arg, &fi, sizeof(fi));
+}
+
+int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
+{
+    static const char handle[XEN_DOMAIN_HANDLE_LEN];
+
+    switch (cmd) {
+    case XENVER_version:
+        return ((int64_t)XENOLITH_VERSION_MAJOR << 16) | XENOLITH_VERSION_MINOR;
+    case XENVER_extraversion:
+        return put_string(v, arg, XENOLITH_VERSION_EXTRA, XEN_EXTRAVERSION_LEN);
+    case XENVER_compile_info:
+        return put_compile_info(v, arg);
+    case XENVER_capabilities:
+        return put_string(v, arg, capabilities, XEN_CAPABILITIES_LEN);
+    case XENVER_changeset:
+        return put_string(v, arg, XENOLITH_CHANGESET, XEN_CHANGESET_LEN);
+    case XENVER_platform_parameters:
+        return put_platform_parameters(v, arg);
+    case XENVER_get_features:
+        return get_features(v, arg);
+    case XENVER_pagesize:
+        /* The argument must be a null handle. */
+        return arg != 0 ? -XEN_EINVAL : (int64_t)PAGE_SIZE;
+    case XENVER_guest_handle:
+        /* Domains have no UUID (no toolstack gives one): all zeroes. */
+        return put(v, arg, handle, sizeof(handle));
+    default:
+        return -XEN_ENOSYS;
+    }
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The scheduler (hv/sched.h).  One physical CPU: vCPUs take turns, each for
+ * at most SCHED_EXITS_PER_SLICE exits or until it blocks; when every vCPU is
+ * blocked the CPU idles until the earliest timer.  Without a preemption
+ * timer a guest that never exits keeps the CPU (documented limit).
+ */
+#include "hv/sched.h"
+
+#include <stdarg.h>
+
+#include "hal/hal.h"
+#include "hv/console.h"
+#include "hv/format.h"
+#include "hv/guest_console.h"
+#include "hv/guest_time.h"
+#include "hv/msr_policy.h"
+#include "xen/errno.h"
+
+static struct sched_summary summary;
+static unsigned next_slot;
+static struct vcpu *fpu_owner;   /* whose x87/SSE state the CPU holds */
+
+/* The FXSAVE image of a CPU after reset/FNINIT: FCW 0x37f, MXCSR 0x1f80. */
+static void fpu_init_image(uint8_t *area)
+{
+    for (unsigned i = 0; i < HAL_FPU_AREA_SIZE; i++)
+        area[i] = 0;
+    area[0] = 0x7F;
+    area[1] = 0x03;
+    area[24] = 0x80;
+    area[25] = 0x1F;
+}
+
+/* Guests never see each other's x87/SSE registers. */
+static void fpu_switch_to(struct vcpu *v)
+{
+    if (fpu_owner == v)
+        return;
+    if (fpu_owner != NULL)
+        hal_fpu_save(fpu_owner->fpu);
+    hal_fpu_restore(v->fpu);
+    fpu_owner = v;
+}
+
+const char *shutdown_reason_text(uint32_t reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: return "poweroff";
+    case SHUTDOWN_reboot: return "reboot";
+    case SHUTDOWN_suspend: return "suspend";
+    case SHUTDOWN_crash: return "crash";
+    case SHUTDOWN_watchdog: return "watchdog";
+    case SHUTDOWN_soft_reset: return "soft_reset";
+    default: return "unknown";
+    }
+}
+
+bool domain_is_running(const struct domain *d)
+{
+    return d->live && d->guest.state == DOMAIN_RUNNING;
+}
+
+static void domain_stop_vcpus(struct domain *d)
+{
+    for (uint32_t i = 0; i < d->guest.nr_vcpus; i++) {
+        d->guest.vcpus[i].run_state = VCPU_DOWN;
+        d->guest.vcpus[i].timer_deadline_ns = 0;
+    }
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (d->guest.state != DOMAIN_RUNNING)
+        return;
+    va_start(ap, fmt);
+    (void)hv_vsnprintf(d->guest.crash_msg, sizeof(d->guest.crash_msg), fmt, ap);
+    va_end(ap);
+    d->guest.state = DOMAIN_CRASHED;
+    domain_stop_vcpus(d);
+    hv_err("domain %u (%s) crashed: %s\n", d->id, d->guest.name, d->guest.crash_msg);
+}
+
+void domain_shutdown(struct domain *d, uint32_t reason)
+{
+    if (d->guest.state != DOMAIN_RUNNING)
+        return;
+    d->guest.state = reason == SHUTDOWN_crash ? DOMAIN_CRASHED : DOMAIN_SHUTDOWN;
+    d->guest.shutdown_reason = reason;
+    if (reason == SHUTDOWN_crash)
+        (void)hv_snprintf(d->guest.crash_msg, sizeof(d->guest.crash_msg),
+                          "the guest reported a crash (SCHEDOP_shutdown)");
+    domain_stop_vcpus(d);
+}
+
+int sched_add_domain(struct domain *d, uint32_t entry, uint32_t start_info_gpa)
+{
+    struct vcpu *v = &d->guest.vcpus[0];
+    int rc;
+
+    *v = (struct vcpu){ .domain = d, .id = 0, .vendor = { .ctl_mfn = INVALID_MFN } };
+    rc = vcpu_vendor_create(v, d->p2m.root, entry, start_info_gpa);
+    if (rc != 0)
+        return rc;
+    fpu_init_image(v->fpu);
+    msr_policy_vcpu_init(v);
+    d->guest.nr_vcpus = 1;
+    v->run_state = VCPU_RUNNABLE;
+    guest_time_update(v);
+    return 0;
+}
+
+/* Print how d ended, count it, free everything it had. */
+static void domain_retire(struct domain *d)
+{
+    guest_console_flush(d);
+    summary.nr_domains++;
+    if (d->guest.state == DOMAIN_CRASHED) {
+        summary.nr_crashed++;
+        hv_print("domain %u (%s) ended: crashed: %s\n", d->id, d->guest.name, d->guest.crash_msg);
+    } else {
+        if (d->guest.shutdown_reason == SHUTDOWN_poweroff)
+            summary.nr_poweroff++;
+        if (d->guest.shutdown_reason == SHUTDOWN_reboot) {
+            summary.nr_reboot++;
+            if ((d->guest.start_flags & SIF_INITDOMAIN) != 0)
+                summary.initial_domain_reboot = true;
+        }
+        hv_print("domain %u (%s) ended: shut down: %s", d->id, d->guest.name,
+                 shutdown_reason_text(d->guest.shutdown_reason));
+        if (d->guest.has_shutdown_code)
+            hv_print(" (code %u)", d->guest.shutdown_code);
+        hv_print("\n");
+    }
+    for (uint32_t i = 0; i < d->guest.nr_vcpus; i++) {
+        if (fpu_owner == &d->guest.vcpus[i])
+            fpu_owner = NULL;
+        vcpu_vendor_destroy(&d->guest.vcpus[i]);
+    }
+    d->guest.nr_vcpus = 0;
+    if (domain_destroy(d->id) != 0)
+        hv_warn("domain %u: teardown found inconsistent memory state\n", d->id);
+}
+
+/* Timers that expired wake their vCPUs. */
+static void wake_expired(uint64_t now)
+{
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
+        struct domain *d = &domain_table[i];
+        if (!domain_is_running(d))
+            continue;
+        for (uint32_t j = 0; j < d->guest.nr_vcpus; j++) {
+            struct vcpu *v = &d->guest.vcpus[j];
+            if (v->timer_deadline_ns != 0 && v->timer_deadline_ns <= now) {
+                /* A singleshot timer fires once (its event comes with event channels). */
+                v->timer_deadline_ns = 0;
+                if (v->run_state == VCPU_BLOCKED)
+                    v->run_state = VCPU_RUNNABLE;
+            }
+        }
+    }
+}
+
+/* The next runnable vCPU after the last one that ran, or NULL. */
+static struct vcpu *pick_next(void)
+{
+    for (unsigned n = 0; n < DOMAIN_MAX; n++) {
+        struct domain *d = &domain_table[(next_slot + n) % DOMAIN_MAX];
+        if (!domain_is_running(d))
+            continue;
+        for (uint32_t j = 0; j < d->guest.nr_vcpus; j++)
+            if (d->guest.vcpus[j].run_state == VCPU_RUNNABLE) {
+                next_slot = (next_slot + n + 1) % DOMAIN_MAX;
+                return &d->guest.vcpus[j];
+            }
+    }
+    return NULL;
+}
+
+/* Earliest timer of a blocked vCPU of a running domain; 0 when none. */
+static uint64_t earliest_deadline(void)
+{
+    uint64_t best = 0;
+
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
+        const struct domain *d = &domain_table[i];
+        if (!domain_is_running(d))
+            continue;
+        for (uint32_t j = 0; j < d->guest.nr_vcpus; j++) {
+            uint64_t t = d->guest.vcpus[j].timer_deadline_ns;
+            if (t != 0 && (best == 0 || t < best))
+                best = t;
+        }
+    }
+    return best;
+}
+
+/* Retire every live domain that has ended; true while any still runs. */
+static bool retire_ended(void)
+{
+    bool running = false;
+
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
+        struct domain *d = &domain_table[i];
+        if (!d->live || d->guest.nr_vcpus == 0)
+            continue;
+        if (domain_is_running(d))
+            running = true;
+        else
+            domain_retire(d);
+    }
+    return running;
+}
+
+static void run_slice(struct vcpu *v)
+{
+    struct vmexit e;
+
+    fpu_switch_to(v);
+    guest_time_runstate_set(v, RUNSTATE_running);
+    guest_time_update(v);
+    for (unsigned n = 0; n < SCHED_EXITS_PER_SLICE && v->run_state == VCPU_RUNNABLE &&
+                         domain_is_running(v->domain); n++) {
+        vcpu_vendor_run(v, &e);
+        vcpu_handle_exit(v, &e);
+    }
+    if (domain_is_running(v->domain))
+        guest_time_runstate_set(v, guest_time_runstate_of(v->run_state));
+}
+
+/* Nothing can run: wait for the next timer, or give up when there is none. */
+static bool idle(void)
+{
+    uint64_t deadline = earliest_deadline();
+
+    if (deadline == 0) {
+        hv_err("every vCPU is blocked and no timer is pending: nothing can wake them\n");
+        for (unsigned i = 0; i < DOMAIN_MAX; i++)
+            if (domain_is_running(&domain_table[i]))
+                domain_crash(&domain_table[i], "blocked forever (no event or timer can wake it)");
+        summary.stalled = true;
+        return false;
+    }
+    hal_idle_until(deadline);
+    return true;
+}
+
+void sched_run(struct sched_summary *out)
+{
+    struct vcpu *v;
+
+    summary = (struct sched_summary){ 0 };
+    fpu_owner = NULL;
+    while (retire_ended()) {
+        wake_expired(hal_time_ns());
+        v = pick_next();
+        if (v != NULL)
+            run_slice(v);
+        else if (!idle())
+            continue;
+    }
+    *out = summary;
+}

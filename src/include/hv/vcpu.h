@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Virtual CPUs and the normalized VM exit.
+ *
+ * The vendor layer (svm/, later vmx/) runs a vCPU until the hardware exits
+ * and turns the exit into a struct vmexit; vcpu_handle_exit() (arch level,
+ * one for every vendor) acts on it.  The simulator builds the same records,
+ * so every exit path is tested without hardware.  Between exits the
+ * architectural state the dispatcher may read or change lives in struct
+ * vcpu: all general registers (regs), and the paging/segment state that the
+ * vendor layer refreshes after every exit (state) and writes back before the
+ * next entry when `state_dirty` is set.
+ */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include "hv/guest_walk.h"
+#include "hv/types.h"
+
+/*
+ * General registers.  The bare-metal VMRUN stub saves and restores them at
+ * these offsets (src/hal/x86_64/svm_run.S): do not reorder.
+ */
+struct vcpu_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+};
+
+/* Code-segment operating mode: how instruction bytes at rip decode. */
+enum vcpu_cs_mode {
+    VCPU_CS_16 = 16,
+    VCPU_CS_32 = 32,
+    VCPU_CS_64 = 64,
+};
+
+/* What the dispatcher sees of the guest's control state. */
+struct vcpu_state {
+    struct guest_paging paging;   /* cr0, cr3, cr4, efer, rflags, cpl, maxphyaddr */
+    uint64_t cr2;
+    uint64_t cs_base;
+    enum vcpu_cs_mode cs_mode;
+    uint64_t pat;                 /* guest PAT (the VMCB's g_pat under nested paging) */
+};
+
+enum vmexit_reason {
+    VMEXIT_NONE = 0,
+    VMEXIT_HYPERCALL,      /* VMMCALL, or VMCALL decoded from #UD on AMD */
+    VMEXIT_CPUID,
+    VMEXIT_RDMSR,          /* msr in rcx */
+    VMEXIT_WRMSR,          /* msr in rcx, value in edx:eax */
+    VMEXIT_IO,             /* qual: see VMEXIT_IO_* */
+    VMEXIT_NPF,            /* nested page fault: qual = gpa, info = VMEXIT_NPF_* */
+    VMEXIT_HLT,
+    VMEXIT_EXCEPTION,      /* intercepted guest exception: qual = vector, info = error code */
+    VMEXIT_TRIPLE_FAULT,   /* SVM SHUTDOWN / VMX triple fault */
+    VMEXIT_INTR,           /* physical interrupt while the guest ran */
+    VMEXIT_NMI,
+    VMEXIT_INVALID_STATE,  /* the CPU refused the guest state (VMRUN failed) */
+    VMEXIT_UNHANDLED,      /* any other vendor exit: vendor_code says which */
+};
+
+/* VMEXIT_IO qualification bits. */
+#define VMEXIT_IO_PORT_MASK  0xFFFFULL
+#define VMEXIT_IO_SIZE_SHIFT 16          /* access size in bytes: 1, 2 or 4 */
+#define VMEXIT_IO_SIZE_MASK  (0x7ULL << VMEXIT_IO_SIZE_SHIFT)
+#define VMEXIT_IO_IN         (1ULL << 20)
+#define VMEXIT_IO_STRING     (1ULL << 21)
+#define VMEXIT_IO_REP        (1ULL << 22)
+
+/* VMEXIT_NPF info bits (the access that faulted). */
+#define VMEXIT_NPF_PRESENT  (1ULL << 0)  /* a translation existed (permission fault) */
+#define VMEXIT_NPF_WRITE    (1ULL << 1)
+#define VMEXIT_NPF_USER     (1ULL << 2)
+#define VMEXIT_NPF_FETCH    (1ULL << 4)
+#define VMEXIT_NPF_WALK     (1ULL << 5)  /* the fault hit a guest page-table access */
+
+struct vmexit {
+    enum vmexit_reason reason;
+    uint64_t vendor_code;   /* raw exit code, for messages */
+    uint64_t qual;
+    uint64_t info;
+    uint32_t insn_len;      /* length of the exiting instruction; 0 = unknown (decode it) */
+};
+
+/* Event to inject on the next entry. */
+enum vcpu_event_type {
+    VCPU_EVENT_NONE = 0,
+    VCPU_EVENT_EXTINT,      /* external interrupt (upcall vector) */
+    VCPU_EVENT_NMI,
+    VCPU_EVENT_EXCEPTION,
+    VCPU_EVENT_SOFTINT,
+};
+
+struct vcpu_event {
+    enum vcpu_event_type type;
+    uint8_t vector;
+    bool has_error_code;
+    uint32_t error_code;
+};
+
+enum vcpu_run_state {
+    VCPU_DOWN = 0,          /* never started, or stopped */
+    VCPU_RUNNABLE,
+    VCPU_BLOCKED,           /* HLT or SCHEDOP_block: waits for an event or its timer */
+};
+
+/* Vendor-private state, opaque to generic code. */
+struct vcpu_vendor {
+    mfn_t ctl_mfn;          /* VMCB (SVM) or VMCS (VMX) */
+    uint32_t asid;          /* ASID / VPID */
+    bool launched;
+};
+
+struct domain;
+
+struct vcpu {
+    struct domain *domain;
+    uint32_t id;
+    enum vcpu_run_state run_state;
+    struct vcpu_regs regs;
+    struct vcpu_state state;
+    bool state_dirty;           /* state changed by the dispatcher: write back before entry */
+    struct vcpu_event inject;   /* pending injection, consumed by the next entry */
+    uint64_t timer_deadline_ns; /* singleshot timer, 0 = none */
+    uint64_t vcpu_info_gfn;     /* registered vcpu_info (gfn, offset); gfn 0 + off 0 = shared_info slot */
+    uint32_t vcpu_info_offset;
+    bool vcpu_info_registered;
+    uint64_t runstate_gla;      /* registered runstate area, 0 = none */
+    uint64_t hypercalls;        /* statistics */
+    uint64_t exits;
+    struct vcpu_vendor vendor;
+    /* x87/SSE registers while another vCPU has the CPU (FXSAVE image). */
+    uint8_t fpu[512] __attribute__((aligned(16)));
+};
+
+/* Deliver exception `vector` to the guest on its next entry. */
+void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+
+/* Forget the per-CPU vendor state (the simulator's machine reset). */
+void vcpu_vendor_cpu_reset(void);
+
+/* ---- the vendor interface (svm/ implements it; vmx/ will) ------------------ */
+
+/* Enable virtualization on this CPU.  0, or -XEN_ENODEV with a reason logged. */
+int vcpu_vendor_cpu_init(void);
+
+/* Allocate the control block, set intercepts and the PVH entry state
+ * (32-bit protected mode, paging off, flat segments, 32-bit TSS, ebx =
+ * start_info_gpa, rip = entry).  p2m_root: the nested page-table root. */
+int vcpu_vendor_create(struct vcpu *v, mfn_t p2m_root, uint32_t entry, uint32_t start_info_gpa);
+
+/* Run the vCPU until its next exit; fills *exit and refreshes v->regs/state. */
+void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit);
+
+/* Free the control block. */
+void vcpu_vendor_destroy(struct vcpu *v);
+
+/* The three bytes of this vendor's hypercall instruction (vmmcall or vmcall). */
+void vcpu_vendor_hypercall_insn(uint8_t out[3]);
+
+#endif /* HV_VCPU_H */

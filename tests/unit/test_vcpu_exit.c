@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The exit dispatcher (vcpu_exit.c) driven by normalized exit records, as
+ * the vendor layer produces them: every exit kind, with and without the
+ * vendor's instruction length, guest mistakes turned into #GP/#UD, and the
+ * cases that crash only the domain.  The guest runs with paging off, so
+ * instruction bytes and data sit at their guest-physical addresses.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "hv/guest_copy.h"
+#include "hv/sched.h"
+#include "xen/errno.h"
+#include "sim.h"
+
+#define NR     4096U
+#define FIRST  16U
+#define ENTRY  0x1000U
+#define DOMID  3U
+
+static struct frame_desc table[NR];
+static struct domain *d;
+static struct vcpu *v;
+
+static int setup(void **state)
+{
+    (void)state;
+    sim_reset(NR);
+    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
+    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
+    domain_table_reset();
+    vcpu_vendor_cpu_reset();
+    sim_svm_set_exit_hook(NULL, NULL);
+    assert_int_equal(vcpu_vendor_cpu_init(), 0);
+    assert_int_equal(domain_create(DOMID, 512, PTE_FORMAT_NPT), 0);
+    d = domain_find(DOMID);
+    assert_int_equal(domain_populate(DOMID, 0, 256, 0), 0);    /* 1 MiB of RAM */
+    assert_int_equal(sched_add_domain(d, ENTRY, 0), 0);
+    v = &d->guest.vcpus[0];
+    return 0;
+}
+
+static void put(uint64_t gpa, const void *bytes, size_t len)
+{
+    assert_int_equal(copy_to_guest_phys(&d->p2m, gpa, bytes, len), 0);
+}
+
+static void code(const void *bytes, size_t len)
+{
+    put(v->regs.rip, bytes, len);
+}
+
+static void dispatch(enum vmexit_reason r, uint64_t qual, uint64_t info, uint32_t len)
+{
+    struct vmexit e = { .reason = r, .qual = qual, .info = info, .insn_len = len, .vendor_code = 0x999 };
+
+    vcpu_handle_exit(v, &e);
+}
+
+static void assert_crashed(const char *words)
+{
+    assert_int_equal(d->guest.state, DOMAIN_CRASHED);
+    if (strstr(d->guest.crash_msg, words) == NULL)
+        fail_msg("crash message \"%s\" lacks \"%s\"", d->guest.crash_msg, words);
+    assert_int_equal(v->run_state, VCPU_DOWN);
+}
+
+static void assert_injected(uint8_t vector)
+{
+    assert_int_equal(v->inject.type, VCPU_EVENT_EXCEPTION);
+    assert_int_equal(v->inject.vector, vector);
+}
+
+static void test_hypercall_decoded(void **state)
+{
+    static const uint8_t vmmcall[] = { 0x0F, 0x01, 0xD9 };
+
+    (void)state;
+    code(vmmcall, sizeof(vmmcall));
+    v->regs.rax = HYPERVISOR_xen_version;
+    v->regs.rbx = XENVER_version;            /* 32-bit guest: first argument in ebx */
+    dispatch(VMEXIT_HYPERCALL, 0, 0, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 3);
+    assert_int_equal(v->regs.rax, (XENOLITH_VERSION_MAJOR << 16) | XENOLITH_VERSION_MINOR);
+    assert_int_equal(v->hypercalls, 1);
+}
+
+static void test_hypercall_vendor_length(void **state)
+{
+    (void)state;
+    v->regs.rax = HYPERVISOR_xen_version;
+    v->regs.rbx = XENVER_version;
+    dispatch(VMEXIT_HYPERCALL, 0, 0, 4);     /* with a prefix, say: the vendor knows */
+    assert_int_equal(v->regs.rip, ENTRY + 4);
+}
+
+static void test_hypercall_bytes_changed(void **state)
+{
+    static const uint8_t cpuid[] = { 0x0F, 0xA2, 0x90 };
+
+    (void)state;
+    code(cpuid, sizeof(cpuid));
+    dispatch(VMEXIT_HYPERCALL, 0, 0, 0);
+    assert_crashed("changed under its exit");
+    assert_int_equal(v->regs.rip, ENTRY);
+}
+
+static void test_unreadable_rip(void **state)
+{
+    (void)state;
+    v->regs.rip = 0x800000;                  /* beyond the domain's RAM */
+    dispatch(VMEXIT_CPUID, 0, 0, 0);
+    assert_crashed("cannot read the instruction");
+}
+
+static void test_undecodable(void **state)
+{
+    static const uint8_t junk[] = { 0x0F, 0xFF, 0xFF, 0xFF };
+
+    (void)state;
+    code(junk, sizeof(junk));
+    dispatch(VMEXIT_CPUID, 0, 0, 0);
+    assert_crashed("cannot decode");
+}
+
+static void test_cpuid(void **state)
+{
+    static const uint8_t cpuid[] = { 0x0F, 0xA2 };
+
+    (void)state;
+    code(cpuid, sizeof(cpuid));
+    v->regs.rax = XEN_CPUID_BASE;
+    v->regs.rcx = 0;
+    dispatch(VMEXIT_CPUID, 0, 0, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    assert_int_equal(v->regs.rbx, XEN_CPUID_SIGNATURE_EBX);
+    assert_int_equal(v->regs.rcx, XEN_CPUID_SIGNATURE_ECX);
+    assert_int_equal(v->regs.rdx, XEN_CPUID_SIGNATURE_EDX);
+}
+
+static void test_msrs(void **state)
+{
+    static const uint8_t rdmsr[] = { 0x0F, 0x32 };
+    static const uint8_t wrmsr[] = { 0x0F, 0x30 };
+
+    (void)state;
+    code(rdmsr, sizeof(rdmsr));
+    v->regs.rcx = 0x12345678;                /* nobody's MSR */
+    dispatch(VMEXIT_RDMSR, 0, 0, 0);
+    assert_injected(13);
+    assert_true(v->inject.has_error_code);
+    assert_int_equal(v->regs.rip, ENTRY);    /* a faulting instruction is not skipped */
+    v->inject.type = VCPU_EVENT_NONE;
+    v->regs.rcx = 0x277;                     /* PAT */
+    dispatch(VMEXIT_RDMSR, 0, 0, 0);
+    assert_int_equal(v->inject.type, VCPU_EVENT_NONE);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    assert_int_equal(v->regs.rax, 0x00070406U);
+    assert_int_equal(v->regs.rdx, 0x00070406U);
+    code(wrmsr, sizeof(wrmsr));
+    v->regs.rcx = 0x12345678;
+    dispatch(VMEXIT_WRMSR, 0, 0, 0);
+    assert_injected(13);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    v->inject.type = VCPU_EVENT_NONE;
+    v->regs.rcx = 0x277;
+    v->regs.rax = 0x06060606;
+    v->regs.rdx = 0x06060606;
+    dispatch(VMEXIT_WRMSR, 0, 0, 0);
+    assert_int_equal(v->inject.type, VCPU_EVENT_NONE);
+    assert_int_equal(v->state.pat, 0x0606060606060606ULL);
+    assert_true(v->state_dirty);
+    assert_int_equal(v->regs.rip, ENTRY + 4);
+}
+
+static void test_hlt_blocks(void **state)
+{
+    static const uint8_t hlt[] = { 0xF4 };
+
+    (void)state;
+    code(hlt, sizeof(hlt));
+    dispatch(VMEXIT_HLT, 0, 0, 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    assert_int_equal(v->regs.rip, ENTRY + 1);
+}
+
+static uint64_t io(unsigned port, unsigned size, bool in)
+{
+    return port | ((uint64_t)size << VMEXIT_IO_SIZE_SHIFT) | (in ? VMEXIT_IO_IN : 0);
+}
+
+static void test_port_io(void **state)
+{
+    static const uint8_t inb[] = { 0xE4, 0x60 };
+
+    (void)state;
+    v->regs.rax = 0x1111222233334444ULL;
+    dispatch(VMEXIT_IO, io(0x60, 1, true), 0, 2);
+    assert_int_equal(v->regs.rax, 0x11112222333344FFULL);     /* only al */
+    dispatch(VMEXIT_IO, io(0x60, 2, true), 0, 2);
+    assert_int_equal(v->regs.rax, 0x111122223333FFFFULL);
+    dispatch(VMEXIT_IO, io(0x60, 4, true), 0, 2);
+    assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);             /* 32-bit writes zero-extend */
+    assert_int_equal(v->regs.rip, ENTRY + 6);
+    v->regs.rax = 5;
+    dispatch(VMEXIT_IO, io(0x80, 1, false), 0, 1);
+    assert_int_equal(v->regs.rax, 5);
+    assert_int_equal(v->regs.rip, ENTRY + 7);
+    /* No length from the vendor: decoded. */
+    v->regs.rip = ENTRY;
+    code(inb, sizeof(inb));
+    dispatch(VMEXIT_IO, io(0x60, 1, true), 0, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    dispatch(VMEXIT_IO, io(0x60, 3, true), 0, 2);
+    assert_crashed("access size 3");
+}
+
+static void test_string_io(void **state)
+{
+    uint8_t buf[8];
+    static const uint8_t zero[8];
+
+    (void)state;
+    put(0x3000, zero, sizeof(zero));
+    v->regs.rdi = 0x3000;
+    v->regs.rcx = 3;
+    dispatch(VMEXIT_IO, io(0x60, 2, true) | VMEXIT_IO_STRING | VMEXIT_IO_REP, 0, 2);
+    assert_int_equal(copy_from_guest_phys(&d->p2m, buf, 0x3000, 8), 0);
+    assert_int_equal(buf[0], 0xFF);
+    assert_int_equal(buf[5], 0xFF);
+    assert_int_equal(buf[6], 0);
+    assert_int_equal(v->regs.rdi, 0x3006);
+    assert_int_equal(v->regs.rcx, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    /* A long REP is done a page at a time: rip stays until rcx is 0. */
+    v->regs.rdi = 0x4000;
+    v->regs.rcx = 5000;
+    dispatch(VMEXIT_IO, io(0x60, 1, true) | VMEXIT_IO_STRING | VMEXIT_IO_REP, 0, 2);
+    assert_int_equal(v->regs.rcx, 5000 - 4096);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    dispatch(VMEXIT_IO, io(0x60, 1, true) | VMEXIT_IO_STRING | VMEXIT_IO_REP, 0, 2);
+    assert_int_equal(v->regs.rcx, 0);
+    assert_int_equal(v->regs.rdi, 0x4000 + 5000);
+    assert_int_equal(v->regs.rip, ENTRY + 4);
+    /* OUTS only consumes; INS into memory that is not there is #GP. */
+    v->regs.rsi = 0x100;
+    dispatch(VMEXIT_IO, io(0x60, 4, false) | VMEXIT_IO_STRING, 0, 1);
+    assert_int_equal(v->regs.rsi, 0x104);
+    v->regs.rdi = 0x900000;
+    dispatch(VMEXIT_IO, io(0x60, 1, true) | VMEXIT_IO_STRING, 0, 1);
+    assert_injected(13);
+}
+
+static void test_unbacked_mmio(void **state)
+{
+    static const uint8_t load[] = { 0x8B, 0x05, 0x30, 0x03, 0xE0, 0xFE };    /* mov eax, [0xfee00330] */
+    static const uint8_t store[] = { 0x89, 0x05, 0x30, 0x03, 0xE0, 0xFE };   /* mov [0xfee00330], eax */
+    static const uint8_t inc[] = { 0xFF, 0x05, 0x30, 0x03, 0xE0, 0xFE };     /* inc dword [..] */
+    static const uint8_t cpuid[] = { 0x0F, 0xA2 };
+
+    (void)state;
+    code(load, sizeof(load));
+    v->regs.rax = 0x1234;
+    dispatch(VMEXIT_NPF, 0xFEE00330, 0, 0);
+    assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);
+    assert_int_equal(v->regs.rip, ENTRY + 6);
+    code(store, sizeof(store));
+    dispatch(VMEXIT_NPF, 0xFEE00330, VMEXIT_NPF_WRITE, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 12);
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+    code(inc, sizeof(inc));
+    dispatch(VMEXIT_NPF, 0xFEE00330, VMEXIT_NPF_WRITE, 0);
+    assert_crashed("cannot decode");          /* read-modify-write is not emulated */
+    assert_int_equal(setup(NULL), 0);
+    code(cpuid, sizeof(cpuid));
+    dispatch(VMEXIT_NPF, 0xFEE00330, 0, 0);
+    assert_crashed("unsupported instruction for MMIO");
+}
+
+static void test_npf_crashes(void **state)
+{
+    (void)state;
+    dispatch(VMEXIT_NPF, 0x2000, VMEXIT_NPF_PRESENT | VMEXIT_NPF_WRITE, 0);
+    assert_crashed("denied by the p2m");
+}
+
+static void test_npf_walk_and_fetch(void **state)
+{
+    (void)state;
+    dispatch(VMEXIT_NPF, 0xF0000000, VMEXIT_NPF_WALK, 0);
+    assert_crashed("page tables");
+    assert_int_equal(setup(NULL), 0);
+    dispatch(VMEXIT_NPF, 0xF0000000, VMEXIT_NPF_FETCH, 0);
+    assert_crashed("instruction fetch");
+}
+
+static void test_vmcall_on_amd(void **state)
+{
+    static const uint8_t vmcall[] = { 0x0F, 0x01, 0xC1 };
+    static const uint8_t ud2[] = { 0x0F, 0x0B };
+
+    (void)state;
+    code(vmcall, sizeof(vmcall));
+    v->regs.rax = HYPERVISOR_xen_version;
+    v->regs.rbx = XENVER_version;
+    dispatch(VMEXIT_EXCEPTION, 6, 0, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 3);
+    assert_int_equal(v->regs.rax, (XENOLITH_VERSION_MAJOR << 16) | XENOLITH_VERSION_MINOR);
+    assert_int_equal(v->inject.type, VCPU_EVENT_NONE);
+    code(ud2, sizeof(ud2));
+    dispatch(VMEXIT_EXCEPTION, 6, 0, 0);
+    assert_injected(6);
+    assert_false(v->inject.has_error_code);
+    assert_int_equal(v->regs.rip, ENTRY + 3);
+}
+
+static void test_exception_reflected(void **state)
+{
+    (void)state;
+    dispatch(VMEXIT_EXCEPTION, 14, 0x6, 0);
+    assert_injected(14);
+    assert_true(v->inject.has_error_code);
+    assert_int_equal(v->inject.error_code, 6);
+    dispatch(VMEXIT_EXCEPTION, 3, 0, 0);
+    assert_injected(3);
+    assert_false(v->inject.has_error_code);
+}
+
+static void test_fatal_exits(void **state)
+{
+    (void)state;
+    dispatch(VMEXIT_TRIPLE_FAULT, 0, 0, 0);
+    assert_crashed("triple fault");
+    assert_int_equal(setup(NULL), 0);
+    dispatch(VMEXIT_INVALID_STATE, 0, 0, 0);
+    assert_crashed("refused the vCPU state");
+    assert_int_equal(setup(NULL), 0);
+    dispatch(VMEXIT_UNHANDLED, 0, 0, 0);
+    assert_crashed("unhandled exit 0x999");
+}
+
+static void test_interrupts_do_nothing(void **state)
+{
+    struct vcpu_regs before = v->regs;
+
+    (void)state;
+    dispatch(VMEXIT_INTR, 0, 0, 0);
+    dispatch(VMEXIT_NMI, 0, 0, 0);
+    assert_memory_equal(&before, &v->regs, sizeof(before));
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_hypercall_decoded, setup),
+        cmocka_unit_test_setup(test_hypercall_vendor_length, setup),
+        cmocka_unit_test_setup(test_hypercall_bytes_changed, setup),
+        cmocka_unit_test_setup(test_unreadable_rip, setup),
+        cmocka_unit_test_setup(test_undecodable, setup),
+        cmocka_unit_test_setup(test_cpuid, setup),
+        cmocka_unit_test_setup(test_msrs, setup),
+        cmocka_unit_test_setup(test_hlt_blocks, setup),
+        cmocka_unit_test_setup(test_port_io, setup),
+        cmocka_unit_test_setup(test_string_io, setup),
+        cmocka_unit_test_setup(test_unbacked_mmio, setup),
+        cmocka_unit_test_setup(test_npf_crashes, setup),
+        cmocka_unit_test_setup(test_npf_walk_and_fetch, setup),
+        cmocka_unit_test_setup(test_vmcall_on_amd, setup),
+        cmocka_unit_test_setup(test_exception_reflected, setup),
+        cmocka_unit_test_setup(test_fatal_exits, setup),
+        cmocka_unit_test_setup(test_interrupts_do_nothing, setup),
+    };
+    return cmocka_run_group_tests_name("vcpu_exit", tests, NULL, NULL);
+}
