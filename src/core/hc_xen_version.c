@@ -4,12 +4,14 @@
  * whole through copy_to_guest_linear (all or nothing); a bad buffer is
  * -EFAULT.  Strings are NUL-padded to their ABI size.
  *
- * Not provided (-ENOSYS): XENVER_commandline (the boot command line is not
- * kept after boot yet) and XENVER_build_id (the image carries no build id).
+ * XENVER_commandline is for privileged domains only (-EPERM otherwise), as
+ * in Xen.  Not provided (-ENOSYS): XENVER_build_id (the image carries no
+ * build id).
  */
 #include "hv/hypercall_table.h"
 
 #include "hv/guest_copy.h"
+#include "hv/setup.h"
 
 #ifndef XENOLITH_VERSION_MAJOR
 #error "the Makefile passes XENOLITH_VERSION_MAJOR/MINOR/EXTRA"
@@ -133,6 +135,10 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
     case XENVER_pagesize:
         /* The argument must be a null handle. */
         return arg != 0 ? -XEN_EINVAL : (int64_t)PAGE_SIZE;
+    case XENVER_commandline:
+        if ((v->domain->guest.start_flags & SIF_PRIVILEGED) == 0)
+            return -XEN_EPERM;
+        return put_string(v, arg, hv_boot_cmdline(), XEN_COMMANDLINE_LEN);
     case XENVER_guest_handle:
         /* Domains have no UUID (no toolstack gives one): all zeroes. */
         return put(v, arg, handle, sizeof(handle));

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "hv/setup.h"
 #include "test_hc_fixture.h"
 
 static int setup(void **state)
@@ -160,7 +161,7 @@ static void test_pagesize_and_handle(void **state)
 
 static void test_unknown_subops(void **state)
 {
-    static const uint32_t cmds[] = { XENVER_commandline, XENVER_build_id, 11, 12, 13, 0x7FFFFFFF,
+    static const uint32_t cmds[] = { XENVER_build_id, 11, 12, 13, 0x7FFFFFFF,
                                      0xFFFFFFFF };
     struct vcpu *v;
     (void)state;
@@ -170,6 +171,28 @@ static void test_unknown_subops(void **state)
     for (size_t i = 0; i < HV_ARRAY_SIZE(cmds); i++)
         assert_int_equal(ver(v, cmds[i], fx_addr(v, 5, 0)), -XEN_ENOSYS);
     assert_int_equal(*fx_gpa(v->domain, fx_page_gpa(5)), 0xEE);
+}
+
+/* The hypervisor command line: privileged domains only, 1024 NUL-padded bytes. */
+static void test_commandline(void **state)
+{
+    char buf[XEN_COMMANDLINE_LEN];
+    struct vcpu *v;
+    (void)state;
+
+    v = fx_domain(FX_DOMU, 0, FX_LONG);
+    fx_fill(v, 5, 0xEE);
+    assert_int_equal(ver(v, XENVER_commandline, fx_addr(v, 5, 0)), -XEN_EPERM);
+    assert_int_equal(*fx_gpa(v->domain, fx_page_gpa(5)), 0xEE);
+    fx_machine();
+    v = fx_domain(FX_DOM0, SIF_PRIVILEGED | SIF_INITDOMAIN, FX_LONG);
+    fx_fill(v, 5, 0xEE);
+    assert_int_equal(ver(v, XENVER_commandline, fx_addr(v, 5, 0)), 0);
+    fx_get(v, 5, 0, buf, sizeof(buf));
+    assert_string_equal(buf, hv_boot_cmdline());
+    assert_int_equal(buf[XEN_COMMANDLINE_LEN - 1], 0);
+    assert_int_equal(*fx_gpa(v->domain, fx_page_gpa(5) + XEN_COMMANDLINE_LEN), 0xEE);
+    assert_int_equal(ver(v, XENVER_commandline, 0), -XEN_EFAULT);
 }
 
 /* Every buffer sub-op, with buffers that cannot take it whole: -EFAULT, nothing written. */
@@ -218,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup(test_get_features, setup),
         cmocka_unit_test_setup(test_pagesize_and_handle, setup),
         cmocka_unit_test_setup(test_unknown_subops, setup),
+        cmocka_unit_test_setup(test_commandline, setup),
         cmocka_unit_test_setup(test_bad_buffers, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

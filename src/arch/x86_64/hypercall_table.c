@@ -15,7 +15,7 @@ const struct hypercall_info hypercall_info_table[HYPERCALL_TABLE_SIZE] = {
       .errors = { 0x000000420040500aULL, 0x0000000000000000ULL } },
     { .nr = 17, .name = "xen_version", .nr_args = 2,
       .domains = HC_DOMAINS_ANY,
-      .errors = { 0x0000004000404000ULL, 0x0000000000000000ULL } },
+      .errors = { 0x0000004000404002ULL, 0x0000000000000000ULL } },
     { .nr = 18, .name = "console_io", .nr_args = 3,
       .domains = HC_DOMAINS_ANY,
       .errors = { 0x0000004000004082ULL, 0x0000000000200000ULL } },

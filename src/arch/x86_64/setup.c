@@ -26,6 +26,11 @@
 struct hv_options hv_opts;
 
 static struct boot_info boot_info;
+
+const char *hv_boot_cmdline(void)
+{
+    return boot_info.cmdline;
+}
 static struct memmap_result memory;
 static struct cpu_features cpu;
 

@@ -93,7 +93,7 @@ int64_t hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
     requires frame_heap_inv;
     assigns \nothing;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
-            \result == -XEN_ENOSYS; */
+            \result == -XEN_ENOSYS || \result == -XEN_EPERM; */
 int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg);
 
 /* 18: console_io: Hypervisor console: write (any domain), read (initial domain). */

@@ -24,6 +24,10 @@ struct boot_image {
 /* The options in force (defaults until the command line has been parsed). */
 extern struct hv_options hv_opts;
 
+/* The hypervisor command line as the loader gave it (NUL-terminated, "" before boot). */
+/*@ assigns \nothing; */
+const char *hv_boot_cmdline(void);
+
 HV_NORETURN void hv_boot(uint32_t magic, uint64_t info_paddr, const struct boot_image *image);
 
 /*

@@ -42,6 +42,7 @@
 #define XEN_EXTRAVERSION_LEN   16
 #define XEN_CAPABILITIES_LEN  1024
 #define XEN_CHANGESET_LEN       64
+#define XEN_COMMANDLINE_LEN   1024
 #define XEN_COMPILE_INFO_SIZE  (64 + 16 + 32 + 32)   /* compiler, by, domain, date */
 
 /* XENVER_get_features submap 0 bits. */
