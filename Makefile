@@ -146,13 +146,19 @@ $(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_LIB) $(CC_STAMP)
 # ---- running ------------------------------------------------------------------------
 QEMU ?= qemu-system-x86_64
 QEMU_MEM ?= 512
-RUN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all debug_exit
-run: hv
-	@echo "Booting Xenolith under QEMU (TCG, -cpu max). Quit with Ctrl-A X."
+RUN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all dom0_mem=128M debug_exit
+# The bundled demo domain: the hello test guest as domain 0 (RUN_GUEST overrides it).
+RUN_GUEST ?= $(BUILD)/guests/test-hello.elf
+RUN_GUEST_ARGS ?=
+
+run: hv guests
+	@echo "Booting Xenolith under QEMU (TCG, -cpu max) with domain 0 = $(RUN_GUEST)."
+	@echo "QEMU ends when every domain has ended (debug_exit); quit earlier with Ctrl-A X."
 	$(QEMU) -accel tcg -cpu max -m $(QEMU_MEM) -nographic -no-reboot \
 	  -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	  -kernel $(BUILD)/xenolith.elf -append "$(RUN_CMDLINE)" || \
-	  [ $$? -eq 1 ]
+	  -kernel $(BUILD)/xenolith.elf -append "$(RUN_CMDLINE)" \
+	  -initrd "$(RUN_GUEST) $(RUN_GUEST_ARGS)"; rc=$$?; \
+	  [ $$rc -eq 0 ] || [ $$rc -eq 1 ] || [ $$rc -eq 33 ]
 
 iso: $(BUILD)/xenolith.iso
 
@@ -198,8 +204,9 @@ fuzz-smoke:
 coverage:
 	$(Q)coverage/run.sh $(BUILD)/cov
 
-bench:
+bench: hv guests
 	$(Q)scripts/bench.sh $(BUILD)
+	$(Q)scripts/bench-guest.sh $(BUILD)
 
 # ---- installing, the Xen way ---------------------------------------------------------
 DESTDIR ?=

@@ -96,7 +96,10 @@ void cpuid_policy_set_upcall_vector(bool available)
     ensures out->eax == 0 && out->ebx == 0 && out->ecx == 0 && out->edx == 0; */
 static void zero(struct hal_cpuid *out)
 {
-    *out = (struct hal_cpuid){ 0, 0, 0, 0 };
+    out->eax = 0;
+    out->ebx = 0;
+    out->ecx = 0;
+    out->edx = 0;
 }
 
 /*@ assigns \nothing;
