@@ -291,7 +291,7 @@ static void xen_leaf_time(uint32_t subleaf, struct hal_cpuid *out)
 
 /* base + 4: the HVM leaf (subleaf 0 only). */
 /*@ requires \valid_read(v) && \valid_read(v->domain) && \valid(out);
-    requires \separated(out, v, v->domain);
+    requires \separated(out, v) && \separated(out, v->domain);
     assigns out->eax, out->ebx, out->ecx;
     ensures subleaf == 0 ==> out->ebx == v->id && out->ecx == v->domain->id; */
 static void xen_leaf_hvm(const struct vcpu *v, uint32_t subleaf, struct hal_cpuid *out)
@@ -308,7 +308,7 @@ static void xen_leaf_hvm(const struct vcpu *v, uint32_t subleaf, struct hal_cpui
 /* Xen's leaves at 0x40000000; the rest of the hypervisor range reads as zeros. */
 /*@ requires LEAF_HV_FIRST <= leaf <= LEAF_HV_LAST;
     requires \valid_read(v) && \valid_read(v->domain) && \valid(out);
-    requires \separated(out, v, v->domain);
+    requires \separated(out, v) && \separated(out, v->domain);
     assigns *out;
     ensures leaf == XEN_CPUID_BASE ==>
               out->eax == XEN_CPUID_BASE + CPUID_POLICY_XEN_LAST &&

@@ -62,7 +62,7 @@ void cpuid_policy_set_upcall_vector(bool available);
  * their highest leaf).
  */
 /*@ requires \valid_read(v) && \valid_read(v->domain) && \valid(out);
-    requires \separated(out, v, v->domain);
+    requires \separated(out, v) && \separated(out, v->domain);
     assigns *out;
     ensures xen_signature: leaf == XEN_CPUID_BASE ==>
               out->eax == XEN_CPUID_BASE + CPUID_POLICY_XEN_LAST &&
