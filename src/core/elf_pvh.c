@@ -410,12 +410,22 @@ static int add_load(struct elf_pvh_image *out, uint32_t idx, const struct elf_ph
             return -XEN_EINVAL;
         }
     }
-    out->loads[nr] = (struct elf_pvh_segment){ ph->paddr, ph->filesz, ph->memsz, ph->offset };
+    out->loads[nr].paddr = ph->paddr;
+    out->loads[nr].filesz = ph->filesz;
+    out->loads[nr].memsz = ph->memsz;
+    out->loads[nr].offset = ph->offset;
+    /*@ assert \forall integer k; 0 <= k < nr ==> seg_disjoint(&out->loads[k], &out->loads[nr]); */
     if (nr == 0 || ph->paddr < out->start)
         out->start = ph->paddr;
     if (nr == 0 || end > out->end)
         out->end = end;
     out->nr_loads = nr + 1U;
+    /*@ assert out->start < out->end <= ELF_PVH_ADDR_LIMIT; */
+    /*@ assert nr > 0 ==> out->start <= \at(out->start, Pre) && \at(out->end, Pre) <= out->end; */
+    /*@ assert \forall integer k; 0 <= k < nr ==> out->loads[k] == \at(out->loads[k], Pre); */
+    /*@ assert \forall integer k; 0 <= k <= nr ==> elf_pvh_seg_ok(&out->loads[k], len) &&
+          out->start <= out->loads[k].paddr && out->loads[k].paddr + out->loads[k].memsz <= out->end; */
+    /*@ assert \forall integer i, j; 0 <= i < j <= nr ==> seg_disjoint(&out->loads[i], &out->loads[j]); */
     return 0;
 }
 
@@ -431,7 +441,7 @@ static int parse_loads(const struct elf_ctx *c, struct elf_pvh_image *out, struc
     out->nr_loads = 0;
     /*@ loop invariant 0 <= i <= c->phnum && at == c->phoff + i * c->phent;
         loop invariant loads_ok(out, c->len) && err_done{Pre, Here}(err, 0);
-        loop assigns i, at, ph, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1],
+        loop assigns i, at, ph, *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1],
                      out->start, out->end;
         loop variant c->phnum - i; */
     for (uint32_t i = 0; i < c->phnum; i++, at += c->phent) {

@@ -96,4 +96,23 @@ if \
 else
     echo "FAIL boot-iso-multiboot2 (mkiso failed: $OUT/mkiso.log)"; status=1
 fi
+# Domain 0 from GRUB's multiboot2 modules: module2 command lines carry no image name.
+log=$OUT/iso-dom0.log
+if [ -f "$BUILD/guests/test-hypercalls.elf" ] && \
+   MODULES="$BUILD/guests/test-hypercalls.elf alpha beta" scripts/mkiso.sh "$BUILD" \
+       "$BUILD/boot-tests/dom0.iso" "console=com1 loglvl=all debug_exit dom0_mem=32M" 0 \
+       >"$OUT/mkiso-dom0.log" 2>&1; then
+    qemu_run "$log" -cdrom "$BUILD/boot-tests/dom0.iso" -boot d
+    check boot-iso-domain0 "$log" $EXIT_SUCCESS "module 0: .*'alpha beta'" 'cmdline "alpha beta"' \
+        'Test result: SUCCESS' 'domain 0 \(Domain-0\) ended: shut down: poweroff'
+else
+    echo "FAIL boot-iso-domain0 (no guest image or mkiso failed: $OUT/mkiso-dom0.log)"; status=1
+fi
+
+# A kernel without the PVH note: refused with a message naming the note and the option.
+log=$OUT/not-pvh.log
+qemu_run "$log" -kernel "$BUILD/xenolith.elf" -append "console=com1 debug_exit dom0_mem=32M" \
+    -initrd "$BUILD/xenolith.elf"
+check refuse-non-pvh-kernel "$log" $EXIT_FAILURE 'PHYS32_ENTRY' 'CONFIG_PVH' \
+    'no domain could be started'
 exit $status

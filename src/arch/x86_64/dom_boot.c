@@ -36,15 +36,21 @@ uint64_t dom0_mem_bytes(const struct hv_dom0_mem *m, uint64_t avail)
     return want < DOM0_MEM_MIN ? 0 : want;
 }
 
-const char *dom_boot_module_args(const char *s)
+static size_t str_len(const char *s, size_t max)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    while (*s != '\0' && *s != ' ' && *s != '\t')
-        s++;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    return s;
+    size_t n = 0;
+
+    while (n < max && s[n] != '\0')
+        n++;
+    return n;
+}
+
+const char *dom_boot_module_args(const char *s, const char *loader_name)
+{
+    size_t len = str_len(s, BOOT_MOD_CMDLINE_MAX);
+
+    return s + cmdline_skip_image_name(s, len, loader_name,
+                                       str_len(loader_name, BOOT_LOADER_NAME_MAX));
 }
 
 /* A view of a module's bytes, or NULL (reported) when unreadable. */
@@ -74,11 +80,11 @@ static int fill_params(const struct boot_info *bi, uint64_t mem, struct pvh_buil
                                     .start_flags = SIF_INITDOMAIN | SIF_PRIVILEGED };
     p->kernel = module_bytes(&bi->modules[0], 0, &klen);
     p->kernel_len = klen;
-    p->cmdline = dom_boot_module_args(bi->modules[0].cmdline);
+    p->cmdline = dom_boot_module_args(bi->modules[0].cmdline, bi->loader_name);
     if (bi->nr_modules > 1) {
         p->initrd = module_bytes(&bi->modules[1], 1, &ilen);
         p->initrd_len = ilen;
-        p->initrd_cmdline = dom_boot_module_args(bi->modules[1].cmdline);
+        p->initrd_cmdline = dom_boot_module_args(bi->modules[1].cmdline, bi->loader_name);
         if (p->initrd == NULL)
             return -XEN_EFAULT;
     }

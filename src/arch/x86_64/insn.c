@@ -87,33 +87,22 @@ static int insn_need(unsigned end, unsigned lim)
     return end > INSN_MAX_LEN ? -XEN_EINVAL : -XEN_EFAULT;
 }
 
-/*@ assigns \nothing;
-    ensures \result <==> (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 ||
-                          b == 0x65 || b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3); */
-static bool insn_is_legacy_prefix(unsigned b)
-{
-    switch (b) {
-    case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-    case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* A legacy prefix after a REX prefix makes the CPU ignore the REX. */
+/* Record legacy prefix b; false if b is not one.  A legacy prefix after a
+ * REX prefix makes the CPU ignore the REX. */
 /*@ requires \valid(p);
     assigns *p; */
-static void insn_apply_prefix(struct insn_prefixes *p, unsigned b)
+static bool insn_legacy_prefix(struct insn_prefixes *p, unsigned b)
 {
-    p->rex = 0;
     switch (b) {
     case 0x66: p->opsize = true; break;
     case 0x67: p->addrsize = true; break;
     case 0xf0: p->lock = true; break;
     case 0xf2: case 0xf3: p->rep = b; break;
-    default: p->seg = b; break;
+    case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: p->seg = b; break;
+    default: return false;
     }
+    p->rex = 0;
+    return true;
 }
 
 /* Position of the first byte that is not a prefix. */
@@ -138,9 +127,7 @@ static int insn_scan_prefixes(const uint8_t *bytes, unsigned lim, bool long_mode
 
         if (long_mode && b >= 0x40 && b <= 0x4f)
             p->rex = b;                 /* only the last one counts */
-        else if (insn_is_legacy_prefix(b))
-            insn_apply_prefix(p, b);
-        else
+        else if (!insn_legacy_prefix(p, b))
             return (int)i;
     }
     return insn_need(lim + 1, lim);
@@ -385,24 +372,8 @@ static int insn_modrm(const uint8_t *bytes, unsigned lim, unsigned pos, unsigned
     return rc != 0 ? rc : (int)(end + disp);
 }
 
-/* Little-endian immediate of n bytes at pos. */
-/*@ requires n == 1 || n == 2 || n == 4;
-    requires pos + n <= INSN_MAX_LEN && \valid_read(bytes + (pos .. pos + n - 1));
-    assigns \nothing;
-    ensures \result < insn_span(n); */
-static uint64_t insn_le(const uint8_t *bytes, unsigned pos, unsigned n)
-{
-    uint64_t v = bytes[pos];
-
-    if (n >= 2)
-        v += (uint64_t)bytes[pos + 1] * 0x100;
-    if (n == 4)
-        v += (uint64_t)bytes[pos + 2] * 0x10000 + (uint64_t)bytes[pos + 3] * 0x1000000;
-    return v;
-}
-
-/* The immediate of c6/c7 at pos: imm8, imm16 or imm32, sign-extended to 64
- * bits with REX.W. */
+/* The little-endian immediate of c6/c7 at pos: imm8, imm16 or imm32,
+ * sign-extended to 64 bits with REX.W. */
 /*@ requires lim <= INSN_MAX_LEN && pos <= lim && \valid_read(bytes + (0 .. lim - 1));
     requires \valid(o) && \separated(o, bytes + (0 .. lim - 1)) && insn_size_ok(o->size);
     assigns o->imm, o->has_imm;
@@ -415,7 +386,11 @@ static int insn_imm(const uint8_t *bytes, unsigned lim, unsigned pos, struct ins
 
     if (rc != 0)
         return rc;
-    v = insn_le(bytes, pos, n);
+    v = bytes[pos];
+    if (n >= 2)
+        v += (uint64_t)bytes[pos + 1] * 0x100;
+    if (n == 4)
+        v += (uint64_t)bytes[pos + 2] * 0x10000 + (uint64_t)bytes[pos + 3] * 0x1000000;
     if (o->size == 8 && v >= 0x80000000ULL)
         v += 0xFFFFFFFF00000000ULL;
     o->imm = v;
@@ -545,43 +520,21 @@ int insn_decode(const uint8_t *bytes, size_t avail, enum vcpu_cs_mode mode, stru
 uint64_t insn_reg_get(const struct vcpu_regs *r, unsigned idx)
 {
     switch (idx) {
-    case 0: return r->rax;
-    case 1: return r->rcx;
-    case 2: return r->rdx;
-    case 3: return r->rbx;
-    case 4: return r->rsp;
-    case 5: return r->rbp;
-    case 6: return r->rsi;
-    case 7: return r->rdi;
-    case 8: return r->r8;
-    case 9: return r->r9;
-    case 10: return r->r10;
-    case 11: return r->r11;
-    case 12: return r->r12;
-    case 13: return r->r13;
-    case 14: return r->r14;
-    default: return r->r15;
+    case 0: return r->rax;    case 1: return r->rcx;    case 2: return r->rdx;    case 3: return r->rbx;
+    case 4: return r->rsp;    case 5: return r->rbp;    case 6: return r->rsi;    case 7: return r->rdi;
+    case 8: return r->r8;     case 9: return r->r9;     case 10: return r->r10;   case 11: return r->r11;
+    case 12: return r->r12;   case 13: return r->r13;   case 14: return r->r14;   default: return r->r15;
     }
 }
 
 void insn_reg_set(struct vcpu_regs *r, unsigned idx, uint64_t v)
 {
     switch (idx) {
-    case 0: r->rax = v; break;
-    case 1: r->rcx = v; break;
-    case 2: r->rdx = v; break;
-    case 3: r->rbx = v; break;
-    case 4: r->rsp = v; break;
-    case 5: r->rbp = v; break;
-    case 6: r->rsi = v; break;
-    case 7: r->rdi = v; break;
-    case 8: r->r8 = v; break;
-    case 9: r->r9 = v; break;
-    case 10: r->r10 = v; break;
-    case 11: r->r11 = v; break;
-    case 12: r->r12 = v; break;
-    case 13: r->r13 = v; break;
-    case 14: r->r14 = v; break;
+    case 0: r->rax = v; break;    case 1: r->rcx = v; break;    case 2: r->rdx = v; break;
+    case 3: r->rbx = v; break;    case 4: r->rsp = v; break;    case 5: r->rbp = v; break;
+    case 6: r->rsi = v; break;    case 7: r->rdi = v; break;    case 8: r->r8 = v; break;
+    case 9: r->r9 = v; break;     case 10: r->r10 = v; break;   case 11: r->r11 = v; break;
+    case 12: r->r12 = v; break;   case 13: r->r13 = v; break;   case 14: r->r14 = v; break;
     default: r->r15 = v; break;
     }
 }
@@ -607,8 +560,6 @@ static uint64_t insn_sext_to(uint64_t v, unsigned from, unsigned to)
 {
     uint64_t t = insn_trunc_to(v, from);
 
-    /*@ assert from == 1 ==> t == v % 0x100 && t < 0x100; */
-    /*@ assert from == 2 ==> t == v % 0x10000 && t < 0x10000; */
     if (t < (from == 1 ? 0x80U : 0x8000U))
         return t;
     if (to == 8)

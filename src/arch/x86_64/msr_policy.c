@@ -49,9 +49,7 @@ bool msr_policy_intercepted(uint32_t msr)
     requires \valid(page + (0 .. HYPERCALL_PAGE_SIZE - 1)) && \valid_read(insn + (0 .. 2));
     requires \separated(page + (0 .. HYPERCALL_PAGE_SIZE - 1), insn + (0 .. 2));
     assigns page[s * HYPERCALL_PAGE_SLOT .. s * HYPERCALL_PAGE_SLOT + 8];
-    ensures page[s * HYPERCALL_PAGE_SLOT] == INSN_MOV_EAX && page[s * HYPERCALL_PAGE_SLOT + 1] == s &&
-            page[s * HYPERCALL_PAGE_SLOT + 5] == insn[0] && page[s * HYPERCALL_PAGE_SLOT + 6] == insn[1] &&
-            page[s * HYPERCALL_PAGE_SLOT + 7] == insn[2] && page[s * HYPERCALL_PAGE_SLOT + 8] == INSN_RET; */
+    ensures hypercall_slot_ok(page, s, (uint8_t *)insn); */
 static void hypercall_slot_build(uint8_t *page, unsigned s, const uint8_t insn[3])
 {
     uint8_t *p = page + s * HYPERCALL_PAGE_SLOT;
@@ -76,9 +74,7 @@ void hypercall_page_build(uint8_t page[HYPERCALL_PAGE_SIZE], const uint8_t insn[
         page[i] = INSN_INT3;
     /*@ loop invariant 0 <= s <= XEN_NR_HYPERCALLS;
         loop invariant \forall integer t; 0 <= t < s && t != HYPERVISOR_iret ==>
-          page[t * HYPERCALL_PAGE_SLOT] == INSN_MOV_EAX && page[t * HYPERCALL_PAGE_SLOT + 1] == t &&
-          page[t * HYPERCALL_PAGE_SLOT + 5] == insn[0] && page[t * HYPERCALL_PAGE_SLOT + 6] == insn[1] &&
-          page[t * HYPERCALL_PAGE_SLOT + 7] == insn[2] && page[t * HYPERCALL_PAGE_SLOT + 8] == INSN_RET;
+          hypercall_slot_ok(page, t, (uint8_t *)insn);
         loop invariant s > HYPERVISOR_iret ==>
           page[HYPERVISOR_iret * HYPERCALL_PAGE_SLOT] == 0x0F &&
           page[HYPERVISOR_iret * HYPERCALL_PAGE_SLOT + 1] == 0x0B;
@@ -90,6 +86,9 @@ void hypercall_page_build(uint8_t page[HYPERCALL_PAGE_SIZE], const uint8_t insn[
             page[s * HYPERCALL_PAGE_SLOT + 1] = 0x0B;
             continue;
         }
+        /* Slots do not overlap: the ud2 of the iret slot survives. */
+        //@ assert s < HYPERVISOR_iret ==> s * HYPERCALL_PAGE_SLOT + 8 < HYPERVISOR_iret * HYPERCALL_PAGE_SLOT;
+        //@ assert s > HYPERVISOR_iret ==> s * HYPERCALL_PAGE_SLOT > HYPERVISOR_iret * HYPERCALL_PAGE_SLOT + 1;
         hypercall_slot_build(page, s, insn);
     }
 }

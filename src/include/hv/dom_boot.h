@@ -30,12 +30,13 @@
 uint64_t dom0_mem_bytes(const struct hv_dom0_mem *m, uint64_t avail);
 
 /*
- * The kernel command line inside a module's command line: what follows the
- * first word (the image name boot loaders put first), blanks skipped.
+ * The kernel command line inside a module's command line: as for the
+ * hypervisor's own, loaders other than GRUB 2 put the image name first, and
+ * it is skipped with the blanks after it (Xen's rule).
  */
-/*@ requires \valid_read(s);
+/*@ requires \valid_read(s) && \valid_read(loader_name);
     assigns \nothing; */
-const char *dom_boot_module_args(const char *s);
+const char *dom_boot_module_args(const char *s, const char *loader_name);
 
 /*
  * Build and start the initial domain from the boot modules.  0, or a

@@ -136,13 +136,16 @@ int msr_policy_write(struct vcpu *v, uint32_t msr, uint64_t val);
  * "mov $i, %eax; <insn>; ret", except slot HYPERVISOR_iret, which is ud2
  * (PVH guests have no use for the PV iret hypercall).
  */
+/*@ predicate hypercall_slot_ok{L}(uint8_t *page, integer s, uint8_t *insn) =
+      page[s * HYPERCALL_PAGE_SLOT] == 0xB8 && page[s * HYPERCALL_PAGE_SLOT + 1] == s &&
+      page[s * HYPERCALL_PAGE_SLOT + 5] == insn[0] && page[s * HYPERCALL_PAGE_SLOT + 6] == insn[1] &&
+      page[s * HYPERCALL_PAGE_SLOT + 7] == insn[2] && page[s * HYPERCALL_PAGE_SLOT + 8] == 0xC3;
+*/
 /*@ requires \valid(page + (0 .. HYPERCALL_PAGE_SIZE - 1)) && \valid_read(insn + (0 .. 2));
     requires \separated(page + (0 .. HYPERCALL_PAGE_SIZE - 1), insn + (0 .. 2));
     assigns page[0 .. HYPERCALL_PAGE_SIZE - 1];
     ensures \forall integer s; 0 <= s < XEN_NR_HYPERCALLS && s != HYPERVISOR_iret ==>
-              page[s * HYPERCALL_PAGE_SLOT] == 0xB8 && page[s * HYPERCALL_PAGE_SLOT + 1] == s &&
-              page[s * HYPERCALL_PAGE_SLOT + 5] == insn[0] && page[s * HYPERCALL_PAGE_SLOT + 6] == insn[1] &&
-              page[s * HYPERCALL_PAGE_SLOT + 7] == insn[2] && page[s * HYPERCALL_PAGE_SLOT + 8] == 0xC3;
+              hypercall_slot_ok(page, s, (uint8_t *)insn);
     ensures page[HYPERVISOR_iret * HYPERCALL_PAGE_SLOT] == 0x0F &&
             page[HYPERVISOR_iret * HYPERCALL_PAGE_SLOT + 1] == 0x0B; */
 void hypercall_page_build(uint8_t page[HYPERCALL_PAGE_SIZE], const uint8_t insn[3]);

@@ -157,6 +157,8 @@ void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit);
 void vcpu_vendor_destroy(struct vcpu *v);
 
 /* The three bytes of this vendor's hypercall instruction (vmmcall or vmcall). */
+/*@ requires \valid(out + (0 .. 2));
+    assigns out[0 .. 2]; */
 void vcpu_vendor_hypercall_insn(uint8_t out[3]);
 
 #endif /* HV_VCPU_H */

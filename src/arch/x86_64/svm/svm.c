@@ -10,6 +10,7 @@
 
 #include "hal/hal.h"
 #include "hv/console.h"
+#include "hv/cpuid_policy.h"
 #include "hv/frame.h"
 #include "hv/msr_policy.h"
 #include "hv/vcpu.h"
@@ -249,7 +250,7 @@ static void vcpu_state_from_vmcb(struct vcpu *v, const struct vmcb_save *s)
     v->state.paging.efer = s->efer & ~EFER_SVME;
     v->state.paging.rflags = s->rflags;
     v->state.paging.cpl = s->cpl;
-    v->state.paging.maxphyaddr = 48;
+    v->state.paging.maxphyaddr = cpuid_policy_maxphyaddr();
     v->state.cr2 = s->cr2;
     v->state.cs_base = s->cs.base;
     v->state.cs_mode = cs_mode_of(s);
