@@ -97,6 +97,9 @@ echo "== test guests under Xenolith (QEMU TCG, -cpu max: SVM without next-RIP sa
 GUESTS="cpuid_msr exceptions hello hypercall_page hypercalls selftest triple_fault" \
     sub_runner guests-xen tests/guests/run-guests.sh --xen "$BUILD/xenolith.elf" "$BUILD/guests"
 
+echo "== test guests under Xenolith in Bochs (AMD model: SVM with next-RIP save)"
+sub_runner bochs tests/boot/run-bochs-tests.sh "$BUILD" hello hypercalls cpuid_msr exceptions hypercall_page
+
 echo "== boot tests (QEMU TCG, -cpu max)"
 sub_runner boot tests/boot/run-boot-tests.sh "$BUILD"
 

@@ -146,10 +146,18 @@ void hal_debug_exit_enable(void)
     debug_exit_enabled = true;
 }
 
+/* Bochs stops when "Shutdown" is written to this port; QEMU ignores it. */
+#define BOCHS_SHUTDOWN_PORT 0x8900U
+
 void hal_debug_exit(uint32_t status)
 {
-    if (debug_exit_enabled)
-        outl(DEBUG_EXIT_PORT, status);
+    static const char bochs_shutdown[] = "Shutdown";
+
+    if (!debug_exit_enabled)
+        return;
+    outl(DEBUG_EXIT_PORT, status);
+    for (size_t i = 0; i < sizeof(bochs_shutdown) - 1; i++)
+        outb(BOCHS_SHUTDOWN_PORT, (uint8_t)bochs_shutdown[i]);
 }
 
 void hal_halt(void)
