@@ -250,6 +250,13 @@ static const struct vec vecs[] = {
     BAD(C64, "66 66 66 66 66 66 66 66 66 66 66 89 80 00 00 00 00"),
     /* 10 prefixes + c7 with SIB, disp32, imm32: 21 bytes */
     BAD(C64, "66 66 66 66 66 66 66 66 66 66 c7 04 25 00 00 00 00 00 00 00 00"),
+    /* The 16th byte would be: the second opcode byte, the third, the SIB, the port, the last moffs byte, the imm */
+    BAD(C64, "66 66 66 66 66 66 66 66 66 66 66 66 66 66 0f a2"),
+    BAD(C64, "66 66 66 66 66 66 66 66 66 66 66 66 66 0f 01 d9"),
+    BAD(C64, "66 66 66 66 66 66 66 66 66 66 66 66 66 89 04 25"),
+    BAD(C32, "66 66 66 66 66 66 66 66 66 66 66 66 66 66 e4 71"),
+    BAD(C64, "66 66 66 66 66 66 66 a1 00 00 00 00 00 00 00 00"),
+    BAD(C32, "67 67 67 67 67 67 67 67 67 67 c7 00 00 00 00 00"),
     BAD(C32, "48 89 00"),                    /* 48 is dec eax outside 64-bit mode */
     BAD(C16, "40"),
     BAD(C32, "89 c0"),

@@ -282,6 +282,25 @@ static void test_unbacked_mmio(void **state)
     assert_crashed("unsupported instruction for MMIO");
 }
 
+static void test_mmio_xchg_and_movsx(void **state)
+{
+    static const uint8_t xchg[] = { 0x87, 0x05, 0x30, 0x03, 0xE0, 0xFE };     /* xchg [..], eax */
+    static const uint8_t movsx[] = { 0x0F, 0xBE, 0x05, 0x30, 0x03, 0xE0, 0xFE };  /* movsx eax, byte [..] */
+
+    (void)state;
+    code(xchg, sizeof(xchg));
+    v->regs.rax = 0x1234;
+    dispatch(VMEXIT_NPF, 0xFEE00330, VMEXIT_NPF_WRITE, 0);
+    assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);
+    assert_int_equal(v->regs.rip, ENTRY + 6);
+    code(movsx, sizeof(movsx));
+    v->regs.rax = 0;
+    dispatch(VMEXIT_NPF, 0xFEE00330, 0, 0);
+    assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);    /* 0xff sign-extended to 32 bits */
+    assert_int_equal(v->regs.rip, ENTRY + 13);
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+}
+
 static void test_npf_crashes(void **state)
 {
     (void)state;
@@ -369,6 +388,7 @@ int main(void)
         cmocka_unit_test_setup(test_port_io, setup),
         cmocka_unit_test_setup(test_string_io, setup),
         cmocka_unit_test_setup(test_unbacked_mmio, setup),
+        cmocka_unit_test_setup(test_mmio_xchg_and_movsx, setup),
         cmocka_unit_test_setup(test_npf_crashes, setup),
         cmocka_unit_test_setup(test_npf_walk_and_fetch, setup),
         cmocka_unit_test_setup(test_vmcall_on_amd, setup),

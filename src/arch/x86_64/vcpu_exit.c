@@ -232,7 +232,8 @@ static void handle_io(struct vcpu *v, const struct vmexit *e)
 
 static bool insn_is_mmio_load(enum insn_kind k)
 {
-    return k == INSN_MOV_FROM_MEM || k == INSN_MOVZX_FROM_MEM;
+    return k == INSN_MOV_FROM_MEM || k == INSN_MOVZX_FROM_MEM || k == INSN_MOVSX_FROM_MEM ||
+           k == INSN_XCHG_MEM;   /* xchg: the load reads all-ones, the store is dropped */
 }
 
 /*

@@ -20,7 +20,7 @@
 #define HV_INSN_H
 
 #include "hv/types.h"
-#include "hv/vcpu.h"
+#include "hv/vcpu_regs.h"
 #include "xen/errno.h"
 
 /* The architectural limit on an instruction's length. */

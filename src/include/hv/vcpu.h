@@ -16,23 +16,7 @@
 
 #include "hv/guest_walk.h"
 #include "hv/types.h"
-
-/*
- * General registers.  The bare-metal VMRUN stub saves and restores them at
- * these offsets (src/hal/x86_64/svm_run.S): do not reorder.
- */
-struct vcpu_regs {
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-    uint64_t rip, rflags;
-};
-
-/* Code-segment operating mode: how instruction bytes at rip decode. */
-enum vcpu_cs_mode {
-    VCPU_CS_16 = 16,
-    VCPU_CS_32 = 32,
-    VCPU_CS_64 = 64,
-};
+#include "hv/vcpu_regs.h"
 
 /* What the dispatcher sees of the guest's control state. */
 struct vcpu_state {
