@@ -70,6 +70,10 @@ struct note_scan {
     predicate seg_disjoint(struct elf_pvh_segment *a, struct elf_pvh_segment *b) =
       a->paddr + a->memsz <= b->paddr || b->paddr + b->memsz <= a->paddr;
 
+    // Entry i of a table of n entries of k bytes ends inside the table.
+    lemma elf_pvh_entry_in_table: \forall integer i, n, k;
+      0 <= i < n ==> 0 <= k ==> i * k + k <= n * k;
+
     // elf_pvh_image_ok without the entry, for images being filled.
     predicate loads_ok(struct elf_pvh_image *im, integer len) =
       im->nr_loads <= ELF_PVH_MAX_LOADS &&
@@ -377,44 +381,47 @@ static int check_load(const struct elf_ctx *c, uint32_t idx, const struct elf_ph
     return 0;
 }
 
-/* Record a checked segment unless the table is full or it overlaps another. */
-/*@ requires \valid(out) && elf_pvh_err_ok(err) && \valid_read(ph) && \separated(out, err, ph);
-    requires loads_ok(out, len);
+/* Index of the first recorded segment that meets [paddr, end), or nr_loads. */
+/*@ requires \valid_read(out) && out->nr_loads <= ELF_PVH_MAX_LOADS;
+    requires \forall integer k; 0 <= k < out->nr_loads ==>
+      out->loads[k].paddr + out->loads[k].memsz <= ELF_PVH_ADDR_LIMIT;
+    assigns \nothing;
+    ensures 0 <= \result <= out->nr_loads;
+    ensures \result == out->nr_loads ==> \forall integer k; 0 <= k < out->nr_loads ==>
+      out->loads[k].paddr + out->loads[k].memsz <= paddr || end <= out->loads[k].paddr; */
+static uint32_t find_overlap(const struct elf_pvh_image *out, uint64_t paddr, uint64_t end)
+{
+    /*@ loop invariant 0 <= i <= out->nr_loads;
+        loop invariant \forall integer k; 0 <= k < i ==>
+          out->loads[k].paddr + out->loads[k].memsz <= paddr || end <= out->loads[k].paddr;
+        loop assigns i;
+        loop variant out->nr_loads - i; */
+    for (uint32_t i = 0; i < out->nr_loads; i++)
+        if (paddr < out->loads[i].paddr + out->loads[i].memsz && out->loads[i].paddr < end)
+            return i;
+    return out->nr_loads;
+}
+
+/* Append a segment known to fit: within the file, below 4 GiB, disjoint from the others. */
+/*@ requires \valid(out) && \valid_read(ph) && \separated(out, ph);
+    requires loads_ok(out, len) && out->nr_loads < ELF_PVH_MAX_LOADS;
     requires 0 < ph->memsz && ph->filesz <= ph->memsz && ph->offset + ph->filesz <= len &&
              ph->paddr + ph->memsz <= ELF_PVH_ADDR_LIMIT;
-    assigns *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1], out->start, out->end;
-    ensures err_done{Pre, Post}(err, \result);
-    ensures loads_ok(out, len) && out->nr_loads >= \old(out->nr_loads); */
-static int add_load(struct elf_pvh_image *out, uint32_t idx, const struct elf_phdr *ph, size_t len,
-                    struct elf_pvh_error *err)
+    requires \forall integer k; 0 <= k < out->nr_loads ==>
+      out->loads[k].paddr + out->loads[k].memsz <= ph->paddr ||
+      ph->paddr + ph->memsz <= out->loads[k].paddr;
+    assigns out->nr_loads, out->loads[out->nr_loads], out->start, out->end;
+    ensures loads_ok(out, len) && out->nr_loads == \old(out->nr_loads) + 1; */
+static void record_load(struct elf_pvh_image *out, const struct elf_phdr *ph, size_t len)
 {
     uint64_t end = ph->paddr + ph->memsz;
     uint32_t nr = out->nr_loads;
 
     (void)len;
-    if (nr == ELF_PVH_MAX_LOADS) {
-        FMT(err, ELF_PVH_ERR_TOO_MANY_LOADS, "program header %d: more than 16 loadable segments", idx);
-        return -XEN_EINVAL;
-    }
-    /*@ loop invariant 0 <= i <= nr;
-        loop invariant \forall integer k; 0 <= k < i ==>
-          out->loads[k].paddr + out->loads[k].memsz <= ph->paddr || end <= out->loads[k].paddr;
-        loop assigns i;
-        loop variant nr - i; */
-    for (uint32_t i = 0; i < nr; i++) {
-        const struct elf_pvh_segment *s = &out->loads[i];
-
-        if (ph->paddr < s->paddr + s->memsz && s->paddr < end) {
-            FMT(err, ELF_PVH_ERR_OVERLAP, "program header %d: segment [%x, %x) overlaps segment "
-                "[%x, %x)", idx, ph->paddr, end, s->paddr, s->paddr + s->memsz);
-            return -XEN_EINVAL;
-        }
-    }
     out->loads[nr].paddr = ph->paddr;
     out->loads[nr].filesz = ph->filesz;
     out->loads[nr].memsz = ph->memsz;
     out->loads[nr].offset = ph->offset;
-    /*@ assert \forall integer k; 0 <= k < nr ==> seg_disjoint(&out->loads[k], &out->loads[nr]); */
     if (nr == 0 || ph->paddr < out->start)
         out->start = ph->paddr;
     if (nr == 0 || end > out->end)
@@ -422,10 +429,41 @@ static int add_load(struct elf_pvh_image *out, uint32_t idx, const struct elf_ph
     out->nr_loads = nr + 1U;
     /*@ assert out->start < out->end <= ELF_PVH_ADDR_LIMIT; */
     /*@ assert nr > 0 ==> out->start <= \at(out->start, Pre) && \at(out->end, Pre) <= out->end; */
-    /*@ assert \forall integer k; 0 <= k < nr ==> out->loads[k] == \at(out->loads[k], Pre); */
+    /*@ assert \forall integer k; 0 <= k < nr ==>
+          out->loads[k].paddr == \at(out->loads[k].paddr, Pre) &&
+          out->loads[k].memsz == \at(out->loads[k].memsz, Pre) &&
+          out->loads[k].filesz == \at(out->loads[k].filesz, Pre) &&
+          out->loads[k].offset == \at(out->loads[k].offset, Pre); */
     /*@ assert \forall integer k; 0 <= k <= nr ==> elf_pvh_seg_ok(&out->loads[k], len) &&
           out->start <= out->loads[k].paddr && out->loads[k].paddr + out->loads[k].memsz <= out->end; */
     /*@ assert \forall integer i, j; 0 <= i < j <= nr ==> seg_disjoint(&out->loads[i], &out->loads[j]); */
+}
+
+/* Record a checked segment unless the table is full or it overlaps another. */
+/*@ requires \valid(out) && elf_pvh_err_ok(err) && \valid_read(ph) && \separated(out, err, ph);
+    requires loads_ok(out, len);
+    requires 0 < ph->memsz && ph->filesz <= ph->memsz && ph->offset + ph->filesz <= len &&
+             ph->paddr + ph->memsz <= ELF_PVH_ADDR_LIMIT;
+    assigns *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1], out->start, out->end;
+    ensures err_done{Pre, Post}(err, \result);
+    ensures loads_ok(out, len); */
+static int add_load(struct elf_pvh_image *out, uint32_t idx, const struct elf_phdr *ph, size_t len,
+                    struct elf_pvh_error *err)
+{
+    uint64_t end = ph->paddr + ph->memsz;
+    uint32_t k;
+
+    if (out->nr_loads == ELF_PVH_MAX_LOADS) {
+        FMT(err, ELF_PVH_ERR_TOO_MANY_LOADS, "program header %d: more than 16 loadable segments", idx);
+        return -XEN_EINVAL;
+    }
+    k = find_overlap(out, ph->paddr, end);
+    if (k < out->nr_loads) {
+        FMT(err, ELF_PVH_ERR_OVERLAP, "program header %d: segment [%x, %x) overlaps segment [%x, %x)",
+            idx, ph->paddr, end, out->loads[k].paddr, out->loads[k].paddr + out->loads[k].memsz);
+        return -XEN_EINVAL;
+    }
+    record_load(out, ph, len);
     return 0;
 }
 
@@ -445,6 +483,7 @@ static int parse_loads(const struct elf_ctx *c, struct elf_pvh_image *out, struc
                      out->start, out->end;
         loop variant c->phnum - i; */
     for (uint32_t i = 0; i < c->phnum; i++, at += c->phent) {
+        /*@ assert i * c->phent + c->phent <= c->phnum * c->phent; */
         read_phdr(c, at, &ph);
         if (ph.type != PT_LOAD || (ph.memsz == 0 && ph.filesz == 0))
             continue;
@@ -566,6 +605,7 @@ static int note_segments(const struct elf_ctx *c, struct note_scan *ns, struct e
         loop assigns i, at, ph, *ns, *err;
         loop variant c->phnum - i; */
     for (uint32_t i = 0; i < c->phnum; i++, at += c->phent) {
+        /*@ assert i * c->phent + c->phent <= c->phnum * c->phent; */
         read_phdr(c, at, &ph);
         if (ph.type != PT_NOTE)
             continue;
@@ -616,6 +656,7 @@ static int note_sections(const struct elf_ctx *c, struct note_scan *ns, struct e
         loop assigns i, at, *ns, *err;
         loop variant c->shnum - i; */
     for (uint32_t i = 0; i < c->shnum; i++, at += c->shent) {
+        /*@ assert i * c->shent + c->shent <= c->shnum * c->shent; */
         uint64_t off = rd_word(c, at, 16U, 24U), size = rd_word(c, at, 20U, 32U);
 
         if (rd(c->img, c->len, at + 4U, 4U) != SHT_NOTE)
