@@ -199,6 +199,17 @@ static uint64_t rd_word(const struct elf_ctx *c, uint64_t at, unsigned off32, un
     return rd(c->img, c->len, at + off32, 4U);
 }
 
+/* Where entry i of a table of n entries of ent bytes at base starts; the table is in the file. */
+/*@ requires i < n <= ELF_PVH_MAX_SHDRS && ent <= 64 && base + n * ent <= len;
+    assigns \nothing;
+    ensures \result == base + i * ent && \result + ent <= len; */
+static uint64_t table_entry(uint64_t base, uint32_t i, uint32_t n, uint32_t ent, size_t len)
+{
+    (void)n;
+    (void)len;
+    return base + (uint64_t)i * ent;
+}
+
 /* The program header at file offset `at`. */
 /*@ requires ctx_ok(c) && \valid(ph) && \separated(ph, c) && at + c->phent <= c->len;
     assigns *ph; */
@@ -467,29 +478,39 @@ static int add_load(struct elf_pvh_image *out, uint32_t idx, const struct elf_ph
     return 0;
 }
 
+/* Program header i: checked and recorded when it is a non-empty PT_LOAD. */
+/*@ requires ctx_ok(c) && i < c->phnum && \valid(out) && elf_pvh_err_ok(err);
+    requires \separated(out, err, c) && loads_ok(out, c->len);
+    assigns *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1], out->start, out->end;
+    ensures err_done{Pre, Post}(err, \result) && loads_ok(out, c->len); */
+static int load_one(const struct elf_ctx *c, uint32_t i, struct elf_pvh_image *out,
+                    struct elf_pvh_error *err)
+{
+    struct elf_phdr ph;
+
+    read_phdr(c, table_entry(c->phoff, i, c->phnum, c->phent, c->len), &ph);
+    if (ph.type != PT_LOAD || (ph.memsz == 0 && ph.filesz == 0))
+        return 0;
+    if (check_load(c, i, &ph, err) != 0)
+        return -XEN_EINVAL;
+    return add_load(out, i, &ph, c->len, err);
+}
+
 /*@ requires ctx_ok(c) && \valid(out) && elf_pvh_err_ok(err) && \separated(out, err, c);
     assigns *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1], out->start, out->end;
     ensures err_done{Pre, Post}(err, \result);
     ensures \result == 0 ==> loads_ok(out, c->len) && out->nr_loads >= 1; */
 static int parse_loads(const struct elf_ctx *c, struct elf_pvh_image *out, struct elf_pvh_error *err)
 {
-    struct elf_phdr ph;
-    uint64_t at = c->phoff;
-
     out->nr_loads = 0;
-    /*@ loop invariant 0 <= i <= c->phnum && at == c->phoff + i * c->phent;
+    /*@ loop invariant 0 <= i <= c->phnum;
         loop invariant loads_ok(out, c->len) && err_done{Pre, Here}(err, 0);
-        loop assigns i, at, ph, *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1],
+        loop assigns i, *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1],
                      out->start, out->end;
         loop variant c->phnum - i; */
-    for (uint32_t i = 0; i < c->phnum; i++, at += c->phent) {
-        /*@ assert i * c->phent + c->phent <= c->phnum * c->phent; */
-        read_phdr(c, at, &ph);
-        if (ph.type != PT_LOAD || (ph.memsz == 0 && ph.filesz == 0))
-            continue;
-        if (check_load(c, i, &ph, err) != 0 || add_load(out, i, &ph, c->len, err) != 0)
+    for (uint32_t i = 0; i < c->phnum; i++)
+        if (load_one(c, i, out, err) != 0)
             return -XEN_EINVAL;
-    }
     if (out->nr_loads == 0) {
         FMT(err, ELF_PVH_ERR_NO_LOAD, "no loadable (non-empty PT_LOAD) segment among %d program headers",
             c->phnum);
@@ -569,25 +590,27 @@ static int scan_notes(const struct elf_ctx *c, uint64_t off, uint64_t size, uint
         loop assigns pos, *ns, *err;
         loop variant size - pos; */
     while (size - pos >= NOTE_HDR) {
-        uint64_t namesz = rd(c->img, c->len, off + pos, 4U);
-        uint64_t descsz = rd(c->img, c->len, off + pos + 4U, 4U);
-        uint64_t type = rd(c->img, c->len, off + pos + 8U, 4U);
-        uint64_t name = pos + NOTE_HDR;
-        uint64_t desc = name + note_pad(namesz, align);
+        uint32_t namesz = (uint32_t)rd(c->img, c->len, off + pos, 4U);
+        uint32_t descsz = (uint32_t)rd(c->img, c->len, off + pos + 4U, 4U);
+        uint32_t type = (uint32_t)rd(c->img, c->len, off + pos + 8U, 4U);
+        uint64_t name = pos + NOTE_HDR, npad = note_pad(namesz, align), dpad = note_pad(descsz, align);
+        uint64_t desc = name + npad;
 
         /* desc <= size once the first test passed */
-        if (note_pad(namesz, align) > size - name || descsz > size - desc) {
+        if (npad > size - name || descsz > size - desc) {
             FMT(err, ELF_PVH_ERR_BAD_NOTE, "note at file offset %x (namesz %d, descsz %d) runs past its "
                 "note area [%x, %x)", off + pos, namesz, descsz, off, off + size);
             return -XEN_EINVAL;
         }
+        /*@ assert name <= desc <= size && descsz <= size - desc; */
         if (note_is_xen(c, off + name, namesz)) {
             if (type == XEN_ELFNOTE_PHYS32_ENTRY && take_entry(c, off + desc, descsz, ns, err) != 0)
                 return -XEN_EINVAL;
             if (type == XEN_ELFNOTE_ENTRY)
                 ns->pv_entry = true;
         }
-        pos = note_pad(descsz, align) > size - desc ? size : desc + note_pad(descsz, align);
+        pos = dpad > size - desc ? size : desc + dpad;
+        /*@ assert \at(pos, LoopCurrent) < pos <= size; */
     }
     return 0;
 }
@@ -598,15 +621,12 @@ static int scan_notes(const struct elf_ctx *c, uint64_t off, uint64_t size, uint
 static int note_segments(const struct elf_ctx *c, struct note_scan *ns, struct elf_pvh_error *err)
 {
     struct elf_phdr ph;
-    uint64_t at = c->phoff;
 
-    /*@ loop invariant 0 <= i <= c->phnum && at == c->phoff + i * c->phent;
-        loop invariant err_done{Pre, Here}(err, 0);
-        loop assigns i, at, ph, *ns, *err;
+    /*@ loop invariant 0 <= i <= c->phnum && err_done{Pre, Here}(err, 0);
+        loop assigns i, ph, *ns, *err;
         loop variant c->phnum - i; */
-    for (uint32_t i = 0; i < c->phnum; i++, at += c->phent) {
-        /*@ assert i * c->phent + c->phent <= c->phnum * c->phent; */
-        read_phdr(c, at, &ph);
+    for (uint32_t i = 0; i < c->phnum; i++) {
+        read_phdr(c, table_entry(c->phoff, i, c->phnum, c->phent, c->len), &ph);
         if (ph.type != PT_NOTE)
             continue;
         if (ph.offset > c->len || ph.filesz > c->len - ph.offset) {
@@ -645,18 +665,15 @@ static int check_shdr_table(const struct elf_ctx *c, struct elf_pvh_error *err)
     ensures err_done{Pre, Post}(err, \result); */
 static int note_sections(const struct elf_ctx *c, struct note_scan *ns, struct elf_pvh_error *err)
 {
-    uint64_t at = c->shoff;
-
     if (c->shnum == 0)
         return 0;
     if (check_shdr_table(c, err) != 0)
         return -XEN_EINVAL;
-    /*@ loop invariant 0 <= i <= c->shnum && at == c->shoff + i * c->shent;
-        loop invariant err_done{Pre, Here}(err, 0);
-        loop assigns i, at, *ns, *err;
+    /*@ loop invariant 0 <= i <= c->shnum && err_done{Pre, Here}(err, 0);
+        loop assigns i, *ns, *err;
         loop variant c->shnum - i; */
-    for (uint32_t i = 0; i < c->shnum; i++, at += c->shent) {
-        /*@ assert i * c->shent + c->shent <= c->shnum * c->shent; */
+    for (uint32_t i = 0; i < c->shnum; i++) {
+        uint64_t at = table_entry(c->shoff, i, c->shnum, c->shent, c->len);
         uint64_t off = rd_word(c, at, 16U, 24U), size = rd_word(c, at, 20U, 32U);
 
         if (rd(c->img, c->len, at + 4U, 4U) != SHT_NOTE)
@@ -703,28 +720,44 @@ static int check_entry(const struct elf_pvh_image *out, const struct note_scan *
     return -XEN_EINVAL;
 }
 
+/* The notes, then the entry against the loaded segments. */
+/*@ requires ctx_ok(c) && \valid(out) && elf_pvh_err_ok(err) && \separated(c, out, err);
+    requires loads_ok(out, c->len) && out->nr_loads >= 1;
+    assigns *err, out->entry, out->note_in_section;
+    ensures err_done{Pre, Post}(err, \result);
+    ensures \result == 0 ==> elf_pvh_image_ok(out, c->len); */
+static int parse_entry(const struct elf_ctx *c, struct elf_pvh_image *out, struct elf_pvh_error *err)
+{
+    struct note_scan ns = { false, 0, false };
+
+    /*@ assert \separated(out, &ns); */
+    if (note_segments(c, &ns, err) != 0)
+        return -XEN_EINVAL;
+    if (!ns.found) {
+        if (note_sections(c, &ns, err) != 0)
+            return -XEN_EINVAL;
+        out->note_in_section = true;
+    }
+    /*@ assert loads_ok(out, c->len); */
+    if (check_entry(out, &ns, err) != 0)
+        return -XEN_EINVAL;
+    out->entry = ns.entry;
+    /*@ assert loads_ok(out, c->len); */
+    return 0;
+}
+
 int elf_pvh_parse(const uint8_t *img, size_t len, struct elf_pvh_image *out,
                   struct elf_pvh_error *err)
 {
     struct elf_ctx c = { img, len, false, 0, 0, 0, 0, 0, 0 };
-    struct note_scan ns = { false, 0, false };
-    int rc;
 
+    /*@ assert \separated(out, &c) && \separated(err, &c); */
     elf_pvh_error_clear(err);
     *out = (struct elf_pvh_image){ 0 };
-    rc = parse_ident(img, len, err);
-    if (rc == 0)
-        rc = parse_header(&c, out, err);
-    if (rc == 0)
-        rc = parse_loads(&c, out, err);
-    if (rc == 0)
-        rc = note_segments(&c, &ns, err);
-    if (rc == 0 && !ns.found) {
-        rc = note_sections(&c, &ns, err);
-        out->note_in_section = ns.found;
-    }
-    if (rc == 0)
-        rc = check_entry(out, &ns, err);
-    out->entry = ns.entry;
-    return rc;
+    if (parse_ident(img, len, err) != 0 || parse_header(&c, out, err) != 0)
+        return -XEN_EINVAL;
+    /*@ assert ctx_ok(&c) && c.len == len && err->code == ELF_PVH_OK; */
+    if (parse_loads(&c, out, err) != 0)
+        return -XEN_EINVAL;
+    return parse_entry(&c, out, err);
 }
