@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/events.h"
 #include "hal/hal.h"
 #include "hv/fault.h"
 #include "hv/setup.h"
 #include "sim.h"
+
+static void sim_events_reset(void);
 
 #define SIM_CPUID_SLOTS 64
 #define SIM_SERIAL_MAX  (1024 * 1024)
@@ -56,6 +59,7 @@ void sim_reset(size_t nr_frames)
     serial_length = 0;
     serial_buffer[0] = '\0';
     serial_baud = 0;
+    sim_events_reset();
     memset(cpuid_table, 0, sizeof(cpuid_table));
     memset(msr_table, 0, sizeof(msr_table));
     clock_ns = 0;
@@ -327,10 +331,72 @@ uint64_t hal_tsc_at_boot(void)
     return SIM_TSC_AT_BOOT;
 }
 
+/* Idle: time jumps to the deadline, unless console input is waiting. */
 void hal_idle_until(uint64_t deadline_ns)
 {
-    if (deadline_ns > clock_ns)
+    if (deadline_ns > clock_ns && !hal_serial_input_ready())
         clock_ns = deadline_ns;
+}
+
+/* ---- host timer and console input (hal/events.h) ------------------------- */
+
+static uint64_t timer_deadline_ns;
+static uint64_t timer_arm_count;
+static char serial_input[SIM_SERIAL_INPUT_MAX];
+static size_t serial_in_prod, serial_in_cons;
+
+static void sim_events_reset(void)
+{
+    timer_deadline_ns = 0;
+    timer_arm_count = 0;
+    serial_in_prod = serial_in_cons = 0;
+}
+
+void hal_timer_arm(uint64_t deadline_ns)
+{
+    timer_deadline_ns = deadline_ns;
+    timer_arm_count++;
+}
+
+uint64_t sim_timer_deadline(void)
+{
+    return timer_deadline_ns;
+}
+
+uint64_t sim_timer_arm_count(void)
+{
+    return timer_arm_count;
+}
+
+void hal_irq_window(void)
+{
+}
+
+uint64_t hal_timer_interrupts(void)
+{
+    return 0;
+}
+
+bool sim_serial_input(const char *text, size_t len)
+{
+    if (len > SIM_SERIAL_INPUT_MAX - (serial_in_prod - serial_in_cons))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        serial_input[serial_in_prod++ % SIM_SERIAL_INPUT_MAX] = text[i];
+    return true;
+}
+
+bool hal_serial_input_ready(void)
+{
+    return serial_in_prod != serial_in_cons;
+}
+
+bool hal_serial_getc(char *c)
+{
+    if (!hal_serial_input_ready())
+        return false;
+    *c = serial_input[serial_in_cons++ % SIM_SERIAL_INPUT_MAX];
+    return true;
 }
 
 /* The simulator has no exception entry: report a #UD as the CPU would have. */

@@ -27,6 +27,14 @@ uint64_t sim_scrub_count(void);
 const char *sim_serial_output(void);
 size_t sim_serial_length(void);
 void sim_serial_clear(void);
+/* Console input: characters the next hal_serial_getc() calls return (false: no room). */
+#define SIM_SERIAL_INPUT_MAX 4096U
+bool sim_serial_input(const char *text, size_t len);
+
+/* The host timer: last deadline armed (0 = disarmed) and how often it was armed. */
+uint64_t sim_timer_deadline(void);
+uint64_t sim_timer_arm_count(void);
+
 /* Baud rate last programmed through hal_serial_init (0 if never). */
 uint32_t sim_serial_baud(void);
 

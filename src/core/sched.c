@@ -5,6 +5,7 @@
  * blocked the CPU idles until the earliest timer.  Without a preemption
  * timer a guest that never exits keeps the CPU (documented limit).
  */
+#include "hal/events.h"
 #include "hv/sched.h"
 
 #include <stdarg.h>
@@ -144,6 +145,12 @@ static void domain_retire(struct domain *d)
         hv_warn("domain %u: teardown found inconsistent memory state\n", d->id);
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->run_state == VCPU_BLOCKED && domain_is_running(v->domain))
+        v->run_state = VCPU_RUNNABLE;
+}
+
 /* Timers that expired wake their vCPUs. */
 static void wake_expired(uint64_t now)
 {
@@ -214,18 +221,33 @@ static bool retire_ended(void)
     return running;
 }
 
+/* When the slice of a vCPU starting now must end: its length, or the next timer. */
+static uint64_t slice_end(uint64_t now)
+{
+    uint64_t end = now + SCHED_SLICE_NS;
+    uint64_t timer = earliest_deadline();
+
+    return timer != 0 && timer < end ? timer : end;
+}
+
 static void run_slice(struct vcpu *v)
 {
     struct vmexit e;
+    uint64_t end = slice_end(hal_time_ns());
 
     fpu_switch_to(v);
     guest_time_runstate_set(v, RUNSTATE_running);
     guest_time_update(v);
+    /* The host timer ends a slice even if the guest never exits by itself. */
+    hal_timer_arm(end);
     for (unsigned n = 0; n < SCHED_EXITS_PER_SLICE && v->run_state == VCPU_RUNNABLE &&
                          domain_is_running(v->domain); n++) {
         vcpu_vendor_run(v, &e);
         vcpu_handle_exit(v, &e);
+        if (hal_time_ns() >= end)
+            break;
     }
+    hal_timer_arm(0);
     if (domain_is_running(v->domain))
         guest_time_runstate_set(v, guest_time_runstate_of(v->run_state));
 }

@@ -5,6 +5,7 @@
  * when nothing sensible can be done, a crash of that domain with a message;
  * never a hypervisor failure.  docs/VCPU.md has the table of exits.
  */
+#include "hal/events.h"
 #include "hv/sched.h"
 
 #include "hv/console.h"
@@ -326,6 +327,8 @@ void vcpu_handle_exit(struct vcpu *v, const struct vmexit *e)
     case VMEXIT_HLT: handle_hlt(v, e); break;
     case VMEXIT_EXCEPTION: handle_exception(v, e); break;
     case VMEXIT_INTR:
+        hal_irq_window();      /* the host timer's interrupt, taken and acknowledged now */
+        break;
     case VMEXIT_NMI:
     case VMEXIT_NONE:
         break;

@@ -113,6 +113,8 @@ static void load_idt(void)
     idt_set(X86_EXC_DF, exception_stubs[X86_EXC_DF], IST_DOUBLE_FAULT);
     idt_set(X86_EXC_NMI, exception_stubs[X86_EXC_NMI], IST_NMI);
     idt_set(X86_EXC_MC, exception_stubs[X86_EXC_MC], IST_MACHINE_CHECK);
+    idt_set(HOST_TIMER_VECTOR, irq_stub_timer, 0);
+    idt_set(HOST_SPURIOUS_VECTOR, irq_stub_spurious, 0);
     __asm__ volatile("lidt %0" : : "m"(p));
 }
 

@@ -79,6 +79,45 @@ exc_common:
     hlt
     jmp 1b
 
+
+/*
+ * Host interrupts.  They are only ever taken inside hal_irq_window() or the
+ * idle loop's sti;hlt, so the C handler runs on the hypervisor stack with
+ * the caller-saved registers preserved here.
+ */
+    .balign 16
+irq_timer_entry:
+    pushq %rbp
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    movq %rsp, %rbp
+    andq $-16, %rsp
+    cld
+    call apic_timer_interrupt
+    movq %rbp, %rsp
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    popq %rbp
+    iretq
+
+    .balign 16
+irq_spurious_entry:
+    iretq       /* spurious APIC interrupts need no EOI */
+
     .section .rodata
     .balign 8
     .globl exception_stubs
@@ -86,5 +125,11 @@ exception_stubs:
     .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     .quad exc_stub_\v
     .endr
+
+    .globl irq_stub_timer, irq_stub_spurious
+irq_stub_timer:
+    .quad irq_timer_entry
+irq_stub_spurious:
+    .quad irq_spurious_entry
 
     .section .note.GNU-stack, "", @progbits

@@ -125,16 +125,6 @@ uint64_t hal_tsc_at_boot(void)
     return tsc_at_boot;
 }
 
-/*
- * No timer interrupt is programmed yet, so waiting is polling: sti;hlt would
- * sleep past the deadline.  The wait still ends early for nothing else.
- */
-void hal_idle_until(uint64_t deadline_ns)
-{
-    while (hal_time_ns() < deadline_ns)
-        cpu_relax();
-}
-
 void hal_selftest_fault(void)
 {
     __asm__ volatile("ud2");

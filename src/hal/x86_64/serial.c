@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* COM1, a 16550-compatible UART at I/O port 0x3F8, polled. */
 #include "hal/hal.h"
+#include "hal/events.h"
 #include "x86.h"
 
 #define COM1_BASE   0x3F8
@@ -57,4 +58,19 @@ void hal_serial_write(const char *buf, size_t len)
             serial_putc('\r');
         serial_putc(buf[i]);
     }
+}
+
+#define LSR_DATA_READY 0x01
+
+bool hal_serial_input_ready(void)
+{
+    return serial_ready && (inb(COM1_BASE + REG_LSR) & LSR_DATA_READY) != 0;
+}
+
+bool hal_serial_getc(char *c)
+{
+    if (!hal_serial_input_ready())
+        return false;
+    *c = (char)inb(COM1_BASE + REG_DATA);
+    return true;
 }

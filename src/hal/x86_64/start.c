@@ -16,5 +16,6 @@ void hal_start(uint32_t magic, uint32_t info_paddr)
     serial_early_init();
     cpu_tables_init();
     tsc_calibrate();
+    apic_timer_init();
     hv_boot(magic, info_paddr, &image);
 }

@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Turning SVM on (hal_svm_enable); the entry stub is svm_run.S. */
 #include "hal/hal.h"
+#include "x86.h"
 
 #define MSR_EFER        0xC0000080U
 #define MSR_VM_HSAVE_PA 0xC0010117U
 #define MSR_VM_CR       0xC0010114U
 #define EFER_SVME       (1ULL << 12)
 #define VM_CR_SVMDIS    (1ULL << 4)
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
 
 bool hal_svm_enable(mfn_t hsave)
 {

@@ -28,6 +28,7 @@ hal_svm_run:
     push %rdi                   /*  0(%rsp): vmcb */
 
     clgi                        /* no interrupt or NMI between here and stgi */
+    sti                         /* host IF=1 at VMRUN: physical interrupts exit the guest */
     mov %rsi, %rax
     vmsave %rax                 /* host FS/GS/TR/LDTR/MSRs */
     mov (%rsp), %rax
@@ -72,6 +73,7 @@ hal_svm_run:
     vmsave %rax                 /* guest FS/GS/TR/LDTR/MSRs */
     mov 8(%rsp), %rax
     vmload %rax                 /* host ones */
+    cli                         /* a pending interrupt waits for hal_irq_window() */
     stgi
 
     add $24, %rsp

@@ -57,6 +57,11 @@ static inline uint64_t read_cr4(void)
     return v;
 }
 
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 static inline void cpu_relax(void)
 {
     __asm__ volatile("pause" ::: "memory");
@@ -66,5 +71,11 @@ static inline void cpu_relax(void)
 void cpu_tables_init(void);
 void serial_early_init(void);
 void tsc_calibrate(void);
+void apic_timer_init(void);
+
+/* Host interrupt vectors (above the 32 exceptions and the legacy PIC range). */
+#define HOST_TIMER_VECTOR    0xF0U
+#define HOST_SPURIOUS_VECTOR 0xFFU
+extern const uint64_t irq_stub_timer, irq_stub_spurious;
 
 #endif /* HAL_X86_64_X86_H */

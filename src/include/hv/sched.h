@@ -11,6 +11,8 @@
 
 /* Exits a vCPU may take before the next one gets the CPU. */
 #define SCHED_EXITS_PER_SLICE 64U
+/* ... and at most this long (the host timer interrupts a guest that does not exit). */
+#define SCHED_SLICE_NS 10000000ULL
 
 /* What sched_run() saw when the last domain ended. */
 struct sched_summary {
@@ -35,6 +37,10 @@ int sched_add_domain(struct domain *d, uint32_t entry, uint32_t start_info_gpa);
 void domain_crash(struct domain *d, const char *fmt, ...) HV_PRINTF(2, 3);
 void domain_shutdown(struct domain *d, uint32_t reason);
 bool domain_is_running(const struct domain *d);
+
+/* An event is pending for v (event channel, console input): a blocked vCPU
+ * becomes runnable; a running one notices on its next entry. */
+void vcpu_kick(struct vcpu *v);
 
 /* Run every domain until none is left; then *out says how they ended. */
 void sched_run(struct sched_summary *out);

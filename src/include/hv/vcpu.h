@@ -137,6 +137,15 @@ int vcpu_vendor_create(struct vcpu *v, mfn_t p2m_root, uint32_t entry, uint32_t 
 /* Run the vCPU until its next exit; fills *exit and refreshes v->regs/state. */
 void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit);
 
+/*
+ * Assert a virtual external interrupt with `vector` (negative: withdraw it).
+ * The CPU delivers it when the guest's IF allows and then drops it; the
+ * caller re-asserts before each entry while its condition holds (level
+ * semantics, like Xen's callback vector on evtchn_upcall_pending).
+ */
+void vcpu_vendor_assert_irq(struct vcpu *v, int vector);
+/* Whether the virtual interrupt is still asserted (not yet taken by the guest). */
+bool vcpu_vendor_irq_asserted(const struct vcpu *v);
 /* Free the control block. */
 void vcpu_vendor_destroy(struct vcpu *v);
 

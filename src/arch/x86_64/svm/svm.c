@@ -413,6 +413,27 @@ static void svm_normalize_exit(const struct vmcb *vmcb, struct vmexit *e)
     }
 }
 
+/*
+ * A virtual interrupt through V_IRQ: the CPU delivers it by itself as soon as
+ * the guest's IF allows (no interrupt-window exit needed) and clears V_IRQ
+ * when it does.  Highest priority and TPR ignored: nothing else competes.
+ */
+void vcpu_vendor_assert_irq(struct vcpu *v, int vector)
+{
+    struct vmcb_control *c = &vmcb_of(v)->control;
+
+    c->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR |
+                    SVM_INT_CTL_V_VECTOR_MASK);
+    if (vector >= 0)
+        c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR |
+                      ((uint64_t)(vector & 0xFF) << SVM_INT_CTL_V_VECTOR_SHIFT);
+}
+
+bool vcpu_vendor_irq_asserted(const struct vcpu *v)
+{
+    return (vmcb_of(v)->control.int_ctl & SVM_INT_CTL_V_IRQ) != 0;
+}
+
 void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit)
 {
     struct vmcb *vmcb = vmcb_of(v);

@@ -190,7 +190,12 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "vmcb fits a page");
 #define SVM_EVT_TYPE_EXCEPT  3ULL
 #define SVM_EVT_TYPE_SOFT    4ULL
 
+#define SVM_INT_CTL_V_IRQ          (1ULL << 8)
+#define SVM_INT_CTL_V_INTR_PRIO    (0xFULL << 16)
+#define SVM_INT_CTL_V_IGN_TPR      (1ULL << 20)
 #define SVM_INT_CTL_V_INTR_MASKING (1ULL << 24)
+#define SVM_INT_CTL_V_VECTOR_SHIFT 32          /* V_INTR_VECTOR, the byte at 0x064 */
+#define SVM_INT_CTL_V_VECTOR_MASK  (0xFFULL << SVM_INT_CTL_V_VECTOR_SHIFT)
 #define SVM_TLB_FLUSH_ALL     1U
 #define SVM_TLB_FLUSH_GUEST   3U
 
