@@ -23,11 +23,17 @@
 #define ENTRY  0x1000U
 #define REASON 0x2000U
 
-enum play { PLAY_POWEROFF, PLAY_REBOOT, PLAY_TRIPLE_FAULT, PLAY_HLT_THEN_POWEROFF, PLAY_HLT_FOREVER };
+enum play { PLAY_POWEROFF, PLAY_REBOOT, PLAY_TRIPLE_FAULT, PLAY_HLT_THEN_POWEROFF, PLAY_HLT_FOREVER, PLAY_SPIN };
 
 static struct frame_desc table[NR];
 static enum play script[DOMAIN_MAX + 1];   /* by ASID */
 static unsigned runs[DOMAIN_MAX + 1];
+static uint32_t order[64];                 /* ASIDs in the order they ran (PLAY_SPIN) */
+static unsigned nr_order;
+static uint64_t armed_at_first_run;
+
+#define SPIN_STEP_NS 3000000ULL            /* each spinning run takes 3 ms until the timer interrupts it */
+#define SPIN_RUNS    10U
 
 static void set_exit(struct vmcb *vmcb, uint64_t code)
 {
@@ -44,6 +50,15 @@ static void play(uint8_t *page, struct vcpu_regs *regs, void *ctx)
     unsigned n = runs[asid]++;
 
     (void)ctx;
+    if (p == PLAY_SPIN && n < SPIN_RUNS) {
+        if (nr_order == 0)
+            armed_at_first_run = sim_timer_deadline();
+        if (nr_order < 64)
+            order[nr_order++] = asid;
+        sim_clock_advance(SPIN_STEP_NS);
+        set_exit(vmcb, SVM_EXIT_INTR);
+        return;
+    }
     if (p == PLAY_TRIPLE_FAULT) {
         set_exit(vmcb, SVM_EXIT_SHUTDOWN);
         return;
@@ -71,6 +86,7 @@ static int setup(void **state)
     assert_int_equal(vcpu_vendor_cpu_init(), 0);
     sim_svm_set_exit_hook(play, NULL);
     memset(runs, 0, sizeof(runs));
+    nr_order = 0;
     return 0;
 }
 
@@ -152,6 +168,52 @@ static void test_blocked_forever(void **state)
     assert_non_null(strstr(sim_serial_output(), "blocked forever"));
 }
 
+/*
+ * Guests that never exit by themselves: the host timer, armed for the end of
+ * the slice, interrupts them (an INTR exit), and after 10 ms the other guest
+ * gets the CPU.
+ */
+static void test_timer_ends_slices(void **state)
+{
+    struct sched_summary s;
+    uint64_t t0 = hal_time_ns();
+    uint32_t a, b;
+
+    (void)state;
+    a = guest(6, PLAY_SPIN)->guest.vcpus[0].vendor.asid;
+    b = guest(7, PLAY_SPIN)->guest.vcpus[0].vendor.asid;
+    sched_run(&s);
+    assert_int_equal(s.nr_poweroff, 2);
+    assert_int_equal(armed_at_first_run, t0 + SCHED_SLICE_NS);
+    assert_int_equal(sim_timer_deadline(), 0);            /* disarmed between slices */
+    /* 3 ms per run: the fourth run crosses 10 ms and the slice ends. */
+    assert_int_equal(nr_order, 2 * SPIN_RUNS);
+    if (order[0] == b) {                                  /* round robin may start with either */
+        b = a;
+        a = order[0];
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(order[i], a);
+        assert_int_equal(order[4 + i], b);
+    }
+    assert_int_equal(order[8], a);
+}
+
+/* A guest timer due before the end of the slice shortens it: the timer is armed for it. */
+static void test_timer_armed_for_guest_deadline(void **state)
+{
+    struct sched_summary s;
+    struct domain *d;
+    uint64_t t0 = hal_time_ns();
+
+    (void)state;
+    d = guest(8, PLAY_SPIN);
+    d->guest.vcpus[0].timer_deadline_ns = t0 + 2000000;
+    sched_run(&s);
+    assert_int_equal(armed_at_first_run, t0 + 2000000);
+    assert_int_equal(s.nr_poweroff, 1);
+}
+
 static void test_reason_text(void **state)
 {
     (void)state;
@@ -187,6 +249,8 @@ int main(void)
         cmocka_unit_test_setup(test_initial_domain_reboot, setup),
         cmocka_unit_test_setup(test_hlt_until_timer, setup),
         cmocka_unit_test_setup(test_blocked_forever, setup),
+        cmocka_unit_test_setup(test_timer_ends_slices, setup),
+        cmocka_unit_test_setup(test_timer_armed_for_guest_deadline, setup),
         cmocka_unit_test_setup(test_reason_text, setup),
         cmocka_unit_test_setup(test_domain_shutdown_and_crash_once, setup),
     };
