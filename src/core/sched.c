@@ -283,5 +283,7 @@ void sched_run(struct sched_summary *out)
         else if (!idle())
             continue;
     }
+    hv_info("scheduler: all domains ended; %lu host timer interrupts\n",
+            (unsigned long)hal_timer_interrupts());
     *out = summary;
 }
