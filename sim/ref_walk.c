@@ -58,6 +58,68 @@ static bool any_bits(uint64_t v, unsigned hi, unsigned lo)
 
 /* ---- nested walk: AMD NPT (x86-64 long-mode format) or Intel EPT ---------------- */
 
+/*
+ * One NPT entry (APM vol. 2, 5.3 and 15.25.5): false when the walk stops
+ * there.  Guest accesses are user accesses in the nested walk, so U/S is
+ * needed on every level.  PS is reserved at level 4; a 2 MiB leaf has bits
+ * 20:13 reserved and a 1 GiB leaf bits 29:13 (bit 12 is PAT).  Rights:
+ * RW clear takes W away, NX set takes X away.
+ */
+static bool npt_entry(uint64_t e, int level, bool *leaf, unsigned *r)
+{
+    bool large = bit(e, 7);
+
+    if (!bit(e, 0) || !bit(e, 2))
+        return false;
+    if (level == 4 && large)
+        return false;
+    if (large && level == 3 && any_bits(e, 29, 13))
+        return false;
+    if (large && level == 2 && any_bits(e, 20, 13))
+        return false;
+    if (!bit(e, 1))
+        *r &= ~2U;
+    if (bit(e, 63))
+        *r &= ~4U;
+    *leaf = level == 1 || large;
+    return true;
+}
+
+/*
+ * One EPT entry (SDM vol. 3C, 29.3.2 and 29.3.3.1): false when the walk
+ * stops there, for an EPT violation (R/W/X all clear) or a misconfiguration:
+ * write without read (010, 110), reserved bits (7:3 in a PML4E, 6:3 in an
+ * entry that points to a table, 20:12 in a 2 MiB page, 29:12 in a 1 GiB
+ * page), or memory type 2, 3 or 7 in an entry that maps a page.  Execute-
+ * only (100) is accepted: the CPUs Xenolith runs EPT on report support for
+ * it, and p2m_lookup assumes that too.  Rights: AND of R/W/X over the levels.
+ */
+static bool ept_entry(uint64_t e, int level, bool *leaf, unsigned *r)
+{
+    unsigned er = (unsigned)field(e, 2, 0);
+    unsigned mtype = (unsigned)field(e, 5, 3);
+    bool large = bit(e, 7);
+
+    if (er == 0 || (!bit(er, 0) && bit(er, 1)))
+        return false;
+    if (level == 4)
+        *leaf = false;
+    else
+        *leaf = level == 1 || large;
+    if (level == 4 && any_bits(e, 7, 3))
+        return false;
+    if (level != 4 && !*leaf && any_bits(e, 6, 3))
+        return false;
+    if (*leaf && (mtype == 2 || mtype == 3 || mtype == 7))
+        return false;
+    if (*leaf && level == 2 && any_bits(e, 20, 12))
+        return false;
+    if (*leaf && level == 3 && any_bits(e, 29, 12))
+        return false;
+    *r &= er;
+    return true;
+}
+
 bool ref_npt_translate(const struct ref_npt *npt, uint64_t gpa, uint64_t *maddr, unsigned *rights)
 {
     uint64_t table = npt->root_mfn;
@@ -68,28 +130,13 @@ bool ref_npt_translate(const struct ref_npt *npt, uint64_t gpa, uint64_t *maddr,
     for (int level = 4; level >= 1; level--) {
         uint64_t e;
         unsigned idx = (unsigned)field(gpa, (unsigned)(12 + 9 * level - 1), (unsigned)(12 + 9 * (level - 1)));
-        bool large;
+        bool leaf = false;
 
         if (!mem_read(table * PAGE_SIZE + idx * 8ULL, 8, &e))
             return false;
-        if (npt->ept) {
-            unsigned er = (bit(e, 0) ? 1U : 0U) | (bit(e, 1) ? 2U : 0U) | (bit(e, 2) ? 4U : 0U);
-            if (er == 0)
-                return false;
-            r &= er;
-        } else {
-            /* Guest accesses are user accesses in the nested walk (APM 15.25.5). */
-            if (!bit(e, 0) || !bit(e, 2))
-                return false;
-            if (!bit(e, 1))
-                r &= ~2U;
-            if (bit(e, 63))
-                r &= ~4U;
-        }
-        large = bit(e, 7);
-        if (level == 4 && large)
+        if (!(npt->ept ? ept_entry(e, level, &leaf, &r) : npt_entry(e, level, &leaf, &r)))
             return false;
-        if (level == 1 || (large && level <= 3)) {
+        if (leaf) {
             unsigned page_bits = (unsigned)(12 + 9 * (level - 1));
             uint64_t base = field(e, 51, page_bits) << page_bits;
             uint64_t pa = base | field(gpa, page_bits - 1, 0);

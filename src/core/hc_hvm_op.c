@@ -14,10 +14,16 @@
  * A privileged domain reads and writes any parameter of any domain.  An
  * index beyond HVM_NR_PARAMS is -EINVAL.
  *
+ * set_evtchn_upcall_vector: the caller's domain gives one of its vCPUs its
+ * own event-channel upcall vector (used instead of CALLBACK_IRQ for that
+ * vCPU; advertised by CPUID leaf base+4 bit 6).  -EINVAL for a vector below
+ * 0x10 (those are exceptions), -ENOENT for a vCPU the domain does not have.
+ *
  * Other hvm_op sub-ops are not provided yet (-ENOSYS).
  */
 #include "hv/hypercall_table.h"
 
+#include "hv/evtchn.h"
 #include "hv/guest_copy.h"
 
 static bool guest_may_set(uint32_t index)
@@ -91,6 +97,21 @@ static int64_t get_param(struct vcpu *v, uint64_t arg)
                ? 0 : -XEN_EFAULT;
 }
 
+static int64_t set_upcall_vector(struct vcpu *v, uint64_t arg)
+{
+    struct xen_hvm_evtchn_upcall_vector a;
+    struct domain *d = v->domain;
+
+    if (copy_from_guest_linear(&d->p2m, &v->state.paging, &a, arg, sizeof(a)) != 0)
+        return -XEN_EFAULT;
+    if (a.vector < 0x10)
+        return -XEN_EINVAL;
+    if (a.vcpu >= d->guest.nr_vcpus || a.vcpu >= DOMAIN_MAX_VCPUS)
+        return -XEN_ENOENT;
+    evtchn_set_upcall_vector(&d->guest.vcpus[a.vcpu], a.vector);
+    return 0;
+}
+
 int64_t hc_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg)
 {
     switch (op) {
@@ -98,6 +119,8 @@ int64_t hc_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg)
         return set_param(v, arg);
     case HVMOP_get_param:
         return get_param(v, arg);
+    case HVMOP_set_evtchn_upcall_vector:
+        return set_upcall_vector(v, arg);
     default:
         return -XEN_ENOSYS;
     }

@@ -13,17 +13,29 @@
  * delivery enabled (its upcall mask cleared); when an upcall is already
  * pending it does not block at all, so no wakeup is lost.
  *
- * Not provided (-ENOSYS): SCHEDOP_poll (event channels come later),
- * SCHEDOP_watchdog (no domain watchdog timers; Linux's xen_wdt then reports
+ * Poll: the vCPU waits for one of up to 128 event channel ports to become
+ * pending, or for system time to reach the timeout (0: no timeout).  It
+ * does not block when a listed port is pending already, when an upcall can
+ * be taken now (upcall_pending with interrupts enabled), or when the
+ * timeout has passed; a listed port beyond the guest's limit is -EINVAL,
+ * more than 128 ports -EINVAL, an unreadable list -EFAULT.  Marking any
+ * listed port pending wakes the vCPU even when the port is masked (how
+ * guests wait for a masked IPI); so does any upcall, as in Xen.  The call
+ * returns 0 however the wait ends.
+ *
+ * Not provided (-ENOSYS): SCHEDOP_watchdog (no domain watchdog timers; Linux's xen_wdt then reports
  * the watchdog as unsupported), SCHEDOP_pin_override (one physical CPU).
  */
 #include "hv/hypercall_table.h"
 
 #include "hv/console.h"
+#include "hv/evtchn.h"
 #include "hv/guest_copy.h"
 
 #define VCPU_INFO_UPCALL_PENDING_OFF 0U
 #define VCPU_INFO_UPCALL_MASK_OFF    1U
+#define SCHED_POLL_MAX_PORTS         128U
+#define RFLAGS_IF                    (1ULL << 9)
 
 static void set_crash_msg(struct domain *d, const char *msg)
 {
@@ -111,6 +123,57 @@ static int64_t sched_block(struct vcpu *v)
     if (guest_time_vcpu_info_read(v, VCPU_INFO_UPCALL_PENDING_OFF, &pending, 1) == 0 &&
         pending != 0)
         return 0;
+    evtchn_poll_end(v);
+    v->run_state = VCPU_BLOCKED;
+    guest_time_runstate_set(v, RUNSTATE_blocked);
+    return 0;
+}
+
+static int64_t read_poll(struct vcpu *v, uint64_t arg, struct sched_poll *p)
+{
+    struct sched_poll_compat c;
+
+    if (!hypercall_compat(v))
+        return read_arg(v, arg, p, sizeof(*p));
+    if (read_arg(v, arg, &c, sizeof(c)) != 0)
+        return -XEN_EFAULT;
+    p->ports = c.ports;
+    p->nr_ports = c.nr_ports;
+    p->timeout = (uint64_t)c.timeout[1] << 32 | c.timeout[0];
+    return 0;
+}
+
+/* An upcall would be delivered as soon as the vCPU runs again. */
+static bool upcall_deliverable(const struct vcpu *v)
+{
+    uint8_t pending = 0;
+
+    return (v->state.paging.rflags & RFLAGS_IF) != 0 &&
+           guest_time_vcpu_info_read(v, VCPU_INFO_UPCALL_PENDING_OFF, &pending, 1) == 0 &&
+           pending != 0;
+}
+
+static int64_t sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t ports[SCHED_POLL_MAX_PORTS];
+    uint32_t limit = evtchn_port_limit(v->domain);
+    bool pending = false;
+
+    if (read_poll(v, arg, &p) != 0)
+        return -XEN_EFAULT;
+    if (p.nr_ports > SCHED_POLL_MAX_PORTS)
+        return -XEN_EINVAL;
+    if (p.nr_ports != 0 && read_arg(v, p.ports, ports, p.nr_ports * sizeof(ports[0])) != 0)
+        return -XEN_EFAULT;
+    for (uint32_t i = 0; i < p.nr_ports; i++) {
+        if (ports[i] >= limit)
+            return -XEN_EINVAL;
+        pending = pending || evtchn_is_pending(v->domain, ports[i]);
+    }
+    if (pending || upcall_deliverable(v) || (p.timeout != 0 && p.timeout <= guest_time_now()))
+        return 0;
+    evtchn_poll_begin(v, p.nr_ports == 1 ? ports[0] : 0, p.timeout);
     v->run_state = VCPU_BLOCKED;
     guest_time_runstate_set(v, RUNSTATE_blocked);
     return 0;
@@ -123,6 +186,8 @@ int64_t hc_sched_op(struct vcpu *v, uint32_t cmd, uint64_t arg)
         return 0;
     case SCHEDOP_block:
         return sched_block(v);
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
     case SCHEDOP_shutdown:
         return sched_shutdown(v, arg);
     case SCHEDOP_shutdown_code:
@@ -130,7 +195,7 @@ int64_t hc_sched_op(struct vcpu *v, uint32_t cmd, uint64_t arg)
     case SCHEDOP_remote_shutdown:
         return sched_remote_shutdown(v, arg);
     default:
-        /* poll, watchdog, pin_override and unknown sub-ops. */
+        /* watchdog, pin_override and unknown sub-ops. */
         return -XEN_ENOSYS;
     }
 }

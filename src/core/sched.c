@@ -12,9 +12,12 @@
 
 #include "hal/hal.h"
 #include "hv/console.h"
+#include "hv/console_mux.h"
+#include "hv/evtchn.h"
 #include "hv/format.h"
 #include "hv/guest_console.h"
 #include "hv/guest_time.h"
+#include "hv/pv_console.h"
 #include "hv/msr_policy.h"
 #include "xen/errno.h"
 
@@ -110,13 +113,21 @@ int sched_add_domain(struct domain *d, uint32_t entry, uint32_t start_info_gpa)
     d->guest.nr_vcpus = 1;
     v->run_state = VCPU_RUNNABLE;
     guest_time_update(v);
+    evtchn_domain_init(d);
+    /* Domains without console_io get the PV console (HVM_PARAM_CONSOLE_*) before they first run. */
+    if ((d->guest.start_flags & SIF_INITDOMAIN) == 0 && (rc = pv_console_attach(d)) != 0)
+        hv_warn("domain %u: no PV console (error %d)\n", d->id, rc);
     return 0;
 }
 
 /* Print how d ended, count it, free everything it had. */
 static void domain_retire(struct domain *d)
 {
+    if (pv_console_attached(d))
+        pv_console_poll_output(d);        /* its last words */
     guest_console_flush(d);
+    console_mux_domain_gone(d);
+    evtchn_domain_destroy(d);
     summary.nr_domains++;
     if (d->guest.state == DOMAIN_CRASHED) {
         summary.nr_crashed++;
@@ -161,10 +172,10 @@ static void wake_expired(uint64_t now)
         for (uint32_t j = 0; j < d->guest.nr_vcpus; j++) {
             struct vcpu *v = &d->guest.vcpus[j];
             if (v->timer_deadline_ns != 0 && v->timer_deadline_ns <= now) {
-                /* A singleshot timer fires once (its event comes with event channels). */
+                /* A singleshot timer fires once: VIRQ_TIMER, and a blocked vCPU wakes either way. */
                 v->timer_deadline_ns = 0;
-                if (v->run_state == VCPU_BLOCKED)
-                    v->run_state = VCPU_RUNNABLE;
+                (void)evtchn_send_virq(v, VIRQ_TIMER);
+                vcpu_kick(v);
             }
         }
     }
@@ -230,6 +241,32 @@ static uint64_t slice_end(uint64_t now)
     return timer != 0 && timer < end ? timer : end;
 }
 
+/*
+ * Pending events become an external interrupt: the event channel upcall is
+ * level-triggered on evtchn_upcall_pending, as in Xen.  Injected when the
+ * guest can take it; otherwise the CPU is asked to exit as soon as it can.
+ */
+static void deliver_events(struct vcpu *v)
+{
+    uint8_t vector;
+    bool want = evtchn_upcall_vector(v, &vector);
+
+    if (want && vcpu_interruptible(v)) {
+        v->inject = (struct vcpu_event){ .type = VCPU_EVENT_EXTINT, .vector = vector };
+        want = false;
+    }
+    vcpu_vendor_request_irq_window(v, want);
+}
+
+/* Console traffic between slices: typed characters, and the PV consoles' output. */
+static void serve_consoles(void)
+{
+    console_mux_poll();
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        if (domain_is_running(&domain_table[i]) && pv_console_attached(&domain_table[i]))
+            pv_console_poll_output(&domain_table[i]);
+}
+
 static void run_slice(struct vcpu *v)
 {
     struct vmexit e;
@@ -242,6 +279,7 @@ static void run_slice(struct vcpu *v)
     hal_timer_arm(end);
     for (unsigned n = 0; n < SCHED_EXITS_PER_SLICE && v->run_state == VCPU_RUNNABLE &&
                          domain_is_running(v->domain); n++) {
+        deliver_events(v);
         vcpu_vendor_run(v, &e);
         vcpu_handle_exit(v, &e);
         if (hal_time_ns() >= end)
@@ -252,20 +290,63 @@ static void run_slice(struct vcpu *v)
         guest_time_runstate_set(v, guest_time_runstate_of(v->run_state));
 }
 
-/* Nothing can run: wait for the next timer, or give up when there is none. */
+static uint64_t input_wait_limit_ns;    /* 0: wait for typed input forever */
+
+void sched_set_input_wait_limit(uint64_t ns)
+{
+    input_wait_limit_ns = ns;
+}
+
+/* Whether typed input could still wake a domain: one whose console is read through an event. */
+static bool input_could_wake(void)
+{
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
+        const struct domain *d = &domain_table[i];
+        if (!domain_is_running(d))
+            continue;
+        if (pv_console_attached(d))
+            return true;
+        if ((d->guest.start_flags & SIF_INITDOMAIN) != 0 && evtchn_virq_port(d, 0, VIRQ_CONSOLE) != 0)
+            return true;
+    }
+    return false;
+}
+
+static void stop_stalled(const char *why)
+{
+    hv_err("every vCPU is blocked and %s: nothing can wake them\n", why);
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        if (domain_is_running(&domain_table[i]))
+            domain_crash(&domain_table[i], "blocked forever (no event or timer can wake it)");
+    summary.stalled = true;
+}
+
+/*
+ * Nothing can run: wait for the next timer or typed input.  With no timer
+ * pending and no console that input could reach, nothing will ever wake the
+ * domains: they are stopped and reported.
+ */
 static bool idle(void)
 {
     uint64_t deadline = earliest_deadline();
+    uint64_t start = hal_time_ns();
 
-    if (deadline == 0) {
-        hv_err("every vCPU is blocked and no timer is pending: nothing can wake them\n");
-        for (unsigned i = 0; i < DOMAIN_MAX; i++)
-            if (domain_is_running(&domain_table[i]))
-                domain_crash(&domain_table[i], "blocked forever (no event or timer can wake it)");
-        summary.stalled = true;
+    if (deadline != 0) {
+        hal_idle_until(deadline);
+        return true;
+    }
+    if (!input_could_wake()) {
+        stop_stalled("no timer is pending");
         return false;
     }
-    hal_idle_until(deadline);
+    while (!hal_serial_input_ready()) {
+        uint64_t now = hal_time_ns();
+        if (input_wait_limit_ns != 0 && now - start >= input_wait_limit_ns) {
+            stop_stalled("no input came");
+            return false;
+        }
+        hal_idle_until(now + SCHED_SLICE_NS);
+    }
     return true;
 }
 
@@ -275,7 +356,9 @@ void sched_run(struct sched_summary *out)
 
     summary = (struct sched_summary){ 0 };
     fpu_owner = NULL;
+    console_mux_start();
     while (retire_ended()) {
+        serve_consoles();
         wake_expired(hal_time_ns());
         v = pick_next();
         if (v != NULL)

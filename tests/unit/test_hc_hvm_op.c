@@ -3,7 +3,8 @@
  * Unit tests of hvm_op set_param / get_param: what a guest may set and
  * read of its own parameters, a privileged domain acting on another, and
  * every error: bad indices, unknown or foreign domains, bad buffers (on the
- * way in and on the way back), unknown sub-ops.
+ * way in and on the way back), unknown sub-ops; set_evtchn_upcall_vector
+ * and the vector the scheduler then injects.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "test_hc_fixture.h"
+#include "hv/evtchn.h"
 
 static int setup(void **state)
 {
@@ -170,7 +172,7 @@ static void test_bad_buffers(void **state)
 
 static void test_unknown_ops(void **state)
 {
-    static const uint64_t ops[] = { 2, 9, 10, HVMOP_set_evtchn_upcall_vector, 0xFF,
+    static const uint64_t ops[] = { 2, 9, 10, 0xFF,
                                     0x100 | HVMOP_get_param, ~0ULL };
     struct vcpu *v;
     (void)state;
@@ -178,6 +180,47 @@ static void test_unknown_ops(void **state)
     v = fx_domain(FX_DOMU, 0, FX_LONG);
     for (size_t i = 0; i < HV_ARRAY_SIZE(ops); i++)
         assert_int_equal(FX_CALL2(v, HYPERVISOR_hvm_op, ops[i], fx_addr(v, 4, 0)), -XEN_ENOSYS);
+}
+
+static int64_t upcall_vector(struct vcpu *v, uint32_t vcpu, uint8_t vector)
+{
+    struct xen_hvm_evtchn_upcall_vector a = { .vcpu = vcpu, .vector = vector };
+    int64_t rc;
+
+    fx_put(v, 4, 300, &a, sizeof(a));
+    rc = FX_CALL2(v, HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, fx_addr(v, 4, 300));
+    assert_true(fx_declared(HYPERVISOR_hvm_op, rc));
+    return rc;
+}
+
+static void test_upcall_vector(void **state)
+{
+    struct vcpu *v;
+    uint8_t vec = 0;
+    mfn_t m;
+    (void)state;
+
+    evtchn_reset();
+    v = fx_domain(FX_DOMU, 0, FX_LONG);
+    evtchn_domain_init(v->domain);
+    assert_int_equal(domain_alloc_ram(FX_DOMU, 0, &m), 0);
+    v->domain->guest.shared_info_mfn = m;
+    guest_time_shared_info_init(v->domain);
+    assert_int_equal(upcall_vector(v, 0, 0x0F), -XEN_EINVAL);
+    assert_int_equal(upcall_vector(v, 0, 0), -XEN_EINVAL);
+    assert_int_equal(upcall_vector(v, 1, 0xF3), -XEN_ENOENT);
+    assert_int_equal(upcall_vector(v, 0xFFFFFFFF, 0xF3), -XEN_ENOENT);
+    assert_int_equal(evtchn_table[evtchn_slot(v->domain)].upcall_vector[0], 0);
+    assert_int_equal(FX_CALL2(v, HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+                              fx_addr(v, FX_HOLE, 0) - 4), -XEN_EFAULT);
+    assert_int_equal(upcall_vector(v, 0, 0x10), 0);
+    assert_int_equal(upcall_vector(v, 0, 0xE5), 0);
+    assert_int_equal(evtchn_table[evtchn_slot(v->domain)].upcall_vector[0], 0xE5);
+    /* The scheduler injects it once an upcall is pending. */
+    assert_false(evtchn_upcall_vector(v, &vec));
+    ((struct shared_info *)sim_frame(m))->vcpu_info[0].evtchn_upcall_pending = 1;
+    assert_true(evtchn_upcall_vector(v, &vec));
+    assert_int_equal(vec, 0xE5);
 }
 
 int main(void)
@@ -190,6 +233,7 @@ int main(void)
         cmocka_unit_test_setup(test_foreign_domains, setup),
         cmocka_unit_test_setup(test_bad_buffers, setup),
         cmocka_unit_test_setup(test_unknown_ops, setup),
+        cmocka_unit_test_setup(test_upcall_vector, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

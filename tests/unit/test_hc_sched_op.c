@@ -3,7 +3,9 @@
  * Unit tests of sched_op: yield, block (with and without a pending upcall,
  * the upcall mask cleared), every shutdown reason, the first shutdown
  * winning, shutdown codes, remote shutdown and its permission checks, the
- * partial console line flushed at the end, and the error paths.
+ * partial console line flushed at the end, poll (pending ports, timeouts,
+ * waking by a listed port, masked or not, and by the deadline; compat
+ * layout), and the error paths.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 
 #include "test_hc_fixture.h"
+#include "hv/evtchn.h"
 
 static int setup(void **state)
 {
@@ -208,13 +211,159 @@ static void test_errors(void **state)
     }
     assert_int_equal(v->domain->guest.state, DOMAIN_RUNNING);
     assert_false(v->domain->guest.has_shutdown_code);
-    assert_int_equal(sop(v, SCHEDOP_poll, fx_addr(v, 3, 0)), -XEN_ENOSYS);
     assert_int_equal(sop(v, SCHEDOP_watchdog, fx_addr(v, 3, 0)), -XEN_ENOSYS);
     assert_int_equal(sop(v, SCHEDOP_pin_override, fx_addr(v, 3, 0)), -XEN_ENOSYS);
     assert_int_equal(sop(v, 8, 0), -XEN_ENOSYS);
     assert_int_equal(sop(v, 0xFFFFFFFF, 0), -XEN_ENOSYS);
     /* cmd is a 32-bit int: the upper half of rdi does not count. */
     assert_int_equal(sop(v, 0x100000000ULL | SCHEDOP_yield, 0), 0);
+}
+
+/* ---- SCHEDOP_poll ----------------------------------------------------------------- */
+
+static struct vcpu *poll_domain(enum fx_mode mode)
+{
+    struct vcpu *v = fx_domain(FX_DOMU, 0, mode);
+    mfn_t m;
+
+    evtchn_reset();
+    assert_int_equal(domain_alloc_ram(FX_DOMU, 0, &m), 0);
+    v->domain->guest.shared_info_mfn = m;
+    guest_time_shared_info_init(v->domain);
+    evtchn_domain_init(v->domain);
+    return v;
+}
+
+static struct shared_info *si(const struct vcpu *v)
+{
+    return (struct shared_info *)sim_frame(v->domain->guest.shared_info_mfn);
+}
+
+/* Ports at page 6, the sched_poll record at page 3 offset 40. */
+static int64_t do_poll(struct vcpu *v, const uint32_t *ports, uint32_t nr, uint64_t timeout)
+{
+    struct sched_poll p = { .ports = fx_addr(v, 6, 0), .nr_ports = nr, .timeout = timeout };
+    struct sched_poll_compat c = { .ports = (uint32_t)fx_addr(v, 6, 0), .nr_ports = nr,
+                                   .timeout = { (uint32_t)timeout, (uint32_t)(timeout >> 32) } };
+
+    if (nr > 0 && nr <= 200)
+        fx_put(v, 6, 0, ports, nr * sizeof(ports[0]));
+    if (v->state.cs_mode == VCPU_CS_64)
+        fx_put(v, 3, 40, &p, sizeof(p));
+    else
+        fx_put(v, 3, 40, &c, sizeof(c));
+    return sop(v, SCHEDOP_poll, fx_addr(v, 3, 40));
+}
+
+static void test_poll_blocks_and_wakes(void **state)
+{
+    struct vcpu *v;
+    uint32_t a = 0, b = 0, ports[2];
+    (void)state;
+
+    v = poll_domain(FX_LONG);
+    assert_int_equal(evtchn_bind_ipi(v->domain, 0, &a), 0);
+    assert_int_equal(evtchn_bind_ipi(v->domain, 0, &b), 0);
+    ports[0] = a;
+    ports[1] = b;
+    /* Nothing pending: the vCPU blocks; the upcall mask is left alone (unlike block). */
+    si(v)->vcpu_info[0].evtchn_upcall_mask = 1;
+    si(v)->evtchn_mask[0] = (1ULL << a) | (1ULL << b);
+    assert_int_equal(do_poll(v, ports, 1, 0), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    assert_int_equal(si(v)->vcpu_info[0].evtchn_upcall_mask, 1);
+    /* Another port does not end the poll; the polled one does, though masked. */
+    assert_int_equal(evtchn_send(v->domain, b), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    assert_int_equal(evtchn_send(v->domain, a), 0);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* A listed port pending already: no block. */
+    assert_int_equal(do_poll(v, ports, 2, 0), 0);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* Several ports: any of them ends it. */
+    si(v)->evtchn_pending[0] = 0;
+    assert_int_equal(do_poll(v, ports, 2, 0), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    assert_int_equal(evtchn_send(v->domain, b), 0);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* No ports, a timeout: a timed block that the deadline ends. */
+    assert_int_equal(do_poll(v, ports, 0, guest_time_now() + 1000000), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    assert_int_equal(evtchn_poll_next_deadline(), guest_time_now() + 1000000);
+    evtchn_poll_expire(guest_time_now() + 1000000);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* A timeout in the past: no block. */
+    sim_clock_advance(5000);
+    assert_int_equal(do_poll(v, ports, 0, 1), 0);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* SCHEDOP_block forgets a poll that ended some other way. */
+    si(v)->evtchn_pending[0] = 0;
+    assert_int_equal(do_poll(v, ports, 1, 0), 0);
+    v->run_state = VCPU_RUNNABLE;
+    assert_int_equal(sop(v, SCHEDOP_block, 0), 0);
+    assert_int_equal(evtchn_send(v->domain, a), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+}
+
+/* An upcall that can be taken now (pending, interrupts on) ends the poll at once. */
+static void test_poll_upcall_deliverable(void **state)
+{
+    struct vcpu *v;
+    uint32_t a = 0;
+    (void)state;
+
+    v = poll_domain(FX_LONG);
+    assert_int_equal(evtchn_bind_ipi(v->domain, 0, &a), 0);
+    si(v)->vcpu_info[0].evtchn_upcall_pending = 1;
+    v->state.paging.rflags = 0x2;
+    assert_int_equal(do_poll(v, &a, 1, 0), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    v->run_state = VCPU_RUNNABLE;
+    v->state.paging.rflags = 0x202;
+    assert_int_equal(do_poll(v, &a, 1, 0), 0);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+}
+
+static void test_poll_errors(void **state)
+{
+    struct vcpu *v;
+    uint32_t ports[129] = { 0 };
+    struct sched_poll p;
+    (void)state;
+
+    v = poll_domain(FX_LONG);
+    assert_int_equal(do_poll(v, ports, 129, 0), -XEN_EINVAL);
+    assert_int_equal(do_poll(v, ports, 0xFFFFFFFF, 0), -XEN_EINVAL);
+    ports[1] = 4096;
+    assert_int_equal(do_poll(v, ports, 2, 0), -XEN_EINVAL);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* The record, or the port list, is unreadable. */
+    assert_int_equal(sop(v, SCHEDOP_poll, fx_addr(v, FX_HOLE, 0) - 8), -XEN_EFAULT);
+    p = (struct sched_poll){ .ports = fx_addr(v, FX_HOLE, 0) - 4, .nr_ports = 2 };
+    fx_put(v, 3, 40, &p, sizeof(p));
+    assert_int_equal(sop(v, SCHEDOP_poll, fx_addr(v, 3, 40)), -XEN_EFAULT);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    /* 128 ports is the most. */
+    ports[1] = 0;
+    assert_int_equal(do_poll(v, ports, 128, 0), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+}
+
+/* A 32-bit caller's record is 16 bytes; its limit is 1024 ports. */
+static void test_poll_compat(void **state)
+{
+    struct vcpu *v;
+    uint32_t ports[1] = { 1023 };
+    (void)state;
+
+    v = poll_domain(FX_FLAT32);
+    evtchn_set_compat(v->domain, true);
+    assert_int_equal(do_poll(v, ports, 1, guest_time_now() + 777), 0);
+    assert_int_equal(v->run_state, VCPU_BLOCKED);
+    assert_int_equal(evtchn_poll_next_deadline(), guest_time_now() + 777);
+    v->run_state = VCPU_RUNNABLE;
+    ports[0] = 1024;
+    assert_int_equal(do_poll(v, ports, 1, 0), -XEN_EINVAL);
 }
 
 int main(void)
@@ -230,6 +379,10 @@ int main(void)
         cmocka_unit_test_setup(test_shutdown_flushes_console, setup),
         cmocka_unit_test_setup(test_remote_shutdown, setup),
         cmocka_unit_test_setup(test_errors, setup),
+        cmocka_unit_test_setup(test_poll_blocks_and_wakes, setup),
+        cmocka_unit_test_setup(test_poll_upcall_deliverable, setup),
+        cmocka_unit_test_setup(test_poll_errors, setup),
+        cmocka_unit_test_setup(test_poll_compat, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,6 +215,198 @@ static void test_reference_hand_cases(void **state)
     assert_int_equal(o.writes[1].bits, 0x20);
 }
 
+
+/* ---- the nested walk: the reference against p2m_lookup, entry by entry ---------------------------- */
+
+/* The four entries on the way to gfn g (level 4 first), in simulated memory. */
+static void nested_chain(gfn_t g, uint64_t *slot[4])
+{
+    mfn_t table = B.p2m.root;
+
+    for (unsigned l = 4; l >= 1; l--) {
+        uint64_t *t = gwb_table(table);
+
+        slot[4 - l] = &t[(g >> (9 * (l - 1))) & 511];
+        table = (*slot[4 - l] >> 12) & 0xFFFFFFFFFFULL;
+    }
+}
+
+/* The reference and p2m_lookup agree on gfn g; returns the reference's verdict (rights != 0). */
+static bool nested_agree(gfn_t g)
+{
+    struct ref_npt npt = gwb_ref_npt(&B.p2m);
+    uint64_t maddr = 0;
+    unsigned rights = 0, acc = 0;
+    mfn_t m = 0;
+    bool ref = ref_npt_translate(&npt, g << PAGE_SHIFT, &maddr, &rights) && rights != 0;
+    int rc = p2m_lookup(&B.p2m, g, &m, &acc);
+
+    assert_int_equal(rc == 0, ref);
+    if (ref) {
+        assert_int_equal(m, maddr >> PAGE_SHIFT);
+        assert_int_equal(acc, rights);
+    }
+    return ref;
+}
+
+/*
+ * EPT: every R/W/X value on each of the four levels, misconfigurations
+ * included: W without R (010, 110) anywhere stops the walk, whatever the
+ * other levels say; otherwise the rights are the AND over the levels.
+ */
+static void test_nested_ept_rights_matrix(void **state)
+{
+    uint64_t *slot[4], keep[4];
+    unsigned mapped = 0;
+    (void)state;
+
+    machine(PTE_FORMAT_EPT);
+    nested_chain(7, slot);
+    for (unsigned l = 0; l < 4; l++)
+        keep[l] = *slot[l] & ~7ULL;
+    for (unsigned combo = 0; combo < 8 * 8 * 8 * 8; combo++) {
+        unsigned r[4], all = 7;
+        bool misconf = false;
+
+        for (unsigned l = 0; l < 4; l++) {
+            r[l] = (combo >> (3 * l)) & 7U;
+            *slot[l] = keep[l] | r[l];
+            misconf = misconf || r[l] == 0 || r[l] == 2 || r[l] == 6;
+            all &= r[l];
+        }
+        /* Hand-computed expectation, independent of both walks. */
+        assert_int_equal(nested_agree(7), !misconf && all != 0);
+        mapped += !misconf && all != 0 ? 1U : 0U;
+    }
+    /* Levels from {1, 3, 4, 5, 7}: 5^4 combinations, minus those with nothing in common. */
+    assert_true(mapped > 0 && mapped < 5 * 5 * 5 * 5);
+    for (unsigned l = 0; l < 4; l++)
+        *slot[l] = keep[l] | 7;
+    assert_true(nested_agree(7));
+}
+
+/* EPT reserved bits and memory types, as the SDM lists them per entry kind. */
+static void test_nested_ept_reserved(void **state)
+{
+    uint64_t *slot[4], keep[4];
+    struct ref_npt npt;
+    uint64_t maddr;
+    unsigned rights;
+    (void)state;
+
+    machine(PTE_FORMAT_EPT);
+    npt = gwb_ref_npt(&B.p2m);
+    nested_chain(7, slot);
+    for (unsigned l = 0; l < 4; l++)
+        keep[l] = *slot[l];
+    assert_true(ref_npt_translate(&npt, 7 << 12, &maddr, &rights));
+    for (unsigned b = 3; b <= 7; b++) {
+        /* PML4E: bits 7:3 reserved. */
+        *slot[0] = keep[0] | (1ULL << b);
+        assert_false(ref_npt_translate(&npt, 7 << 12, &maddr, &rights));
+        assert_false(nested_agree(7));
+        *slot[0] = keep[0];
+        /* PDPTE / PDE pointing to a table: bits 6:3 reserved (7 makes it a page). */
+        for (unsigned l = 1; l <= 2 && b <= 6; l++) {
+            *slot[l] = keep[l] | (1ULL << b);
+            assert_false(ref_npt_translate(&npt, 7 << 12, &maddr, &rights));
+            assert_false(nested_agree(7));
+            *slot[l] = keep[l];
+        }
+    }
+    /* PTE: memory types 2, 3 and 7 are reserved; bit 7 is ignored. */
+    for (unsigned t = 0; t < 8; t++) {
+        bool ok = t != 2 && t != 3 && t != 7;
+
+        *slot[3] = (keep[3] & ~0x38ULL) | ((uint64_t)t << 3);
+        assert_int_equal(ref_npt_translate(&npt, 7 << 12, &maddr, &rights), ok);
+        assert_int_equal(nested_agree(7), ok);
+    }
+    *slot[3] = keep[3] | 0x80;
+    assert_true(ref_npt_translate(&npt, 7 << 12, &maddr, &rights));
+    assert_true(nested_agree(7));
+    *slot[3] = keep[3];
+    /* A 2 MiB page at PDE 1 (gfns 512..1023 -> frames 0..511): bits 20:12 reserved. */
+    {
+        uint64_t *pde1 = slot[2] + 1;
+
+        *pde1 = 0x80 | (6U << 3) | 7;
+        assert_true(ref_npt_translate(&npt, 512ULL << 12, &maddr, &rights));
+        assert_int_equal(maddr, 0);
+        assert_true(nested_agree(512 + 5));
+        for (unsigned b = 12; b <= 20; b++) {
+            *pde1 = 0x80 | (6U << 3) | 7 | (1ULL << b);
+            assert_false(ref_npt_translate(&npt, 512ULL << 12, &maddr, &rights));
+            assert_false(nested_agree(512));
+        }
+        *pde1 = 0x80 | (2U << 3) | 7;            /* memory type 2 in a large page */
+        assert_false(ref_npt_translate(&npt, 512ULL << 12, &maddr, &rights));
+        *pde1 = 0;
+    }
+    /* A 1 GiB page at PDPTE 1: bits 29:12 reserved. */
+    {
+        uint64_t *pdpte1 = slot[1] + 1;
+
+        *pdpte1 = 0x80 | (6U << 3) | 7;
+        assert_true(ref_npt_translate(&npt, (1ULL << 30) + 0x3123, &maddr, &rights));
+        assert_int_equal(maddr, 0x3123);
+        assert_true(nested_agree((1ULL << 18) + 3));
+        *pdpte1 |= 1ULL << 29;
+        assert_false(ref_npt_translate(&npt, 1ULL << 30, &maddr, &rights));
+        assert_false(nested_agree(1ULL << 18));
+        *pdpte1 = 0;
+    }
+}
+
+/* NPT: reserved bits of large leaves, PS at level 4, U/S needed on every level. */
+static void test_nested_npt_reserved(void **state)
+{
+    uint64_t *slot[4];
+    struct ref_npt npt;
+    uint64_t maddr;
+    unsigned rights;
+    (void)state;
+
+    machine(PTE_FORMAT_NPT);
+    npt = gwb_ref_npt(&B.p2m);
+    nested_chain(7, slot);
+    /* 2 MiB leaf at PDE 1: bit 12 is PAT (allowed), 20:13 reserved. */
+    slot[2][1] = 0x80 | 0x7 | (1ULL << 12);
+    assert_true(ref_npt_translate(&npt, (512ULL << 12) | 0x10, &maddr, &rights));
+    assert_int_equal(maddr, 0x10);
+    assert_int_equal(rights, 7);
+    assert_true(nested_agree(512 + 9));
+    for (unsigned b = 13; b <= 20; b++) {
+        slot[2][1] = 0x80 | 0x7 | (1ULL << b);
+        assert_false(ref_npt_translate(&npt, 512ULL << 12, &maddr, &rights));
+        assert_false(nested_agree(512));
+    }
+    slot[2][1] = 0x80 | 0x3;                               /* supervisor-only large leaf */
+    assert_false(ref_npt_translate(&npt, 512ULL << 12, &maddr, &rights));
+    assert_false(nested_agree(512));
+    slot[2][1] = 0;
+    /* 1 GiB leaf at PDPTE 1: 29:13 reserved, read-only and no-execute fold. */
+    slot[1][1] = 0x80 | 0x5 | (1ULL << 63);
+    assert_true(ref_npt_translate(&npt, (1ULL << 30) | 0x2345, &maddr, &rights));
+    assert_int_equal(maddr, 0x2345);
+    assert_int_equal(rights, 1);
+    assert_true(nested_agree((1ULL << 18) + 2));
+    slot[1][1] |= 1ULL << 29;
+    assert_false(ref_npt_translate(&npt, 1ULL << 30, &maddr, &rights));
+    assert_false(nested_agree(1ULL << 18));
+    slot[1][1] = 0;
+    /* PS in a level-4 entry is reserved. */
+    slot[0][1] = 0x80 | 0x7;
+    assert_false(ref_npt_translate(&npt, 1ULL << 39, &maddr, &rights));
+    slot[0][1] = 0;
+    /* U/S missing on one upper level: nothing. */
+    *slot[1] &= ~0x4ULL;
+    assert_false(ref_npt_translate(&npt, 7 << 12, &maddr, &rights));
+    assert_false(nested_agree(7));
+    *slot[1] |= 0x4;
+    assert_true(nested_agree(7));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +415,9 @@ int main(void)
         cmocka_unit_test(test_matrix_32bit),
         cmocka_unit_test(test_random_tables),
         cmocka_unit_test(test_reference_hand_cases),
+        cmocka_unit_test(test_nested_ept_rights_matrix),
+        cmocka_unit_test(test_nested_ept_reserved),
+        cmocka_unit_test(test_nested_npt_reserved),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

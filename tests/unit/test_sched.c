@@ -85,6 +85,7 @@ static int setup(void **state)
     vcpu_vendor_cpu_reset();
     assert_int_equal(vcpu_vendor_cpu_init(), 0);
     sim_svm_set_exit_hook(play, NULL);
+    sched_set_input_wait_limit(1000000000ULL);   /* these guests get no typed input */
     memset(runs, 0, sizeof(runs));
     nr_order = 0;
     return 0;

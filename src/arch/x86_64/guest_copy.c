@@ -32,47 +32,60 @@
 
 struct copy_plan {
     size_t nr;                                   /* pages in the range */
-    uint8_t *page[GUEST_COPY_MAX_PAGES];         /* host view of the first byte of each chunk */
+    uint8_t *frame[GUEST_COPY_MAX_PAGES];        /* host view of each page's frame */
     bool ad[GUEST_COPY_MAX_PAGES];               /* the walk of that page has A/D bits to set */
     unsigned nr_ad;                              /* updates in ad_list, COPY_AD_MAX + 1 if too many */
     struct gw_ad ad_list[COPY_AD_MAX];
 };
 
+/*@ predicate plan_ok(struct copy_plan *p) =
+      p->nr <= GUEST_COPY_MAX_PAGES && p->nr_ad <= COPY_AD_MAX + 1 &&
+      (\forall integer i; 0 <= i < p->nr ==> gw_mem_chunk(p->frame[i], PAGE_SIZE)) &&
+      (\forall integer k; 0 <= k < p->nr_ad && k < COPY_AD_MAX ==> gw_mem_word(p->ad_list[k].word));
+*/
+
 /* Bytes of the range [addr, addr + left) that fall in addr's page. */
 /*@ requires left >= 1;
     assigns \nothing;
-    ensures 1 <= \result <= left && \result <= PAGE_SIZE; */
+    ensures 1 <= \result <= left && \result <= PAGE_SIZE;
+    ensures \result <= PAGE_SIZE - addr % PAGE_SIZE; */
 static inline size_t chunk_len(uint64_t addr, size_t left)
 {
-    size_t room = PAGE_SIZE - (size_t)(addr & PAGE_OFFSET_MASK);
+    size_t room = PAGE_SIZE - (size_t)(addr % PAGE_SIZE);
 
     return left < room ? left : room;
 }
 
-/* Host pointer to gpa if the p2m grants `need` on its page, else NULL. */
-static inline uint8_t *guest_phys_ptr(struct p2m_cursor *c, uint64_t gpa, unsigned need)
+/* Host view of the frame holding gpa if the p2m grants `need` on it, else NULL. */
+/*@ requires \valid(c) && p2m_cursor_ok(c);
+    assigns *c;
+    ensures p2m_cursor_ok(c) && c->p2m == \old(c->p2m) && c->format == \old(c->format);
+    ensures \result == \null || gw_mem_chunk(\result, PAGE_SIZE); */
+static inline uint8_t *guest_phys_frame(struct p2m_cursor *c, uint64_t gpa, unsigned need)
 {
     mfn_t mfn;
     unsigned access;
-    uint8_t *frame;
 
-    if (p2m_cursor_lookup(c, gpa >> PAGE_SHIFT, &mfn, &access) != 0 || (access & need) != need)
+    if (p2m_cursor_lookup(c, gpa / PAGE_SIZE, &mfn, &access) != 0 || (access & need) != need)
         return NULL;
-    frame = hal_frame_map(mfn);
-    if (frame == NULL)
-        return NULL;
-    return frame + (gpa & PAGE_OFFSET_MASK);
+    return hal_frame_map(mfn);
 }
 
 /* Linear addresses wrap at 4 GiB outside long mode, at 2^64 in it. */
+/*@ assigns \nothing; */
 static inline uint64_t linear_next(bool long_mode, uint64_t gla, size_t n)
 {
-    uint64_t next = gla + (uint64_t)n;
+    uint64_t next = gla + (uint64_t)n;   /* wraps at 2^64, as the CPU's linear addresses do */
 
-    return long_mode ? next : (next & LOW32);
+    return long_mode ? next : next % (LOW32 + 1U);
 }
 
 /* Pass 1 for a guest-physical range. */
+/*@ requires \valid(plan) && \valid_read(p2m);
+    assigns *plan;
+    ensures plan_ok(plan);
+    ensures \result == 0 || \result == -XEN_EFAULT;
+    ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
 static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned need,
                      struct copy_plan *plan)
 {
@@ -84,13 +97,22 @@ static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned n
     if (len > GUEST_COPY_MAX || gpa > UINT64_MAX - (uint64_t)len)
         return -XEN_EFAULT;
     p2m_cursor_init(&c, p2m);
+    /*@ loop invariant 0 <= done <= len && plan->nr <= GUEST_COPY_MAX_PAGES;
+        loop invariant plan_ok(plan) && p2m_cursor_ok(&c) && plan->nr_ad == 0;
+        loop assigns done, c, plan->nr, plan->frame[0 .. GUEST_COPY_MAX_PAGES - 1],
+                     plan->ad[0 .. GUEST_COPY_MAX_PAGES - 1];
+        loop variant len - done; */
     while (done < len) {
         uint64_t a = gpa + (uint64_t)done;
-        uint8_t *p = guest_phys_ptr(&c, a, need);
+        uint8_t *f;
 
-        if (p == NULL)
+        /* (A range of GUEST_COPY_MAX bytes touches at most that many pages.) */
+        if (plan->nr >= GUEST_COPY_MAX_PAGES)
             return -XEN_EFAULT;
-        plan->page[plan->nr] = p;
+        f = guest_phys_frame(&c, a, need);
+        if (f == NULL)
+            return -XEN_EFAULT;
+        plan->frame[plan->nr] = f;
         plan->ad[plan->nr] = false;
         plan->nr++;
         done += chunk_len(a, len - done);
@@ -99,11 +121,18 @@ static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned n
 }
 
 /* Keep the A/D updates the walker found for the page it just checked. */
+/*@ requires \valid(plan) && \valid(w) && \separated(plan, w);
+    requires plan_ok(plan) && plan->nr_ad <= COPY_AD_MAX && gw_walker_ok(w);
+    assigns plan->nr_ad, plan->ad_list[0 .. COPY_AD_MAX - 1], w->lv[0 .. GW_MAX_LEVELS - 1].reported;
+    ensures plan_ok(plan) && gw_walker_ok(w); */
 static void plan_note_ad(struct copy_plan *plan, struct gw_walker *w)
 {
     struct gw_ad found[GW_MAX_LEVELS];
     unsigned n = gw_walker_take_ad(w, found);
 
+    /*@ loop invariant 0 <= i <= n && plan_ok(plan) && plan->nr_ad <= COPY_AD_MAX;
+        loop assigns i, plan->nr_ad, plan->ad_list[0 .. COPY_AD_MAX - 1];
+        loop variant n - i; */
     for (unsigned i = 0; i < n; i++) {
         if (plan->nr_ad >= COPY_AD_MAX) {
             plan->nr_ad = COPY_AD_MAX + 1U;    /* pass 2 will walk again */
@@ -114,6 +143,11 @@ static void plan_note_ad(struct copy_plan *plan, struct gw_walker *w)
 }
 
 /* Pass 1 for a guest-linear range, with the walker set up by the caller. */
+/*@ requires \valid(plan) && \valid(w) && \separated(plan, w) && gw_walker_ok(w);
+    assigns *plan, *w;
+    ensures plan_ok(plan) && gw_walker_ok(w);
+    ensures \result == 0 || \result == -XEN_EFAULT;
+    ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
 static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct copy_plan *plan)
 {
     bool long_mode = w->mode == GW_MODE_LONG4;
@@ -125,19 +159,26 @@ static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct cop
     plan->nr_ad = 0;
     if (len > GUEST_COPY_MAX)
         return -XEN_EFAULT;
+    /*@ loop invariant 0 <= done <= len && plan->nr <= GUEST_COPY_MAX_PAGES;
+        loop invariant plan_ok(plan) && gw_walker_ok(w);
+        loop assigns done, a, *w, plan->nr, plan->frame[0 .. GUEST_COPY_MAX_PAGES - 1],
+                     plan->ad[0 .. GUEST_COPY_MAX_PAGES - 1], plan->nr_ad,
+                     plan->ad_list[0 .. COPY_AD_MAX - 1];
+        loop variant len - done; */
     while (done < len) {
         struct gw_result res;
         size_t n = chunk_len(a, len - done);
-        uint8_t *p;
+        uint8_t *f;
 
-        if (gw_walker_check(w, a, &res) != 0)
+        /* (A range of GUEST_COPY_MAX bytes touches at most that many pages.) */
+        if (plan->nr >= GUEST_COPY_MAX_PAGES || gw_walker_check(w, a, &res) != 0)
             return -XEN_EFAULT;
         /* The walker's cursor has just looked up the tables' gfns: the data
          * page is often in the same 2 MiB region. */
-        p = guest_phys_ptr(&w->p2m, res.gpa, need);
-        if (p == NULL)
+        f = guest_phys_frame(&w->p2m, res.gpa, need);
+        if (f == NULL)
             return -XEN_EFAULT;
-        plan->page[plan->nr] = p;
+        plan->frame[plan->nr] = f;
         plan->ad[plan->nr] = res.ad_pending;
         plan->nr++;
         if (res.ad_pending && plan->nr_ad <= COPY_AD_MAX)
@@ -154,6 +195,10 @@ static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct cop
  * leave the structure alone, so these walks take pass 1's path and cannot
  * fail (the error is there for tables that changed meanwhile).
  */
+/*@ requires \valid_read(plan) && plan_ok(plan) && \valid_read(p2m) && \valid_read(gp);
+    requires \separated(plan, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT; */
 static int plan_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
                           size_t len, unsigned access, const struct copy_plan *plan)
 {
@@ -162,13 +207,19 @@ static int plan_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, 
     uint64_t a;
 
     if (plan->nr_ad <= COPY_AD_MAX) {
+        /*@ loop invariant 0 <= i <= plan->nr_ad;
+            loop assigns i, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+            loop variant plan->nr_ad - i; */
         for (unsigned i = 0; i < plan->nr_ad; i++)
             gw_ad_apply(&plan->ad_list[i]);
         return 0;
     }
     long_mode = guest_paging_mode(gp) == GW_MODE_LONG4;
     a = linear_next(long_mode, gla, 0);
-    for (size_t i = 0; i < plan->nr; i++) {
+    /*@ loop invariant 0 <= i <= plan->nr && done <= len;
+        loop assigns i, done, a, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop variant plan->nr - i; */
+    for (size_t i = 0; i < plan->nr && done < len; i++) {
         size_t n = chunk_len(a, len - done);
 
         if (plan->ad[i] && guest_walk_commit_ad(p2m, gp, a, access) != 0)
@@ -198,22 +249,45 @@ static void copy_bytes(uint8_t *restrict d, const uint8_t *restrict s, size_t n)
 }
 
 /*
- * Pass 3: move the bytes, to the guest (`to_guest`) or out of it.  The
- * first chunk starts at `first_offset` in its page.
+ * Pass 3: move the bytes out of the guest, chunk by chunk through the
+ * plan's frames; the first chunk starts at `off` in its page.
  */
-static void plan_move(const struct copy_plan *plan, uint64_t first_offset, uint8_t *buf,
-                      size_t len, bool to_guest)
+/*@ requires \valid_read(plan) && plan_ok(plan) && off < PAGE_SIZE;
+    requires \valid(buf + (0 .. len - 1)) && gw_not_mem_bytes(buf, len);
+    requires \separated(buf + (0 .. len - 1), plan);
+    assigns buf[0 .. len - 1]; */
+static void plan_move_out(const struct copy_plan *plan, uint64_t off, uint8_t *buf, size_t len)
 {
     size_t done = 0;
-    uint64_t off = first_offset;
 
-    for (size_t i = 0; i < plan->nr; i++) {
+    /*@ loop invariant 0 <= i <= plan->nr && done <= len && off < PAGE_SIZE;
+        loop assigns i, done, off, buf[0 .. len - 1];
+        loop variant plan->nr - i; */
+    for (size_t i = 0; i < plan->nr && done < len; i++) {
         size_t n = chunk_len(off, len - done);
 
-        if (to_guest)
-            copy_bytes(plan->page[i], buf + done, n);
-        else
-            copy_bytes(buf + done, plan->page[i], n);
+        copy_bytes(buf + done, plan->frame[i] + off, n);
+        done += n;
+        off = 0;
+    }
+}
+
+/* The same into the guest. */
+/*@ requires \valid_read(plan) && plan_ok(plan) && off < PAGE_SIZE;
+    requires \valid_read(buf + (0 .. len - 1)) && gw_not_mem_bytes((uint8_t *)buf, len);
+    requires \separated(plan, hal_mem_bytes + (0 .. HAL_MEM_BYTES - 1));
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1]; */
+static void plan_move_in(const struct copy_plan *plan, uint64_t off, const uint8_t *buf, size_t len)
+{
+    size_t done = 0;
+
+    /*@ loop invariant 0 <= i <= plan->nr && done <= len && off < PAGE_SIZE;
+        loop assigns i, done, off, hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+        loop variant plan->nr - i; */
+    for (size_t i = 0; i < plan->nr && done < len; i++) {
+        size_t n = chunk_len(off, len - done);
+
+        copy_bytes(plan->frame[i] + off, buf + done, n);
         done += n;
         off = 0;
     }
@@ -227,7 +301,7 @@ int copy_from_guest_phys(const struct p2m *p2m, void *dst, uint64_t gpa, size_t 
         return 0;
     if (plan_phys(p2m, gpa, len, P2M_ACCESS_R, &plan) != 0)
         return -XEN_EFAULT;
-    plan_move(&plan, gpa & PAGE_OFFSET_MASK, dst, len, false);
+    plan_move_out(&plan, gpa % PAGE_SIZE, dst, len);
     return 0;
 }
 
@@ -239,38 +313,50 @@ int copy_to_guest_phys(const struct p2m *p2m, uint64_t gpa, const void *src, siz
         return 0;
     if (plan_phys(p2m, gpa, len, P2M_ACCESS_W, &plan) != 0)
         return -XEN_EFAULT;
-    /* plan_move only reads buf when copying to the guest. */
-    plan_move(&plan, gpa & PAGE_OFFSET_MASK, (uint8_t *)(uintptr_t)src, len, true);
+    plan_move_in(&plan, gpa % PAGE_SIZE, src, len);
     return 0;
 }
 
-/* The three passes of a linear copy. */
-static int copy_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
-                       uint8_t *buf, size_t len, bool to_guest)
+/* Passes 1 and 2 of a linear copy: 0 when the bytes may move. */
+/*@ requires \valid(plan) && \valid_read(p2m) && \valid_read(gp);
+    requires \separated(plan, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    assigns *plan, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures plan_ok(plan);
+    ensures \result == 0 || \result == -XEN_EFAULT;
+    ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
+static int plan_linear_commit(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
+                              size_t len, unsigned access, struct copy_plan *plan)
 {
-    unsigned access = to_guest ? GW_ACC_WRITE : GW_ACC_READ;
-    struct copy_plan plan;
     struct gw_walker w;
 
-    if (len == 0)
-        return 0;
     gw_walker_init(&w, p2m, gp, access);
-    if (plan_linear(&w, gla, len, &plan) != 0 ||
-        plan_commit_ad(p2m, gp, gla, len, access, &plan) != 0)
+    if (plan_linear(&w, gla, len, plan) != 0)
         return -XEN_EFAULT;
-    plan_move(&plan, gla & PAGE_OFFSET_MASK, buf, len, to_guest);
-    return 0;
+    return plan_commit_ad(p2m, gp, gla, len, access, plan);
 }
 
 int copy_from_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, void *dst,
                            uint64_t gla, size_t len)
 {
-    return copy_linear(p2m, gp, gla, dst, len, false);
+    struct copy_plan plan;
+
+    if (len == 0)
+        return 0;
+    if (plan_linear_commit(p2m, gp, gla, len, GW_ACC_READ, &plan) != 0)
+        return -XEN_EFAULT;
+    plan_move_out(&plan, gla % PAGE_SIZE, dst, len);
+    return 0;
 }
 
 int copy_to_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
                          const void *src, size_t len)
 {
-    /* copy_linear only reads buf when copying to the guest. */
-    return copy_linear(p2m, gp, gla, (uint8_t *)(uintptr_t)src, len, true);
+    struct copy_plan plan;
+
+    if (len == 0)
+        return 0;
+    if (plan_linear_commit(p2m, gp, gla, len, GW_ACC_WRITE, &plan) != 0)
+        return -XEN_EFAULT;
+    plan_move_in(&plan, gla % PAGE_SIZE, src, len);
+    return 0;
 }

@@ -24,10 +24,13 @@ const struct hypercall_info hypercall_info_table[HYPERCALL_TABLE_SIZE] = {
       .errors = { 0x4000004000404044ULL, 0x0000000000000000ULL } },
     { .nr = 29, .name = "sched_op", .nr_args = 2,
       .domains = HC_DOMAINS_ANY,
-      .errors = { 0x000000400000400aULL, 0x0000000000000000ULL } },
+      .errors = { 0x000000400040400aULL, 0x0000000000000000ULL } },
+    { .nr = 32, .name = "event_channel_op", .nr_args = 2,
+      .domains = HC_DOMAINS_ANY,
+      .errors = { 0x000000401042400eULL, 0x0000000000000000ULL } },
     { .nr = 34, .name = "hvm_op", .nr_args = 2,
       .domains = HC_DOMAINS_ANY,
-      .errors = { 0x000000400040400aULL, 0x0000000000000000ULL } },
+      .errors = { 0x000000400040400eULL, 0x0000000000000000ULL } },
 };
 
 const struct hypercall_info *hypercall_table_lookup(uint64_t nr)
@@ -43,8 +46,10 @@ const struct hypercall_info *hypercall_table_lookup(uint64_t nr)
         return &hypercall_info_table[3];
     case HYPERVISOR_sched_op:
         return &hypercall_info_table[4];
-    case HYPERVISOR_hvm_op:
+    case HYPERVISOR_event_channel_op:
         return &hypercall_info_table[5];
+    case HYPERVISOR_hvm_op:
+        return &hypercall_info_table[6];
     default:
         return NULL;
     }
@@ -63,6 +68,8 @@ int64_t hypercall_table_call(struct vcpu *v, uint64_t nr, const uint64_t args[HY
         return hc_vcpu_op(v, (uint32_t)args[0], (uint32_t)args[1], args[2]);
     case HYPERVISOR_sched_op:
         return hc_sched_op(v, (uint32_t)args[0], args[1]);
+    case HYPERVISOR_event_channel_op:
+        return hc_event_channel_op(v, (uint32_t)args[0], args[1]);
     case HYPERVISOR_hvm_op:
         return hc_hvm_op(v, args[0], args[1]);
     default:

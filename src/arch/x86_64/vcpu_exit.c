@@ -10,6 +10,7 @@
 
 #include "hv/console.h"
 #include "hv/cpuid_policy.h"
+#include "hv/evtchn.h"
 #include "hv/guest_copy.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
@@ -72,8 +73,10 @@ static bool decode_at_rip(struct vcpu *v, struct insn *in)
     return true;
 }
 
+/* Past the instruction; an interrupt shadow covered only it. */
 static void advance_rip(struct vcpu *v, uint32_t len)
 {
+    v->state.irq_shadow = false;
     v->regs.rip += len;
     if (v->state.cs_mode != VCPU_CS_64)
         v->regs.rip &= 0xFFFFFFFFULL;
@@ -148,9 +151,12 @@ static void handle_wrmsr(struct vcpu *v, const struct vmexit *e)
     (void)skip_insn(v, e, INSN_WRMSR);
 }
 
+/* HLT waits for an interrupt: none if an event is already pending (sti; hlt races with it). */
 static void handle_hlt(struct vcpu *v, const struct vmexit *e)
 {
-    if (skip_insn(v, e, INSN_HLT))
+    uint8_t vector;
+
+    if (skip_insn(v, e, INSN_HLT) && !evtchn_upcall_vector(v, &vector))
         v->run_state = VCPU_BLOCKED;
 }
 
@@ -329,6 +335,7 @@ void vcpu_handle_exit(struct vcpu *v, const struct vmexit *e)
     case VMEXIT_INTR:
         hal_irq_window();      /* the host timer's interrupt, taken and acknowledged now */
         break;
+    case VMEXIT_IRQ_WINDOW:    /* the scheduler injects the waiting interrupt at the next entry */
     case VMEXIT_NMI:
     case VMEXIT_NONE:
         break;

@@ -23,37 +23,47 @@
 /* Pages a range of GUEST_COPY_MAX bytes can touch when it is not page aligned. */
 #define GUEST_COPY_MAX_PAGES (GUEST_COPY_MAX / PAGE_SIZE + 1UL)
 
-/*@ requires \valid((char *)dst + (0 .. len - 1));
+/*
+ * The contracts speak of machine memory through the HAL's model (spec/
+ * guest_walk.acsl): buffers on the hypervisor's side must not be machine
+ * memory as the model sees it, and a copy to the guest, or out of it by
+ * linear address (accessed bits), writes machine memory.
+ */
+/*@ requires \valid((uint8_t *)dst + (0 .. len - 1));
     requires \valid_read(p2m);
-    requires \separated((char *)dst + (0 .. len - 1), p2m);
-    assigns ((char *)dst)[0 .. len - 1];
+    requires \separated((uint8_t *)dst + (0 .. len - 1), p2m);
+    requires gw_not_mem_bytes((uint8_t *)dst, len);
+    assigns ((uint8_t *)dst)[0 .. len - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT;
     ensures \result != 0 ==>
-              \forall integer i; 0 <= i < len ==> ((char *)dst)[i] == \old(((char *)dst)[i]); */
+              \forall integer i; 0 <= i < len ==> ((uint8_t *)dst)[i] == \old(((uint8_t *)dst)[i]); */
 int copy_from_guest_phys(const struct p2m *p2m, void *dst, uint64_t gpa, size_t len);
 
-/*@ requires \valid_read((const char *)src + (0 .. len - 1));
+/*@ requires \valid_read((const uint8_t *)src + (0 .. len - 1));
     requires \valid_read(p2m);
-    assigns \nothing;
+    requires gw_not_mem_bytes((uint8_t *)src, len);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
 int copy_to_guest_phys(const struct p2m *p2m, uint64_t gpa, const void *src, size_t len);
 
-/*@ requires \valid((char *)dst + (0 .. len - 1));
+/*@ requires \valid((uint8_t *)dst + (0 .. len - 1));
     requires \valid_read(p2m) && \valid_read(gp);
-    requires \separated((char *)dst + (0 .. len - 1), p2m, gp);
-    assigns ((char *)dst)[0 .. len - 1];
+    requires \separated((uint8_t *)dst + (0 .. len - 1), p2m, gp);
+    requires gw_not_mem_bytes((uint8_t *)dst, len) && gw_not_mem_words((uint8_t *)dst, len);
+    assigns ((uint8_t *)dst)[0 .. len - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT;
     ensures \result != 0 ==>
-              \forall integer i; 0 <= i < len ==> ((char *)dst)[i] == \old(((char *)dst)[i]); */
+              \forall integer i; 0 <= i < len ==> ((uint8_t *)dst)[i] == \old(((uint8_t *)dst)[i]); */
 int copy_from_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, void *dst,
                            uint64_t gla, size_t len);
 
-/*@ requires \valid_read((const char *)src + (0 .. len - 1));
+/*@ requires \valid_read((const uint8_t *)src + (0 .. len - 1));
     requires \valid_read(p2m) && \valid_read(gp);
-    assigns \nothing;
+    requires gw_not_mem_bytes((uint8_t *)src, len);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
 int copy_to_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,

@@ -9,9 +9,12 @@
 #ifndef HV_GUEST_WALK_H
 #define HV_GUEST_WALK_H
 
+#include "hal/hal.h"
 #include "hv/p2m.h"
 #include "hv/types.h"
 #include "xen/errno.h"
+
+#include "../../../spec/guest_walk.acsl"
 
 /* Control-register bits the walk reads (Intel SDM vol. 3A 2.5, AMD APM vol. 2 3.1). */
 #define GW_CR0_WP    (1ULL << 16)
@@ -74,11 +77,16 @@ struct gw_result {
       0 <= a <= GW_ACC_ALL && (a & (GW_ACC_WRITE | GW_ACC_FETCH)) != (GW_ACC_WRITE | GW_ACC_FETCH);
 */
 
+/*@ predicate guest_paging_mode_long(struct guest_paging *gp) =
+      (gp->cr0 & GW_CR0_PG) != 0 && (gp->efer & GW_EFER_LMA) != 0;
+*/
+
 /* The paging mode the guest state selects. */
 /*@ requires \valid_read(gp);
     assigns \nothing;
     ensures GW_MODE_NONE <= \result <= GW_MODE_LONG4;
-    ensures (gp->cr0 & GW_CR0_PG) == 0 <==> \result == GW_MODE_NONE; */
+    ensures (gp->cr0 & GW_CR0_PG) == 0 <==> \result == GW_MODE_NONE;
+    ensures \result == GW_MODE_LONG4 <==> guest_paging_mode_long(gp); */
 enum gw_mode guest_paging_mode(const struct guest_paging *gp);
 
 /*
@@ -104,7 +112,8 @@ int guest_walk_check(const struct p2m *p2m, const struct guest_paging *gp, uint6
  */
 /*@ requires \valid_read(p2m) && \valid_read(gp) && \valid(res);
     requires \separated(res, p2m, gp);
-    assigns *res;
+    requires \separated(res, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    assigns *res, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
     ensures \result == 0 <==> res->status == GW_OK;
     ensures \result == -XEN_EINVAL <==> res->status == GW_INVALID;
@@ -167,10 +176,18 @@ struct gw_walker {
     struct gw_level lv[GW_MAX_LEVELS];
 };
 
+/* A walker fit for gw_walker_check: its levels' words are machine memory. */
+/*@ predicate gw_walker_ok(struct gw_walker *w) =
+      \valid_read(w->gp) && p2m_cursor_ok(&w->p2m) && w->nr <= GW_MAX_LEVELS &&
+      \forall integer i; 0 <= i < w->nr ==> gw_mem_word(w->lv[i].word);
+*/
+
 /*@ requires \valid(w) && \valid_read(p2m) && \valid_read(gp);
     assigns *w;
     ensures w->gp == gp && w->access == access && w->nr == 0 && !w->valid;
-    ensures p2m_cursor_ok(&w->p2m) && w->p2m.p2m == p2m; */
+    ensures p2m_cursor_ok(&w->p2m) && w->p2m.p2m == p2m;
+    ensures gw_walker_ok(w);
+    ensures w->mode == GW_MODE_LONG4 <==> guest_paging_mode_long(gp); */
 void gw_walker_init(struct gw_walker *w, const struct p2m *p2m, const struct guest_paging *gp,
                     unsigned access);
 
@@ -180,8 +197,10 @@ void gw_walker_init(struct gw_walker *w, const struct p2m *p2m, const struct gue
  * gw_walker_init.  Writes nothing but *w and *res.
  */
 /*@ requires \valid(w) && \valid(res) && \separated(w, res);
-    requires \valid_read(w->gp) && p2m_cursor_ok(&w->p2m) && w->nr <= GW_MAX_LEVELS;
+    requires gw_walker_ok(w);
     assigns *w, *res;
+    ensures gw_walker_ok(w);
+    ensures w->gp == \old(w->gp) && w->access == \old(w->access) && w->mode == \old(w->mode);
     ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
     ensures \result == 0 <==> res->status == GW_OK;
     ensures \result == -XEN_EINVAL <==> res->status == GW_INVALID;
@@ -196,12 +215,14 @@ int gw_walker_check(struct gw_walker *w, uint64_t gla, struct gw_result *res);
  * guest_walk would have written for each of them in turn.
  */
 /*@ requires \valid(w) && \valid(out + (0 .. GW_MAX_LEVELS - 1)) && \separated(w, out + (0 .. GW_MAX_LEVELS - 1));
-    assigns *w, out[0 .. GW_MAX_LEVELS - 1];
-    ensures \result <= GW_MAX_LEVELS; */
+    requires gw_walker_ok(w);
+    assigns w->lv[0 .. GW_MAX_LEVELS - 1].reported, out[0 .. GW_MAX_LEVELS - 1];
+    ensures \result <= GW_MAX_LEVELS;
+    ensures \forall integer k; 0 <= k < \result ==> gw_mem_word(out[k].word); */
 unsigned gw_walker_take_ad(struct gw_walker *w, struct gw_ad *out);
 
 /* OR the bits of one update into guest memory. */
-/*@ requires \valid(ad) && \valid(ad->word);
+/*@ requires \valid_read(ad) && gw_mem_word(ad->word);
     assigns *ad->word; */
 void gw_ad_apply(const struct gw_ad *ad);
 
@@ -215,7 +236,7 @@ void gw_ad_apply(const struct gw_ad *ad);
  * the structure no longer leads to a leaf (the tables changed meanwhile).
  */
 /*@ requires \valid_read(p2m) && \valid_read(gp);
-    assigns \nothing;
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT; */
 int guest_walk_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
                          unsigned access);

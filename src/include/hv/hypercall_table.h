@@ -15,7 +15,7 @@
 #include "hv/hypercall.h"
 #include "xen/errno.h"
 
-#define HYPERCALL_TABLE_SIZE 6U
+#define HYPERCALL_TABLE_SIZE 7U
 
 enum hypercall_domains {
     HC_DOMAINS_ANY = 0,          /* every domain */
@@ -113,20 +113,30 @@ int64_t hc_console_io(struct vcpu *v, uint32_t cmd, uint32_t count, uint64_t buf
             \result == -XEN_ENOSYS; */
 int64_t hc_vcpu_op(struct vcpu *v, uint32_t cmd, uint32_t vcpuid, uint64_t arg);
 
-/* 29: sched_op: Yield, block, and how a domain ends (shutdown, shutdown code). */
+/* 29: sched_op: Yield, block, poll event channels, and how a domain ends (shutdown, shutdown code). */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
     assigns domain_table[0 .. DOMAIN_MAX - 1], guest_console_state, guest_time_state;
-    ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EPERM ||
-            \result == -XEN_ESRCH || \result == -XEN_ENOSYS; */
+    ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
+            \result == -XEN_EPERM || \result == -XEN_ESRCH || \result == -XEN_ENOSYS; */
 int64_t hc_sched_op(struct vcpu *v, uint32_t cmd, uint64_t arg);
 
-/* 34: hvm_op: HVM parameters (callback vector, store and console rings). */
+/* 32: event_channel_op: Event channels, 2-level ABI: bind, send, close, status, unmask (FIFO refused). */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
     assigns domain_table[0 .. DOMAIN_MAX - 1];
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
-            \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOSYS; */
+            \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOENT ||
+            \result == -XEN_EEXIST || \result == -XEN_ENOSPC || \result == -XEN_ENOSYS; */
+int64_t hc_event_channel_op(struct vcpu *v, uint32_t cmd, uint64_t arg);
+
+/* 34: hvm_op: HVM parameters (callback vector, store and console rings), per-vCPU upcall vector. */
+/*@ requires hc_caller_ok(v);
+    requires frame_heap_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1];
+    ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
+            \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOENT ||
+            \result == -XEN_ENOSYS; */
 int64_t hc_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg);
 
 /* ---- generated dispatch ----------------------------------------------------- */
@@ -149,7 +159,7 @@ const struct hypercall_info *hypercall_table_lookup(uint64_t nr);
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOMEM ||
             \result == -XEN_ENOSYS || \result == -XEN_EDOM || \result == -XEN_E2BIG ||
             \result == -XEN_ERESTART || \result == -XEN_ENOENT || \result == -XEN_ENXIO ||
-            \result == -XEN_ETIME; */
+            \result == -XEN_ETIME || \result == -XEN_EEXIST || \result == -XEN_ENOSPC; */
 int64_t hypercall_table_call(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_NR_ARGS]);
 
 #endif /* HV_HYPERCALL_TABLE_H */

@@ -42,6 +42,13 @@ bool domain_is_running(const struct domain *d);
  * becomes runnable; a running one notices on its next entry. */
 void vcpu_kick(struct vcpu *v);
 
+/*
+ * When every vCPU is blocked without a timer but a console could still bring
+ * input, the CPU waits for typed input: forever (0, the default), or this
+ * long before the domains are reported blocked forever (tests).
+ */
+void sched_set_input_wait_limit(uint64_t ns);
+
 /* Run every domain until none is left; then *out says how they ended. */
 void sched_run(struct sched_summary *out);
 

@@ -25,6 +25,7 @@ struct vcpu_state {
     uint64_t cs_base;
     enum vcpu_cs_mode cs_mode;
     uint64_t pat;                 /* guest PAT (the VMCB's g_pat under nested paging) */
+    bool irq_shadow;              /* the instruction at rip cannot be interrupted (after STI, MOV SS) */
 };
 
 enum vmexit_reason {
@@ -39,6 +40,7 @@ enum vmexit_reason {
     VMEXIT_EXCEPTION,      /* intercepted guest exception: qual = vector, info = error code */
     VMEXIT_TRIPLE_FAULT,   /* SVM SHUTDOWN / VMX triple fault */
     VMEXIT_INTR,           /* physical interrupt while the guest ran */
+    VMEXIT_IRQ_WINDOW,     /* the guest can now take the interrupt waiting for it */
     VMEXIT_NMI,
     VMEXIT_INVALID_STATE,  /* the CPU refused the guest state (VMRUN failed) */
     VMEXIT_UNHANDLED,      /* any other vendor exit: vendor_code says which */
@@ -118,6 +120,17 @@ struct vcpu {
     uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
+#define VCPU_RFLAGS_IF 0x200ULL
+
+/* Whether an external interrupt could be injected at the next entry. */
+/*@ requires \valid_read(v);
+    assigns \nothing; */
+static inline bool vcpu_interruptible(const struct vcpu *v)
+{
+    return (v->regs.rflags & VCPU_RFLAGS_IF) != 0 && !v->state.irq_shadow &&
+           v->inject.type == VCPU_EVENT_NONE;
+}
+
 /* Deliver exception `vector` to the guest on its next entry. */
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 
@@ -138,14 +151,13 @@ int vcpu_vendor_create(struct vcpu *v, mfn_t p2m_root, uint32_t entry, uint32_t 
 void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit);
 
 /*
- * Assert a virtual external interrupt with `vector` (negative: withdraw it).
- * The CPU delivers it when the guest's IF allows and then drops it; the
- * caller re-asserts before each entry while its condition holds (level
- * semantics, like Xen's callback vector on evtchn_upcall_pending).
+ * Ask for an exit (VMEXIT_IRQ_WINDOW) as soon as the guest can take an
+ * external interrupt (IF set, no interrupt shadow), or stop asking.  The
+ * interrupt itself is injected through v->inject once
+ * vcpu_interruptible(v).
  */
-void vcpu_vendor_assert_irq(struct vcpu *v, int vector);
-/* Whether the virtual interrupt is still asserted (not yet taken by the guest). */
-bool vcpu_vendor_irq_asserted(const struct vcpu *v);
+void vcpu_vendor_request_irq_window(struct vcpu *v, bool on);
+bool vcpu_vendor_irq_window_requested(const struct vcpu *v);
 /* Free the control block. */
 void vcpu_vendor_destroy(struct vcpu *v);
 

@@ -257,6 +257,19 @@ static void vcpu_state_from_vmcb(struct vcpu *v, const struct vmcb_save *s)
     v->state.pat = s->g_pat;
 }
 
+/* The interrupt shadow (after STI or MOV SS) as the exit left it. */
+static void irq_shadow_from_vmcb(struct vcpu *v, const struct vmcb_control *c)
+{
+    v->state.irq_shadow = (c->int_state & SVM_INT_STATE_SHADOW) != 0;
+}
+
+/* The dispatcher clears it when it skips the instruction the shadow covered. */
+static void irq_shadow_to_vmcb(const struct vcpu *v, struct vmcb *vmcb)
+{
+    if (!v->state.irq_shadow)
+        vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
+}
+
 static void vcpu_state_to_vmcb(struct vcpu *v, struct vmcb_save *s)
 {
     s->rax = v->regs.rax;
@@ -365,6 +378,7 @@ static enum vmexit_reason reason_of(uint64_t code, uint64_t info1)
     case SVM_EXIT_HLT: return VMEXIT_HLT;
     case SVM_EXIT_SHUTDOWN: return VMEXIT_TRIPLE_FAULT;
     case SVM_EXIT_INTR: return VMEXIT_INTR;
+    case SVM_EXIT_VINTR: return VMEXIT_IRQ_WINDOW;
     case SVM_EXIT_NMI: return VMEXIT_NMI;
     case SVM_EXIT_INVALID: return VMEXIT_INVALID_STATE;
     default: break;
@@ -414,30 +428,33 @@ static void svm_normalize_exit(const struct vmcb *vmcb, struct vmexit *e)
 }
 
 /*
- * A virtual interrupt through V_IRQ: the CPU delivers it by itself as soon as
- * the guest's IF allows (no interrupt-window exit needed) and clears V_IRQ
- * when it does.  Highest priority and TPR ignored: nothing else competes.
+ * An interrupt window: V_IRQ set (any vector: it is never delivered) with
+ * the VINTR intercept makes the CPU exit as soon as the guest could take an
+ * external interrupt; the caller then injects the real one with EVENTINJ.
  */
-void vcpu_vendor_assert_irq(struct vcpu *v, int vector)
+void vcpu_vendor_request_irq_window(struct vcpu *v, bool on)
 {
     struct vmcb_control *c = &vmcb_of(v)->control;
 
     c->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR |
                     SVM_INT_CTL_V_VECTOR_MASK);
-    if (vector >= 0)
-        c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR |
-                      ((uint64_t)(vector & 0xFF) << SVM_INT_CTL_V_VECTOR_SHIFT);
+    c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
+    if (on) {
+        c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR;
+        c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
+    }
 }
 
-bool vcpu_vendor_irq_asserted(const struct vcpu *v)
+bool vcpu_vendor_irq_window_requested(const struct vcpu *v)
 {
-    return (vmcb_of(v)->control.int_ctl & SVM_INT_CTL_V_IRQ) != 0;
+    return (vmcb_of(v)->control.intercept_misc1 & SVM_INTERCEPT1_VINTR) != 0;
 }
 
 void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit)
 {
     struct vmcb *vmcb = vmcb_of(v);
 
+    irq_shadow_to_vmcb(v, vmcb);
     vcpu_state_to_vmcb(v, &vmcb->save);
     vmcb->control.event_inj = v->inject.type != VCPU_EVENT_NONE ? event_to_svm(&v->inject) : 0;
     v->inject.type = VCPU_EVENT_NONE;
@@ -450,6 +467,7 @@ void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit)
     hal_svm_run(v->vendor.ctl_mfn, svm.host_save, &v->regs);
     v->vendor.launched = true;
     vcpu_state_from_vmcb(v, &vmcb->save);
+    irq_shadow_from_vmcb(v, &vmcb->control);
     svm_normalize_exit(vmcb, exit);
     event_from_exit_int_info(v, vmcb->control.exit_int_info);
     v->exits++;

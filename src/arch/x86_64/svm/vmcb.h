@@ -114,6 +114,7 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "vmcb fits a page");
 #define SVM_INTERCEPT1_NMI         (1U << 1)
 #define SVM_INTERCEPT1_SMI         (1U << 2)
 #define SVM_INTERCEPT1_INIT        (1U << 3)
+#define SVM_INTERCEPT1_VINTR       (1U << 4)
 #define SVM_INTERCEPT1_CPUID       (1U << 18)
 #define SVM_INTERCEPT1_RSM         (1U << 19)
 #define SVM_INTERCEPT1_INVD        (1U << 22)
@@ -140,6 +141,7 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "vmcb fits a page");
 /* Exit codes. */
 #define SVM_EXIT_EXCP_BASE   0x040ULL
 #define SVM_EXIT_INTR        0x060ULL
+#define SVM_EXIT_VINTR       0x064ULL
 #define SVM_EXIT_NMI         0x061ULL
 #define SVM_EXIT_SMI         0x062ULL
 #define SVM_EXIT_INIT        0x063ULL
@@ -190,6 +192,7 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "vmcb fits a page");
 #define SVM_EVT_TYPE_EXCEPT  3ULL
 #define SVM_EVT_TYPE_SOFT    4ULL
 
+#define SVM_INT_STATE_SHADOW       (1ULL << 0)
 #define SVM_INT_CTL_V_IRQ          (1ULL << 8)
 #define SVM_INT_CTL_V_INTR_PRIO    (0xFULL << 16)
 #define SVM_INT_CTL_V_IGN_TPR      (1ULL << 20)
