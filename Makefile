@@ -88,7 +88,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS)) \
              $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(SCEN_SRCS))
 
 .PHONY: all hv sim unit guests run test proofs proofs-replay fuzz fuzz-smoke coverage bench iso \
-        install uninstall clean deps boot-tests check-clang
+        install uninstall clean deps boot-tests check-clang linux-test run-linux
 .DEFAULT_GOAL := all
 
 all: hv sim unit $(BUILD)/tests/mbshim.elf
@@ -153,8 +153,9 @@ RUN_GUEST_ARGS ?=
 
 run: hv guests
 	@echo "Booting Xenolith under QEMU (TCG, -cpu max) with domain 0 = $(RUN_GUEST)."
-	@echo "QEMU ends when every domain has ended (debug_exit); quit earlier with Ctrl-A X."
-	$(QEMU) -accel tcg -cpu max -m $(QEMU_MEM) -nographic -no-reboot \
+	@echo "QEMU ends when every domain has ended (debug_exit); quit earlier with Ctrl-] x."
+	@echo "Ctrl-A three times switches the console input between domains and Xenolith, as on Xen."
+	$(QEMU) -accel tcg -cpu max -m $(QEMU_MEM) -nographic -no-reboot -echr 0x1d \
 	  -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	  -kernel $(BUILD)/xenolith.elf -append "$(RUN_CMDLINE)" \
 	  -initrd "$(RUN_GUEST) $(RUN_GUEST_ARGS)"; rc=$$?; \
@@ -207,6 +208,14 @@ coverage:
 bench: hv guests
 	$(Q)scripts/bench.sh $(BUILD)
 	$(Q)scripts/bench-guest.sh $(BUILD)
+	$(Q)tests/linux/bench-boot.sh --xen $(BUILD)/xenolith.elf $(BUILD)
+
+# Debian's stock kernel as a PVH guest (docs/LINUX.md): the automatic test, and an interactive boot.
+linux-test: hv
+	$(Q)tests/linux/run-linux.sh --xen $(BUILD)/xenolith.elf $(BUILD)
+
+run-linux: hv
+	$(Q)tests/linux/run-linux.sh --interactive --xen $(BUILD)/xenolith.elf $(BUILD)
 
 # ---- installing, the Xen way ---------------------------------------------------------
 DESTDIR ?=

@@ -74,6 +74,9 @@ step build/clang make -j"$JOBS" --no-print-directory BUILD="$BUILD/clang" CC=cla
 echo "== generated sources up to date"
 step gen/hypercalls tools/gen-hypercalls.py --check
 
+echo "== host tools (tools/bzimage2elf.py)"
+sub_runner tools tests/tools/test_bzimage2elf.py
+
 echo "== unit and simulator tests"
 for bin in "$BUILD"/tests/unit/test_* "$BUILD"/tests/sim/test_*; do
     [ -x "$bin" ] && [ "${bin%.d}" = "$bin" ] && unit_binary "$bin"
@@ -93,14 +96,17 @@ step build/guests make --no-print-directory BUILD="$BUILD" guests
 sub_runner guests tests/guests/run-guests.sh "$BUILD/guests"
 
 echo "== test guests under Xenolith (QEMU TCG, -cpu max: SVM without next-RIP save)"
-GUESTS="cpuid_msr exceptions hello hlt_timer hypercall_page hypercalls selftest triple_fault" \
+GUESTS="cpuid_msr exceptions hello hlt_timer hypercall_page hypercalls lapic selftest triple_fault" \
     sub_runner guests-xen tests/guests/run-guests.sh --xen "$BUILD/xenolith.elf" "$BUILD/guests"
 
 echo "== test guests under Xenolith in Bochs (AMD model: SVM with next-RIP save)"
-sub_runner bochs tests/boot/run-bochs-tests.sh "$BUILD" hello hypercalls cpuid_msr exceptions hypercall_page hlt_timer
+sub_runner bochs tests/boot/run-bochs-tests.sh "$BUILD" hello hypercalls cpuid_msr exceptions hypercall_page hlt_timer lapic
 
 echo "== boot tests (QEMU TCG, -cpu max)"
 sub_runner boot tests/boot/run-boot-tests.sh "$BUILD"
+
+echo "== Linux: Debian's kernel + busybox initramfs on bare QEMU (the reference for the Xenolith boot)"
+sub_runner linux-bare tests/linux/run-linux.sh --bare "$BUILD"
 
 echo
 if [ "$failed" -ne 0 ]; then

@@ -18,6 +18,7 @@
 #include "hv/guest_console.h"
 #include "hv/guest_time.h"
 #include "hv/pv_console.h"
+#include "hv/vlapic.h"
 #include "hv/msr_policy.h"
 #include "xen/errno.h"
 
@@ -110,6 +111,7 @@ int sched_add_domain(struct domain *d, uint32_t entry, uint32_t start_info_gpa)
         return rc;
     fpu_init_image(v->fpu);
     msr_policy_vcpu_init(v);
+    vlapic_reset(v);
     d->guest.nr_vcpus = 1;
     v->run_state = VCPU_RUNNABLE;
     guest_time_update(v);
@@ -162,6 +164,18 @@ void vcpu_kick(struct vcpu *v)
         v->run_state = VCPU_RUNNABLE;
 }
 
+/* The emulated LAPIC timer: an interrupt it raised wakes the vCPU. */
+static void lapic_timer_check(struct vcpu *v, uint64_t now)
+{
+    uint64_t due = vlapic_timer_deadline(v);
+
+    if (due == 0 || due > now)
+        return;
+    vlapic_timer_expire(v, now);
+    if (vlapic_pending_vector(v) >= 0)
+        vcpu_kick(v);
+}
+
 /* Timers that expired wake their vCPUs. */
 static void wake_expired(uint64_t now)
 {
@@ -177,6 +191,7 @@ static void wake_expired(uint64_t now)
                 (void)evtchn_send_virq(v, VIRQ_TIMER);
                 vcpu_kick(v);
             }
+            lapic_timer_check(v, now);
         }
     }
 }
@@ -208,8 +223,11 @@ static uint64_t earliest_deadline(void)
             continue;
         for (uint32_t j = 0; j < d->guest.nr_vcpus; j++) {
             uint64_t t = d->guest.vcpus[j].timer_deadline_ns;
+            uint64_t l = vlapic_timer_deadline(&d->guest.vcpus[j]);
             if (t != 0 && (best == 0 || t < best))
                 best = t;
+            if (l != 0 && (best == 0 || l < best))
+                best = l;
         }
     }
     return best;
@@ -242,16 +260,29 @@ static uint64_t slice_end(uint64_t now)
 }
 
 /*
- * Pending events become an external interrupt: the event channel upcall is
- * level-triggered on evtchn_upcall_pending, as in Xen.  Injected when the
- * guest can take it; otherwise the CPU is asked to exit as soon as it can.
+ * Pending events become an external interrupt.  The event channel upcall is
+ * level-triggered on evtchn_upcall_pending and bypasses the LAPIC (no EOI
+ * expected), as in Xen; it goes first.  Otherwise the emulated LAPIC's
+ * highest deliverable vector, which moves to its ISR when injected.
+ * Injected when the guest can take it; otherwise the CPU is asked to exit
+ * as soon as it can.
  */
 static void deliver_events(struct vcpu *v)
 {
     uint8_t vector;
+    int lapic_vector;
     bool want = evtchn_upcall_vector(v, &vector);
+    bool from_lapic = false;
 
+    lapic_timer_check(v, hal_time_ns());
+    lapic_vector = vlapic_pending_vector(v);
+    if (!want && lapic_vector >= 0) {
+        want = from_lapic = true;
+        vector = (uint8_t)lapic_vector;
+    }
     if (want && vcpu_interruptible(v)) {
+        if (from_lapic)
+            vlapic_ack(v, vector);
         v->inject = (struct vcpu_event){ .type = VCPU_EVENT_EXTINT, .vector = vector };
         want = false;
     }

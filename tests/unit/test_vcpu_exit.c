@@ -15,6 +15,7 @@
 
 #include "hv/guest_copy.h"
 #include "hv/sched.h"
+#include "hv/vlapic.h"
 #include "xen/errno.h"
 #include "sim.h"
 
@@ -184,9 +185,76 @@ static void test_hlt_blocks(void **state)
 
     (void)state;
     code(hlt, sizeof(hlt));
+    v->regs.rflags |= VCPU_RFLAGS_IF;
     dispatch(VMEXIT_HLT, 0, 0, 0);
     assert_int_equal(v->run_state, VCPU_BLOCKED);
     assert_int_equal(v->regs.rip, ENTRY + 1);
+}
+
+/* cli; hlt: nothing can wake the vCPU; the last one down powers the domain off. */
+static void test_hlt_with_interrupts_off_powers_off(void **state)
+{
+    static const uint8_t hlt[] = { 0xF4 };
+
+    (void)state;
+    code(hlt, sizeof(hlt));
+    v->regs.rflags &= ~VCPU_RFLAGS_IF;
+    dispatch(VMEXIT_HLT, 0, 0, 0);
+    assert_int_equal(v->run_state, VCPU_DOWN);
+    assert_int_equal(d->guest.state, DOMAIN_SHUTDOWN);
+    assert_int_equal(d->guest.shutdown_reason, SHUTDOWN_poweroff);
+    assert_non_null(strstr(sim_serial_output(), "halted with interrupts off: powering off"));
+}
+
+/* A pending LAPIC interrupt (here the LAPIC timer's) keeps HLT from blocking. */
+static void test_hlt_with_lapic_interrupt_pending(void **state)
+{
+    static const uint8_t hlt[] = { 0xF4 };
+
+    (void)state;
+    assert_int_equal(vlapic_msr_write(v, 0x1B, 0xFEE00000ULL | (1U << 11) | (1U << 10) | (1U << 8)), 0);
+    assert_int_equal(vlapic_msr_write(v, 0x80F, 0x1FF), 0);         /* SVR: enabled */
+    vlapic_set_irq(v, 0x40);
+    code(hlt, sizeof(hlt));
+    v->regs.rflags |= VCPU_RFLAGS_IF;
+    dispatch(VMEXIT_HLT, 0, 0, 0);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    assert_int_equal(vlapic_pending_vector(v), 0x40);
+}
+
+/* The LAPIC through the exit dispatcher: APIC_BASE, x2APIC MSRs, xAPIC MMIO loads and stores. */
+static void test_lapic_msr_and_mmio(void **state)
+{
+    static const uint8_t rdmsr[] = { 0x0F, 0x32 };
+    static const uint8_t ver[] = { 0x8B, 0x05, 0x30, 0x00, 0xE0, 0xFE };   /* mov eax, [0xfee00030] */
+    static const uint8_t tpr[] = { 0x89, 0x05, 0x80, 0x00, 0xE0, 0xFE };   /* mov [0xfee00080], eax */
+    static const uint8_t tpr_rd[] = { 0x8B, 0x1D, 0x80, 0x00, 0xE0, 0xFE }; /* mov ebx, [0xfee00080] */
+
+    (void)state;
+    code(rdmsr, sizeof(rdmsr));
+    v->regs.rcx = 0x1B;
+    dispatch(VMEXIT_RDMSR, 0, 0, 0);
+    assert_int_equal(v->regs.rax, 0xFEE00900ULL);                   /* enabled, BSP, xAPIC */
+    assert_int_equal(v->regs.rdx, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 2);
+    v->regs.rcx = 0x803;                                            /* x2APIC register in xAPIC mode */
+    code(rdmsr, sizeof(rdmsr));
+    dispatch(VMEXIT_RDMSR, 0, 0, 0);
+    assert_injected(13);
+    assert_int_equal(v->regs.rip, ENTRY + 2);                       /* not skipped */
+    v->inject.type = VCPU_EVENT_NONE;
+    v->regs.rip = ENTRY;
+    code(ver, sizeof(ver));
+    dispatch(VMEXIT_NPF, 0xFEE00030, 0, 0);
+    assert_int_equal(v->regs.rax & 0xFF00FF, 0x50014 & 0xFF00FF);
+    assert_int_equal(v->regs.rip, ENTRY + 6);
+    code(tpr, sizeof(tpr));
+    v->regs.rax = 0x20;
+    dispatch(VMEXIT_NPF, 0xFEE00080, VMEXIT_NPF_WRITE, 0);
+    code(tpr_rd, sizeof(tpr_rd));
+    dispatch(VMEXIT_NPF, 0xFEE00080, 0, 0);
+    assert_int_equal(v->regs.rbx, 0x20);
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
 }
 
 static uint64_t io(unsigned port, unsigned size, bool in)
@@ -258,44 +326,44 @@ static void test_string_io(void **state)
 
 static void test_unbacked_mmio(void **state)
 {
-    static const uint8_t load[] = { 0x8B, 0x05, 0x30, 0x03, 0xE0, 0xFE };    /* mov eax, [0xfee00330] */
-    static const uint8_t store[] = { 0x89, 0x05, 0x30, 0x03, 0xE0, 0xFE };   /* mov [0xfee00330], eax */
-    static const uint8_t inc[] = { 0xFF, 0x05, 0x30, 0x03, 0xE0, 0xFE };     /* inc dword [..] */
+    static const uint8_t load[] = { 0x8B, 0x05, 0x30, 0x03, 0xD0, 0xFE };    /* mov eax, [0xfed00330] */
+    static const uint8_t store[] = { 0x89, 0x05, 0x30, 0x03, 0xD0, 0xFE };   /* mov [0xfed00330], eax */
+    static const uint8_t inc[] = { 0xFF, 0x05, 0x30, 0x03, 0xD0, 0xFE };     /* inc dword [..] */
     static const uint8_t cpuid[] = { 0x0F, 0xA2 };
 
     (void)state;
     code(load, sizeof(load));
     v->regs.rax = 0x1234;
-    dispatch(VMEXIT_NPF, 0xFEE00330, 0, 0);
+    dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
     assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);
     assert_int_equal(v->regs.rip, ENTRY + 6);
     code(store, sizeof(store));
-    dispatch(VMEXIT_NPF, 0xFEE00330, VMEXIT_NPF_WRITE, 0);
+    dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
     assert_int_equal(v->regs.rip, ENTRY + 12);
     assert_int_equal(d->guest.state, DOMAIN_RUNNING);
     code(inc, sizeof(inc));
-    dispatch(VMEXIT_NPF, 0xFEE00330, VMEXIT_NPF_WRITE, 0);
+    dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
     assert_crashed("cannot decode");          /* read-modify-write is not emulated */
     assert_int_equal(setup(NULL), 0);
     code(cpuid, sizeof(cpuid));
-    dispatch(VMEXIT_NPF, 0xFEE00330, 0, 0);
+    dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
     assert_crashed("unsupported instruction for MMIO");
 }
 
 static void test_mmio_xchg_and_movsx(void **state)
 {
-    static const uint8_t xchg[] = { 0x87, 0x05, 0x30, 0x03, 0xE0, 0xFE };     /* xchg [..], eax */
-    static const uint8_t movsx[] = { 0x0F, 0xBE, 0x05, 0x30, 0x03, 0xE0, 0xFE };  /* movsx eax, byte [..] */
+    static const uint8_t xchg[] = { 0x87, 0x05, 0x30, 0x03, 0xD0, 0xFE };     /* xchg [..], eax */
+    static const uint8_t movsx[] = { 0x0F, 0xBE, 0x05, 0x30, 0x03, 0xD0, 0xFE };  /* movsx eax, byte [..] */
 
     (void)state;
     code(xchg, sizeof(xchg));
     v->regs.rax = 0x1234;
-    dispatch(VMEXIT_NPF, 0xFEE00330, VMEXIT_NPF_WRITE, 0);
+    dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
     assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);
     assert_int_equal(v->regs.rip, ENTRY + 6);
     code(movsx, sizeof(movsx));
     v->regs.rax = 0;
-    dispatch(VMEXIT_NPF, 0xFEE00330, 0, 0);
+    dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
     assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);    /* 0xff sign-extended to 32 bits */
     assert_int_equal(v->regs.rip, ENTRY + 13);
     assert_int_equal(d->guest.state, DOMAIN_RUNNING);
@@ -385,6 +453,9 @@ int main(void)
         cmocka_unit_test_setup(test_cpuid, setup),
         cmocka_unit_test_setup(test_msrs, setup),
         cmocka_unit_test_setup(test_hlt_blocks, setup),
+        cmocka_unit_test_setup(test_hlt_with_interrupts_off_powers_off, setup),
+        cmocka_unit_test_setup(test_hlt_with_lapic_interrupt_pending, setup),
+        cmocka_unit_test_setup(test_lapic_msr_and_mmio, setup),
         cmocka_unit_test_setup(test_port_io, setup),
         cmocka_unit_test_setup(test_string_io, setup),
         cmocka_unit_test_setup(test_unbacked_mmio, setup),

@@ -15,6 +15,7 @@
 #include "hv/hypercall.h"
 #include "hv/insn.h"
 #include "hv/msr_policy.h"
+#include "hv/vlapic.h"
 #include "xen/errno.h"
 
 #define X86_EXC_UD 6U
@@ -128,9 +129,11 @@ static void handle_cpuid(struct vcpu *v, const struct vmexit *e)
 
 static void handle_rdmsr(struct vcpu *v, const struct vmexit *e)
 {
+    uint32_t msr = (uint32_t)v->regs.rcx;
     uint64_t val;
+    int rc = vlapic_msr_handled(msr) ? vlapic_msr_read(v, msr, &val) : msr_policy_read(v, msr, &val);
 
-    if (msr_policy_read(v, (uint32_t)v->regs.rcx, &val) != 0) {
+    if (rc != 0) {
         vcpu_inject_exception(v, X86_EXC_GP, true, 0);
         return;
     }
@@ -142,21 +145,47 @@ static void handle_rdmsr(struct vcpu *v, const struct vmexit *e)
 
 static void handle_wrmsr(struct vcpu *v, const struct vmexit *e)
 {
+    uint32_t msr = (uint32_t)v->regs.rcx;
     uint64_t val = ((v->regs.rdx & 0xFFFFFFFFULL) << 32) | (v->regs.rax & 0xFFFFFFFFULL);
+    int rc = vlapic_msr_handled(msr) ? vlapic_msr_write(v, msr, val) : msr_policy_write(v, msr, val);
 
-    if (msr_policy_write(v, (uint32_t)v->regs.rcx, val) != 0) {
+    if (rc != 0) {
         vcpu_inject_exception(v, X86_EXC_GP, true, 0);
         return;
     }
     (void)skip_insn(v, e, INSN_WRMSR);
 }
 
-/* HLT waits for an interrupt: none if an event is already pending (sti; hlt races with it). */
+/* Whether any vCPU of d is still up. */
+static bool any_vcpu_up(const struct domain *d)
+{
+    for (uint32_t i = 0; i < d->guest.nr_vcpus; i++)
+        if (d->guest.vcpus[i].run_state != VCPU_DOWN)
+            return true;
+    return false;
+}
+
+/*
+ * HLT waits for an interrupt: none if an event is already pending (sti;
+ * hlt races with it).  With interrupts off nothing can ever wake it: the
+ * vCPU goes down, and a domain whose vCPUs are all down is powered off, as
+ * Xen does (it is how a guest without ACPI halts the machine).
+ */
 static void handle_hlt(struct vcpu *v, const struct vmexit *e)
 {
     uint8_t vector;
 
-    if (skip_insn(v, e, INSN_HLT) && !evtchn_upcall_vector(v, &vector))
+    if (!skip_insn(v, e, INSN_HLT))
+        return;
+    if ((v->regs.rflags & VCPU_RFLAGS_IF) == 0) {
+        v->run_state = VCPU_DOWN;
+        if (!any_vcpu_up(dom(v))) {
+            hv_print("d%u: all vCPUs halted with interrupts off: powering off\n", dom(v)->id);
+            domain_shutdown(dom(v), SHUTDOWN_poweroff);
+        }
+        return;
+    }
+    if (!evtchn_upcall_vector(v, &vector) && vlapic_pending_vector(v) < 0)
         v->run_state = VCPU_BLOCKED;
 }
 
@@ -268,6 +297,35 @@ static void handle_unbacked_mmio(struct vcpu *v, const struct vmexit *e)
     advance_rip(v, in.len);
 }
 
+/*
+ * The local APIC page in xAPIC mode: loads and stores go to the emulated
+ * registers (an XCHG does both).  False when the access is not one the
+ * vLAPIC takes, which then goes the unbacked-MMIO way.
+ */
+static bool handle_lapic_mmio(struct vcpu *v, const struct vmexit *e)
+{
+    struct insn in;
+    uint64_t val = 0;
+
+    if (!decode_at_rip(v, &in))
+        return true;                        /* the domain crashed with the reason */
+    if (insn_is_mmio_load(in.kind)) {
+        if (vlapic_mmio_read(v, e->qual, in.size, &val) != 0)
+            return false;
+        if (in.kind == INSN_XCHG_MEM &&
+            vlapic_mmio_write(v, e->qual, in.size, insn_mmio_store_value(&in, &v->regs)) != 0)
+            return false;
+        insn_mmio_load_result(&in, &v->regs, val);
+    } else if (in.kind == INSN_MOV_TO_MEM) {
+        if (vlapic_mmio_write(v, e->qual, in.size, insn_mmio_store_value(&in, &v->regs)) != 0)
+            return false;
+    } else {
+        return false;
+    }
+    advance_rip(v, in.len);
+    return true;
+}
+
 static void handle_npf(struct vcpu *v, const struct vmexit *e)
 {
     mfn_t mfn;
@@ -290,6 +348,8 @@ static void handle_npf(struct vcpu *v, const struct vmexit *e)
                      (unsigned long)e->qual);
         return;
     }
+    if (vlapic_mmio_covers(v, e->qual) && handle_lapic_mmio(v, e))
+        return;
     handle_unbacked_mmio(v, e);
 }
 
