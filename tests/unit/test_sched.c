@@ -65,6 +65,7 @@ static void play(uint8_t *page, struct vcpu_regs *regs, void *ctx)
     }
     if ((p == PLAY_HLT_THEN_POWEROFF && n == 0) || p == PLAY_HLT_FOREVER) {
         vmcb->save.rip = ENTRY + 3;          /* the f4 after the vmmcall */
+        vmcb->save.rflags |= VCPU_RFLAGS_IF;  /* sti; hlt: waits for an interrupt */
         set_exit(vmcb, SVM_EXIT_HLT);
         return;
     }
