@@ -10,15 +10,35 @@
 
 struct domain domain_table[DOMAIN_MAX];
 
+/* An unused slot. */
+/*@ requires \valid(d);
+    assigns *d;
+    ensures !d->live && d->p2m.root_map == \null; */
+static void domain_slot_reset(struct domain *d)
+{
+    *d = (struct domain){ .live = false, .id = DOMID_INVALID, .p2m = { .root = INVALID_MFN } };
+    /* Already so; said again because the provers lose fields in the copy
+     * of a struct this large. */
+    d->live = false;
+    d->p2m.root_map = NULL;
+}
+
 void domain_table_reset(void)
 {
+    /*@ loop invariant 0 <= i <= DOMAIN_MAX;
+        loop invariant \forall integer j; 0 <= j < i ==>
+          !domain_table[j].live && domain_table[j].p2m.root_map == \null;
+        loop assigns i, domain_table[0 .. DOMAIN_MAX - 1];
+        loop variant DOMAIN_MAX - i; */
     for (unsigned i = 0; i < DOMAIN_MAX; i++)
-        domain_table[i] = (struct domain){ .live = false, .id = DOMID_INVALID,
-                                           .p2m = { .root = INVALID_MFN } };
+        domain_slot_reset(&domain_table[i]);
 }
 
 struct domain *domain_find(domid_t id)
 {
+    /*@ loop invariant 0 <= i <= DOMAIN_MAX;
+        loop assigns i;
+        loop variant DOMAIN_MAX - i; */
     for (unsigned i = 0; i < DOMAIN_MAX; i++)
         if (domain_table[i].live && domain_table[i].id == id)
             return &domain_table[i];
@@ -26,6 +46,8 @@ struct domain *domain_find(domid_t id)
 }
 
 /* A fresh guest part: no vCPUs, nothing shared, running. */
+/*@ requires \valid(g);
+    assigns *g; */
 static void domain_guest_reset(struct domain_guest *g)
 {
     *g = (struct domain_guest){ .state = DOMAIN_RUNNING };
@@ -33,9 +55,39 @@ static void domain_guest_reset(struct domain_guest *g)
     g->shared_info_gfn = INVALID_GFN;
 }
 
+/* Make slot d (whose p2m is set up) domain `id`. */
+/*@ requires \valid(d);
+    assigns d->id, d->max_pages, d->tot_pages, d->guest, d->live; */
+static void domain_slot_fill(struct domain *d, domid_t id, uint64_t max_pages)
+{
+    d->id = id;
+    d->max_pages = max_pages;
+    d->tot_pages = 0;
+    domain_guest_reset(&d->guest);
+    d->live = true;
+}
+
+/* First slot not in use, or DOMAIN_MAX. */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= DOMAIN_MAX;
+    ensures \result < DOMAIN_MAX ==> !domain_table[\result].live; */
+static unsigned free_slot(void)
+{
+    unsigned i;
+
+    /*@ loop invariant 0 <= i <= DOMAIN_MAX;
+        loop assigns i;
+        loop variant DOMAIN_MAX - i; */
+    for (i = 0; i < DOMAIN_MAX; i++)
+        if (!domain_table[i].live)
+            break;
+    return i;
+}
+
 int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt)
 {
-    struct domain *slot = NULL;
+    struct domain *slot;
+    unsigned s;
     int rc;
 
     if (id >= DOMID_FIRST_RESERVED || max_pages == 0 ||
@@ -43,28 +95,29 @@ int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt)
         return -XEN_EINVAL;
     if (domain_find(id) != NULL)
         return -XEN_EEXIST;
-    for (unsigned i = 0; i < DOMAIN_MAX && slot == NULL; i++)
-        if (!domain_table[i].live)
-            slot = &domain_table[i];
-    if (slot == NULL)
+    s = free_slot();
+    if (s == DOMAIN_MAX)
         return -XEN_ENOSPC;
+    slot = &domain_table[s];
     rc = p2m_init(&slot->p2m, id, fmt);
     if (rc != 0)
         return rc;
-    slot->id = id;
-    slot->max_pages = max_pages;
-    slot->tot_pages = 0;
-    domain_guest_reset(&slot->guest);
-    slot->live = true;
+    domain_slot_fill(slot, id, max_pages);
     return 0;
 }
 
+/*@ assigns \nothing;
+    ensures \result == p2m_pages(order); */
 static mfn_t order_frames(unsigned order)
 {
     return order == P2M_ORDER_2M ? 512U : 1U;
 }
 
 /* Allocate and type one extent; INVALID_MFN when out of frames. */
+/*@ requires dom_state_ok && \valid(d) && (\exists integer k; dom_slot_ok(k) && d == &domain_table[k]);
+    assigns d->tot_pages, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 static mfn_t ram_alloc(struct domain *d, unsigned order)
 {
     mfn_t m = frame_alloc(order, d->id);
@@ -78,6 +131,10 @@ static mfn_t ram_alloc(struct domain *d, unsigned order)
 
 /* Return an extent of the domain's RAM that nothing references (the callers
  * have checked that) to the allocator, which scrubs it. */
+/*@ requires dom_state_ok && \valid(d) && (\exists integer k; dom_slot_ok(k) && d == &domain_table[k]);
+    assigns d->tot_pages, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 static void ram_release(struct domain *d, mfn_t m, unsigned order)
 {
     (void)frame_set_type(m, order_frames(order), d->id, FRAME_TYPE_NONE);
@@ -86,10 +143,15 @@ static void ram_release(struct domain *d, mfn_t m, unsigned order)
 }
 
 /* Validation of domain_populate (no side effects). */
+/*@ requires dom_state_ok && \valid(d) && (\exists integer k; dom_slot_ok(k) && d == &domain_table[k]);
+    assigns \nothing;
+    ensures \result == 0 ==> p2m_order_ok(order) && 1 <= nr && gfn % p2m_pages(order) == 0 &&
+              gfn + nr * p2m_pages(order) <= P2M_MAX_GFN + 1; */
 static int populate_check(const struct domain *d, gfn_t gfn, uint64_t nr, unsigned order)
 {
     mfn_t n = order_frames(order), m;
     unsigned access;
+    uint64_t end;
 
     if ((order != P2M_ORDER_4K && order != P2M_ORDER_2M) || nr == 0 ||
         gfn > P2M_MAX_GFN || gfn % n != 0 || nr > (P2M_MAX_GFN + 1 - gfn) / n)
@@ -97,7 +159,11 @@ static int populate_check(const struct domain *d, gfn_t gfn, uint64_t nr, unsign
     if (nr * n > d->max_pages - d->tot_pages || d->tot_pages > d->max_pages ||
         nr * n > frame_free_count())
         return -XEN_ENOMEM;
-    for (uint64_t g = gfn; g < gfn + nr * n; g++)
+    end = gfn + nr * n;
+    /*@ loop invariant gfn <= g <= end;
+        loop assigns g, m, access;
+        loop variant end - g; */
+    for (uint64_t g = gfn; g < end; g++)
         if (p2m_lookup(&d->p2m, g, &m, &access) == 0)
             return -XEN_EEXIST;
     return 0;
@@ -115,6 +181,12 @@ int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order)
     rc = populate_check(d, gfn, nr, order);
     if (rc != 0)
         return rc;
+    /*@ loop invariant 0 <= done <= nr;
+        loop invariant dom_state_ok;
+        loop invariant rc == 0;
+        loop assigns done, rc, domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+        loop variant nr - done; */
     for (done = 0; done < nr; done++) {
         mfn_t m = ram_alloc(d, order);
 
@@ -131,6 +203,11 @@ int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order)
     if (rc == 0)
         return 0;
     /* Undo this call's extents: unmap (no allocation needed), then free. */
+    /*@ loop invariant 0 <= done <= nr;
+        loop invariant dom_state_ok;
+        loop assigns done, domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+        loop variant done; */
     while (done > 0) {
         mfn_t m;
         unsigned access;
@@ -174,6 +251,9 @@ int domain_free_ram(domid_t id, mfn_t mfn, unsigned order)
     rc = frame_ref_check(mfn, order_frames(order), id, FRAME_TYPE_GUEST_RAM);
     if (rc == -XEN_EPERM || rc == -XEN_EINVAL)
         return -XEN_EINVAL;
+    /*@ loop invariant mfn <= i <= mfn + p2m_pages(order);
+        loop assigns i;
+        loop variant mfn + p2m_pages(order) - i; */
     for (mfn_t i = mfn; i < mfn + order_frames(order); i++)
         if (frame_refcount(i) != 0)
             return -XEN_EBUSY;
@@ -218,6 +298,11 @@ int domain_destroy(domid_t id)
         return -XEN_ESRCH;
     rc = p2m_teardown(&d->p2m);
     /* Every frame the domain still owns is RAM nobody maps any more. */
+    /*@ loop invariant 0 <= i <= frame_heap.nr;
+        loop invariant dom_state_ok;
+        loop assigns i, rc, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+        loop variant frame_heap.nr - i; */
     for (mfn_t i = 0; i < frame_heap.nr; i++) {
         if (frame_owner(i) != id)
             continue;
@@ -236,16 +321,24 @@ int domain_destroy(domid_t id)
 
 /* tot_pages / nr_tables against the frames each domain owns, and no frame
  * owned by a guest id that is not live or left untyped. */
+/*@ requires frame_heap_inv;
+    assigns \nothing; */
 static bool check_accounting(void)
 {
     uint64_t ram[DOMAIN_MAX] = { 0 }, tables[DOMAIN_MAX] = { 0 };
 
+    /*@ loop invariant 0 <= i <= frame_heap.nr;
+        loop assigns i, ram[0 .. DOMAIN_MAX - 1], tables[0 .. DOMAIN_MAX - 1];
+        loop variant frame_heap.nr - i; */
     for (mfn_t i = 0; i < frame_heap.nr; i++) {
         domid_t owner = frame_owner(i);
         unsigned slot;
 
         if (owner >= DOMID_FIRST_RESERVED)
             continue;
+        /*@ loop invariant 0 <= slot <= DOMAIN_MAX;
+            loop assigns slot;
+            loop variant DOMAIN_MAX - slot; */
         for (slot = 0; slot < DOMAIN_MAX; slot++)
             if (domain_table[slot].live && domain_table[slot].id == owner)
                 break;
@@ -258,6 +351,9 @@ static bool check_accounting(void)
         else
             return false;          /* allocated to a guest but untyped */
     }
+    /*@ loop invariant 0 <= s <= DOMAIN_MAX;
+        loop assigns s;
+        loop variant DOMAIN_MAX - s; */
     for (unsigned s = 0; s < DOMAIN_MAX; s++) {
         const struct domain *d = &domain_table[s];
 
@@ -274,13 +370,23 @@ bool domain_check_invariants(uint32_t *scratch, mfn_t nr)
 {
     if (nr != frame_heap.nr || !frame_check_invariants())
         return false;
+    /*@ loop invariant 0 <= i <= nr;
+        loop assigns i, scratch[0 .. nr - 1];
+        loop variant nr - i; */
     for (mfn_t i = 0; i < nr; i++)
         scratch[i] = 0;
+    /*@ loop invariant 0 <= s <= DOMAIN_MAX;
+        loop invariant frame_heap_inv && nr == frame_heap.nr;
+        loop assigns s, scratch[0 .. nr - 1];
+        loop variant DOMAIN_MAX - s; */
     for (unsigned s = 0; s < DOMAIN_MAX; s++) {
         const struct domain *d = &domain_table[s];
 
         if (!d->live)
             continue;
+        /*@ loop invariant s + 1 <= t <= DOMAIN_MAX;
+            loop assigns t;
+            loop variant DOMAIN_MAX - t; */
         for (unsigned t = s + 1; t < DOMAIN_MAX; t++)
             if (domain_table[t].live && domain_table[t].id == d->id)
                 return false;      /* one id, two domains */

@@ -560,6 +560,22 @@ static void release_block(mfn_t m, mfn_t n)
         release_frame(i);
 }
 
+/* Does no frame of [m, m + n) hold a reference? */
+/*@ requires frame_heap_valid && frame_block_ok(m, n);
+    assigns \nothing;
+    ensures \result <==> \forall integer i; m <= i < m + n ==> frame_heap.table[i].refcount == 0; */
+static bool range_unreferenced(mfn_t m, mfn_t n)
+{
+    /*@ loop invariant m <= i <= m + n;
+        loop invariant \forall integer j; m <= j < i ==> frame_heap.table[j].refcount == 0;
+        loop assigns i;
+        loop variant m + n - i; */
+    for (mfn_t i = m; i < m + n; i++)
+        if (frame_heap.table[i].refcount != 0)
+            return false;
+    return true;
+}
+
 int frame_free(mfn_t mfn, unsigned order, domid_t owner)
 {
     mfn_t p;
@@ -569,6 +585,8 @@ int frame_free(mfn_t mfn, unsigned order, domid_t owner)
     p = order_pages(order);
     if (p > frame_heap.nr - mfn || mfn % p != 0 || !range_held(mfn, p, owner))
         return -XEN_EINVAL;
+    if (!range_unreferenced(mfn, p))
+        return -XEN_EBUSY;
 
     release_block(mfn, p);
     heap_merge_insert(mfn, order);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hv/frame.h"
+#include "hv/frame_ref.h"
 #include "xen/errno.h"
 #include "sim.h"
 
@@ -207,6 +208,33 @@ static void test_free_errors(void **state)
     assert_true(frame_check_invariants());
     assert_int_equal(frame_free(m, 2, 3), 0);
     assert_int_equal(frame_free(m, 2, 3), -XEN_EINVAL);        /* double free */
+    assert_true(frame_check_invariants());
+}
+
+/* A referenced frame (still mapped by some p2m) is never freed: -XEN_EBUSY,
+ * and nothing changes, until its last reference is dropped. */
+static void test_free_refuses_referenced(void **state)
+{
+    (void)state;
+    mfn_t m = frame_alloc(1, 3);
+    uint8_t *p;
+
+    assert_true(m != INVALID_MFN);
+    assert_int_equal(frame_set_type(m, 2, 3, FRAME_TYPE_GUEST_RAM), 0);
+    assert_int_equal(frame_ref_get(m + 1, 1, 3, FRAME_TYPE_GUEST_RAM), 0);
+    p = hal_frame_map(m + 1);
+    p[0] = 0x5A;
+    assert_int_equal(frame_free(m, 1, 3), -XEN_EBUSY);         /* one frame of two */
+    assert_int_equal(frame_free(m + 1, 0, 3), -XEN_EBUSY);
+    assert_owned(m, 2, 3);
+    assert_int_equal(frame_refcount(m + 1), 1);
+    assert_int_equal(p[0], 0x5A);                               /* not scrubbed */
+    assert_int_equal(frame_free_count(), NR - 2);
+    assert_true(frame_check_invariants());
+    assert_int_equal(frame_ref_put(m + 1, 1, 3), 0);
+    assert_int_equal(frame_free(m, 1, 3), 0);
+    assert_int_equal(frame_free_count(), NR);
+    assert_true(sim_frame_is_zero(m + 1));
     assert_true(frame_check_invariants());
 }
 
@@ -471,6 +499,7 @@ int main(void)
         cmocka_unit_test_setup(test_free_merges_lower_buddy, setup),
         cmocka_unit_test_setup(test_contig, setup),
         cmocka_unit_test_setup(test_contig_errors, setup),
+        cmocka_unit_test_setup(test_free_refuses_referenced, setup),
         cmocka_unit_test(test_max_order),
         cmocka_unit_test_setup(test_checker_detects, setup),
         cmocka_unit_test_setup(test_checker_cycle_long, setup),

@@ -1081,9 +1081,92 @@ static void test_cursor(void **state)
     assert_true(check_all(&P, NULL));
 }
 
+/*
+ * The entry classifiers in hv/pte.h compute with bit weights; check them
+ * against the mask-and-shift statement of the same hardware rules, on
+ * every low-bit pattern combined with random high bits.
+ */
+static enum pte_hw_kind ref_npt_kind(unsigned level, uint64_t e)
+{
+    if ((e & 0x5ULL) != 0x5ULL)
+        return PTE_HW_BAD;
+    if (level == 1)
+        return PTE_HW_LEAF;
+    if ((e & 0x80ULL) == 0)
+        return PTE_HW_TABLE;
+    if (level == 4)
+        return PTE_HW_BAD;
+    return (e & (level == 3 ? 0x3FFFE000ULL : 0x1FE000ULL)) != 0 ? PTE_HW_BAD : PTE_HW_LEAF;
+}
+
+static enum pte_hw_kind ref_ept_kind(unsigned level, uint64_t e)
+{
+    if (((0x45U >> (e & 7U)) & 1U) != 0)
+        return PTE_HW_BAD;
+    if (level == 4)
+        return (e & 0xF8ULL) != 0 ? PTE_HW_BAD : PTE_HW_TABLE;
+    if (level != 1 && (e & 0x80ULL) == 0)
+        return (e & 0x78ULL) != 0 ? PTE_HW_BAD : PTE_HW_TABLE;
+    if (((0x8CU >> ((e >> 3) & 7U)) & 1U) != 0)
+        return PTE_HW_BAD;
+    if (level == 1)
+        return PTE_HW_LEAF;
+    return (e & (level == 3 ? 0x3FFFF000ULL : 0x1FF000ULL)) != 0 ? PTE_HW_BAD : PTE_HW_LEAF;
+}
+
+static void test_hw_kind_matches_masks(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+
+    for (uint64_t low = 0; low < 0x400000ULL; low += 0x3FU) {
+        uint64_t e;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* low 22 bits walked, high bits random or clear, bit 63 both ways */
+        e = (low & 0x3FFFFFULL) | ((low & 1U) != 0 ? (x & ~0x3FFFFFULL) : 0);
+        for (unsigned level = 1; level <= 4; level++) {
+            assert_int_equal(pte_hw_kind(PTE_FORMAT_NPT, level, e), ref_npt_kind(level, e));
+            assert_int_equal(pte_hw_kind(PTE_FORMAT_EPT, level, e), ref_ept_kind(level, e));
+        }
+        assert_int_equal(pte_hw_rights(PTE_FORMAT_EPT, e), (unsigned)(e & 7U));
+        assert_int_equal(pte_hw_rights(PTE_FORMAT_NPT, e),
+                         1U | (unsigned)(e & 2U) | ((e >> 63) != 0 ? 4U : 0U));
+        assert_int_equal(pte_mfn_1g(e), (e & 0x000FFFFFC0000000ULL) >> 12);
+        for (unsigned level = 1; level <= 4; level++)
+            assert_int_equal(p2m_table_index(e, level), (unsigned)((e >> (9 * (level - 1))) & 511U));
+    }
+}
+
+/* A fold whose EPT rights are W without R (no accepted entries give one)
+ * or empty grants nothing; NPT always grants R. */
+static void test_hw_result_refuses_bad_folds(void **state)
+{
+    (void)state;
+    mfn_t m = 77;
+    unsigned a = 9;
+
+    assert_int_equal(p2m_hw_result(PTE_FORMAT_EPT, 0, 5, &m, &a), -XEN_ENOENT);
+    assert_int_equal(p2m_hw_result(PTE_FORMAT_EPT, 2, 5, &m, &a), -XEN_ENOENT);
+    assert_int_equal(p2m_hw_result(PTE_FORMAT_EPT, 6, 5, &m, &a), -XEN_ENOENT);
+    assert_int_equal(m, 77);
+    assert_int_equal(a, 9);
+    assert_int_equal(p2m_hw_result(PTE_FORMAT_EPT, 4, 5, &m, &a), 0);
+    assert_int_equal(m, 5);
+    assert_int_equal(a, P2M_ACCESS_X);
+    assert_int_equal(p2m_hw_result(PTE_FORMAT_NPT, 0, 6, &m, &a), 0);
+    assert_int_equal(a, P2M_ACCESS_R);
+    assert_int_equal(p2m_hw_result(PTE_FORMAT_NPT, PTE_NPT_NX | 2U, 6, &m, &a), 0);
+    assert_int_equal(a, P2M_ACCESS_RWX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hw_kind_matches_masks),
+        cmocka_unit_test(test_hw_result_refuses_bad_folds),
         cmocka_unit_test_setup(test_init, setup),
         cmocka_unit_test_setup(test_map_4k_entries, setup),
         cmocka_unit_test_setup(test_map_errors, setup),

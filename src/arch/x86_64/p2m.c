@@ -13,17 +13,6 @@
 #include "hal/hal.h"
 #include "xen/errno.h"
 
-/*
- * The lookup walk is instantiated once per entry format (and with or
- * without a cursor) so that each copy tests one format's bits with
- * constants; compilers only do that if they inline it.
- */
-#if defined(__GNUC__) || defined(__clang__)
-#define P2M_WALK_INLINE inline __attribute__((always_inline))
-#else
-#define P2M_WALK_INLINE inline
-#endif
-
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
 /* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
@@ -42,123 +31,11 @@ struct walk_pos {
     uint64_t entry;   /* the entry: not present, a leaf, or (at the target level) a table */
 };
 
-/*@ requires 1 <= level <= 4;
-    assigns \nothing;
-    ensures \result < ENTRIES_PER_TABLE; */
-static inline unsigned table_index(gfn_t gfn, unsigned level)
-{
-    return (unsigned)((gfn >> (LEVEL_SHIFT * (level - 1))) & (ENTRIES_PER_TABLE - 1));
-}
-
 /*@ assigns \nothing;
     ensures \result == p2m_pages(order); */
 static unsigned order_pages(unsigned order)
 {
     return order == P2M_ORDER_2M ? ENTRIES_PER_TABLE : 1U;
-}
-
-/* ---- lookup --------------------------------------------------------------------- */
-
-/* The root table's host view, without a HAL call when p2m_init kept it. */
-static inline const uint64_t *root_table(const struct p2m *p2m)
-{
-    if (p2m->root_map != NULL && p2m->root_map_mfn == p2m->root)
-        return p2m->root_map;
-    return hal_table_map(p2m->root);
-}
-
-/* Frame of `gfn` under a leaf at `level` (1, 2 or 3). */
-static inline mfn_t leaf_frame(unsigned level, uint64_t e, gfn_t gfn)
-{
-    if (level == 1)
-        return pte_mfn(e);
-    if (level == 2)
-        return pte_mfn_2m(e) + (gfn & (ENTRIES_PER_TABLE - 1));
-    return ((e & P2M_E_ADDR_1G) >> PAGE_SHIFT) + (gfn & 0x3FFFFULL);
-}
-
-/* Remember a level-1 table (or, l1 == NULL, a large leaf) for gfn's region. */
-static inline void cursor_fill(struct p2m_cursor *c, gfn_t gfn, const uint64_t *l1, mfn_t base,
-                               uint64_t all)
-{
-    c->region = gfn >> P2M_REGION_SHIFT;
-    c->l1 = l1;
-    c->base = base;
-    c->all = all;
-}
-
-/*
- * The nested walk from the root, as the CPU does it: every entry must be
- * one the hardware accepts at its level, rights fold over the levels.
- * Unrolled (with fmt a constant in each caller below) because it runs for
- * every guest-physical access the hypervisor makes; `c`, when not NULL,
- * learns the level-1 table or large leaf of gfn's region.
- */
-static P2M_WALK_INLINE int walk_root(const struct p2m *p2m, enum pte_format fmt, gfn_t gfn,
-                                     mfn_t *mfn, unsigned *access, struct p2m_cursor *c)
-{
-    const uint64_t *t;
-    uint64_t e, all;
-    enum p2m_hw_kind k;
-
-    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN)
-        return -XEN_ENOENT;
-    t = root_table(p2m);
-    if (t == NULL)
-        return -XEN_ENOENT;
-    e = t[table_index(gfn, 4)];
-    if (p2m_hw_kind(fmt, 4, e) != P2M_HW_TABLE)
-        return -XEN_ENOENT;
-    all = p2m_hw_fold(fmt, e);
-    t = hal_table_map(pte_mfn(e));
-    if (t == NULL)
-        return -XEN_ENOENT;
-    e = t[table_index(gfn, 3)];
-    k = p2m_hw_kind(fmt, 3, e);
-    if (k == P2M_HW_BAD)
-        return -XEN_ENOENT;
-    all &= p2m_hw_fold(fmt, e);
-    if (k == P2M_HW_LEAF) {
-        if (c != NULL)
-            cursor_fill(c, gfn, NULL, leaf_frame(3, e, gfn & ~(gfn_t)511), all);
-        return p2m_hw_result(fmt, all, leaf_frame(3, e, gfn), mfn, access);
-    }
-    t = hal_table_map(pte_mfn(e));
-    if (t == NULL)
-        return -XEN_ENOENT;
-    e = t[table_index(gfn, 2)];
-    k = p2m_hw_kind(fmt, 2, e);
-    if (k == P2M_HW_BAD)
-        return -XEN_ENOENT;
-    all &= p2m_hw_fold(fmt, e);
-    if (k == P2M_HW_LEAF) {
-        if (c != NULL)
-            cursor_fill(c, gfn, NULL, pte_mfn_2m(e), all);
-        return p2m_hw_result(fmt, all, leaf_frame(2, e, gfn), mfn, access);
-    }
-    t = hal_table_map(pte_mfn(e));
-    if (t == NULL)
-        return -XEN_ENOENT;
-    if (c != NULL)
-        cursor_fill(c, gfn, t, 0, all);
-    e = t[table_index(gfn, 1)];
-    if (p2m_hw_kind(fmt, 1, e) == P2M_HW_BAD)
-        return -XEN_ENOENT;
-    return p2m_hw_result(fmt, all & p2m_hw_fold(fmt, e), pte_mfn(e), mfn, access);
-}
-
-int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
-{
-    if (p2m->format == PTE_FORMAT_EPT)
-        return walk_root(p2m, PTE_FORMAT_EPT, gfn, mfn, access, NULL);
-    return walk_root(p2m, PTE_FORMAT_NPT, gfn, mfn, access, NULL);
-}
-
-int p2m_cursor_walk(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *access)
-{
-    if (c->format == PTE_FORMAT_EPT)
-        return walk_root(c->p2m, PTE_FORMAT_EPT, gfn, mfn, access, c);
-    return walk_root(c->p2m, PTE_FORMAT_NPT, gfn, mfn, access, c);
 }
 
 /*
@@ -175,8 +52,8 @@ static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct 
 
         if (t == NULL)
             return false;
-        e = t[table_index(gfn, level)];
-        *pos = (struct walk_pos){ level, table, table_index(gfn, level), e };
+        e = t[p2m_table_index(gfn, level)];
+        *pos = (struct walk_pos){ level, table, p2m_table_index(gfn, level), e };
         if (level == stop || !pte_present(p2m->format, e))
             return true;
         if (pte_is_large(p2m->format, e))
@@ -415,7 +292,7 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
     (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
     leaf = pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M);
     if (mp.split) {
-        unsigned i = table_index(gfn, 1);
+        unsigned i = p2m_table_index(gfn, 1);
 
         split_2m(p2m, &s, &pos, i, leaf);
         (void)frame_ref_put(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
@@ -423,8 +300,8 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
     }
     table = pos.table;
     for (unsigned level = pos.level; level > target; level--)
-        table = link_table(p2m, &s, table, table_index(gfn, level));
-    hal_table_map(table)[table_index(gfn, target)] = leaf;
+        table = link_table(p2m, &s, table, p2m_table_index(gfn, level));
+    hal_table_map(table)[p2m_table_index(gfn, target)] = leaf;
     map_release(p2m, target, mp.old);
     p2m->nr_mapped += order_pages(order);
     return 0;
@@ -463,7 +340,7 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     if (rc != 0)
         return rc;
     if (split) {
-        unsigned i = table_index(gfn, 1);
+        unsigned i = p2m_table_index(gfn, 1);
 
         split_2m(p2m, &s, &pos, i, 0);
         (void)frame_ref_put(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
@@ -518,7 +395,7 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
     if (split && pte_access(p2m->format, pos.entry) == access)
         return 0;                /* nothing changes: keep the 2 MiB leaf */
     if (split) {
-        unsigned i = table_index(gfn, 1);
+        unsigned i = p2m_table_index(gfn, 1);
 
         rc = spare_fill(p2m, &s, 1);
         if (rc != 0)
@@ -653,7 +530,7 @@ static bool check_table(struct check_ctx *c, mfn_t table, unsigned level)
 
         if (!pte_present(c->p2m->format, e))
             continue;
-        if (p2m_hw_kind(c->p2m->format, level, e) == P2M_HW_BAD)
+        if (pte_hw_kind(c->p2m->format, level, e) == PTE_HW_BAD)
             return false;     /* present to p2m.c, refused by the CPU: not what p2m.c writes */
         if (level == 1)
             ok = check_leaf(c, pte_mfn(e), 1);

@@ -64,15 +64,27 @@ struct domain {
 /* Only domain.c writes this; tests and the checker read it. */
 extern struct domain domain_table[DOMAIN_MAX];
 
-/*@ predicate dom_slot_ok(integer i) = 0 <= i < DOMAIN_MAX; */
+/*@ predicate dom_slot_ok(integer i) = 0 <= i < DOMAIN_MAX;
+    // What every domain function requires and keeps: the allocator's
+    // invariant, each slot's kept root view is the HAL's, and the frame
+    // table does not overlap the domain table (both are hypervisor memory,
+    // set up apart at boot).
+    predicate dom_state_ok{L} =
+      frame_heap_inv &&
+      \separated(frame_heap.table + (0 .. frame_heap.nr - 1), domain_table + (0 .. DOMAIN_MAX - 1)) &&
+      \forall integer i; dom_slot_ok(i) ==> p2m_root_map_ok(&domain_table[i].p2m);
+*/
 
 /* Forget every domain (the frame allocator is reset separately). */
-/*@ assigns domain_table[0 .. DOMAIN_MAX - 1]; */
+/*@ assigns domain_table[0 .. DOMAIN_MAX - 1];
+    ensures \forall integer i; dom_slot_ok(i) ==>
+              !domain_table[i].live && p2m_root_map_ok(&domain_table[i].p2m); */
 void domain_table_reset(void);
 
 /* The live domain `id`, or NULL. */
 /*@ assigns \nothing;
-    ensures \result == \null || (\exists integer i; dom_slot_ok(i) && \result == &domain_table[i]); */
+    ensures \result == \null || (\exists integer i; dom_slot_ok(i) && \result == &domain_table[i]);
+    ensures \result != \null ==> \result->live && \result->id == id; */
 struct domain *domain_find(domid_t id);
 
 /*
@@ -80,10 +92,11 @@ struct domain *domain_find(domid_t id);
  * reserved, max_pages 0, bad format), -XEN_EEXIST (id live), -XEN_ENOSPC
  * (table full), -XEN_ENOMEM (no frame for the p2m root).
  */
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok;
     ensures !fr_guest(id) ==> \result == -XEN_EINVAL; */
 int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt);
 
@@ -95,19 +108,24 @@ int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt);
  * mapped).  All or nothing: on error every extent of this call is undone
  * (empty p2m tables it created may stay, as p2m_unmap leaves them).
  */
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order);
 
 /*
  * RAM for the domain, not mapped: 2^order frames typed guest RAM, counted in
  * tot_pages.  0 with *mfn set, or -XEN_ESRCH, -XEN_EINVAL, -XEN_ENOMEM.
  */
-/*@ requires frame_heap_inv && \valid(mfn);
-    assigns *mfn, domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+/*@ requires dom_state_ok && \valid(mfn);
+    requires \separated(mfn, domain_table + (0 .. DOMAIN_MAX - 1), frame_heap.table + (0 .. frame_heap.nr - 1),
+                         &frame_heap, &frame_nr_free);
+    assigns *mfn, domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_alloc_ram(domid_t id, unsigned order, mfn_t *mfn);
 
 /*
@@ -115,29 +133,33 @@ int domain_alloc_ram(domid_t id, unsigned order, mfn_t *mfn);
  * populate, unmapped).  0, or -XEN_ESRCH, -XEN_EINVAL (bad order/alignment,
  * not the domain's RAM), -XEN_EBUSY (a frame still mapped).
  */
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_free_ram(domid_t id, mfn_t mfn, unsigned order);
 
 /* p2m operations by domain id: p2m_* errors, or -XEN_ESRCH. */
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_map(domid_t id, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access);
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_unmap(domid_t id, gfn_t gfn, unsigned order);
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_set_access(domid_t id, gfn_t gfn, unsigned order, unsigned access);
-/*@ requires \valid(mfn) && \valid(access);
+/*@ requires dom_state_ok && \valid(mfn) && \valid(access) && \separated(mfn, access);
     assigns *mfn, *access; */
 int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access);
 
@@ -146,10 +168,11 @@ int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access);
  * it owns (through frame_free, which scrubs).  0, -XEN_ESRCH, or -XEN_EINVAL
  * when something was inconsistent (everything that could be freed was).
  */
-/*@ requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1]; */
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
 int domain_destroy(domid_t id);
 
 /*
@@ -161,6 +184,9 @@ int domain_destroy(domid_t id);
  * `scratch` holds nr entries (nr == frame_heap.nr).
  */
 /*@ requires frame_heap_inv && \valid(scratch + (0 .. nr - 1));
+    requires \separated(scratch + (0 .. nr - 1), domain_table + (0 .. DOMAIN_MAX - 1),
+                         frame_heap.table + (0 .. frame_heap.nr - 1), &frame_heap,
+                         frame_free_head + (0 .. FRAME_MAX_ORDER));
     assigns scratch[0 .. nr - 1]; */
 bool domain_check_invariants(uint32_t *scratch, mfn_t nr);
 

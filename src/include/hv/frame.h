@@ -68,6 +68,13 @@ extern uint32_t frame_free_head[FRAME_NR_ORDERS];
 
 #include "../../../spec/frame.acsl"
 
+/*@ // No frame of the 2^order block at mfn holds a reference (p2m leaf,
+    // table link, grant): only such a block may go back to the pool.
+    predicate frame_block_unreferenced{L}(integer mfn, integer order) =
+      \forall integer i; mfn <= i < mfn + frame_pages(order) ==>
+        frame_heap.table[i].refcount == 0;
+*/
+
 /* Bytes of descriptor table needed for nr_frames frames (0 if too many). */
 /*@ assigns \nothing;
     ensures 1 <= nr_frames <= FRAME_MAX_FRAMES ==>
@@ -197,9 +204,12 @@ mfn_t frame_alloc(unsigned order, domid_t owner);
 mfn_t frame_alloc_contig(mfn_t nr, unsigned align_order, domid_t owner);
 
 /*
- * Return the 2^order block at mfn, every frame of which `owner` must own.
- * Each frame is scrubbed, then the block merges with free buddies.
- * Returns 0, or -XEN_EINVAL (nothing changed).
+ * Return the 2^order block at mfn, every frame of which `owner` must own
+ * and nothing may reference (a referenced frame is still mapped somewhere:
+ * freeing it would hand a mapped frame to the next owner).  Each frame is
+ * scrubbed, then the block merges with free buddies.  Returns 0, or
+ * -XEN_EINVAL (bad arguments) or -XEN_EBUSY (a frame referenced); on error
+ * nothing changed.
  */
 /*@ requires frame_heap_inv;
     assigns frame_free_head[0 .. FRAME_MAX_ORDER], frame_nr_free,
@@ -215,12 +225,18 @@ mfn_t frame_alloc_contig(mfn_t nr, unsigned align_order, domid_t owner);
     ensures frame_heap_inv;
     behavior ok:
       assumes frame_free_args_ok(mfn, order, owner);
+      assumes frame_block_unreferenced(mfn, order);
       ensures \result == 0;
       ensures \forall integer i; mfn <= i < mfn + frame_pages(order) ==>
                 frame_free_frame(i) && frame_heap.table[i].dirty == 0 &&
                 hal_frame_is_zero(i);
       ensures \forall integer i; 0 <= i < frame_heap.nr && !(mfn <= i < mfn + frame_pages(order)) ==>
                 frame_owner_of(i) == \old(frame_owner_of(i));
+    behavior busy:
+      assumes frame_free_args_ok(mfn, order, owner);
+      assumes !frame_block_unreferenced(mfn, order);
+      ensures \result == -XEN_EBUSY;
+      ensures frame_heap_unchanged{Pre, Post};
     behavior bad:
       assumes !frame_free_args_ok(mfn, order, owner);
       ensures \result == -XEN_EINVAL;

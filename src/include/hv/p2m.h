@@ -50,6 +50,27 @@ struct p2m {
 };
 
 /*
+ * The contract of hal_table_map (hal/hal.h), which the p2m proofs need:
+ * NULL, or 512 entries of the frame's table-page view.  hal_table_view is
+ * the logic name of that view (declared, never defined: no axiom); that two
+ * calls for one frame give the same view is all it says.  Trusted, like
+ * every hal_* contract; it belongs next to the prototype in hal/hal.h.
+ */
+/*@ axiomatic HalTableView {
+      logic uint64_t *hal_table_view(integer mfn);
+    }
+*/
+/*@ assigns \result \from mfn;
+    ensures \result == \null || (\result == hal_table_view(mfn) && \valid(\result + (0 .. 511))); */
+uint64_t *hal_table_map(mfn_t mfn);
+
+/*@ // The root view p2m_init keeps is the HAL's view of the root (or unused).
+    predicate p2m_root_map_ok{L}(struct p2m *p) =
+      p->root_map == \null || p->root_map_mfn != p->root ||
+      (p->root_map == hal_table_view(p->root) && \valid_read(p->root_map + (0 .. 511)));
+*/
+
+/*
  * What the CPU's nested walk accepts, entry by entry (p2m_lookup reports
  * exactly that; map/unmap/set_access only ever write entries it accepts):
  *   NPT  P and U/S on every level (guest accesses are user accesses); PS is
@@ -66,122 +87,48 @@ struct p2m {
  * beyond machine memory fails when it is mapped (hal_*_map gives NULL).
  * Leaves at level 3 (1 GiB) are translated although p2m.c never writes them.
  */
-#define P2M_E_P        0x1ULL                    /* NPT P; EPT R */
-#define P2M_E_RW       0x2ULL                    /* NPT RW; EPT W */
-#define P2M_E_US       0x4ULL                    /* NPT U/S; EPT X */
-#define P2M_E_PS       0x80ULL
-#define P2M_E_NX       0x8000000000000000ULL     /* NPT only */
-#define P2M_E_ADDR_1G  0x000FFFFFC0000000ULL
-#define P2M_NPT_RSVD_2M 0x00000000001FE000ULL    /* bits 20:13 */
-#define P2M_NPT_RSVD_1G 0x000000003FFFE000ULL    /* bits 29:13 */
-#define P2M_EPT_RSVD_L4    0xF8ULL               /* bits 7:3 */
-#define P2M_EPT_RSVD_TABLE 0x78ULL               /* bits 6:3 */
-#define P2M_EPT_RSVD_2M    0x00000000001FF000ULL /* bits 20:12 */
-#define P2M_EPT_RSVD_1G    0x000000003FFFF000ULL /* bits 29:12 */
-#define P2M_EPT_BAD_RIGHTS 0x45U   /* bit r set for R/W/X values r that map nothing: 0, 2, 6 */
-#define P2M_EPT_BAD_MTYPE  0x8CU   /* bit t set for reserved memory types t: 2, 3, 7 */
-
-/* What one entry is to the hardware at its level. */
-enum p2m_hw_kind {
-    P2M_HW_BAD = 0,     /* not present, supervisor-only (NPT), misconfigured or reserved bits */
-    P2M_HW_TABLE = 1,   /* points at the next level's table */
-    P2M_HW_LEAF = 2,    /* maps a 4 KiB, 2 MiB or 1 GiB page */
-};
-
-/*@ requires 1 <= level <= 4;
-    assigns \nothing;
-    ensures \result == P2M_HW_BAD || \result == P2M_HW_TABLE || \result == P2M_HW_LEAF;
-    ensures level == 1 ==> \result != P2M_HW_TABLE;
-    ensures level == 4 ==> \result != P2M_HW_LEAF;
-    ensures \result != P2M_HW_BAD ==> e % 2 == 1 && (e / 4) % 2 == 1; */
-static inline enum p2m_hw_kind p2m_npt_kind(unsigned level, uint64_t e)
-{
-    if ((e & (P2M_E_P | P2M_E_US)) != (P2M_E_P | P2M_E_US))
-        return P2M_HW_BAD;
-    if (level == 1)
-        return P2M_HW_LEAF;               /* bit 7 is PAT here */
-    if ((e & P2M_E_PS) == 0)
-        return P2M_HW_TABLE;
-    if (level == 4)
-        return P2M_HW_BAD;                /* PS is reserved in a level-4 entry */
-    return (e & (level == 3 ? P2M_NPT_RSVD_1G : P2M_NPT_RSVD_2M)) != 0 ? P2M_HW_BAD : P2M_HW_LEAF;
-}
-
-/*@ requires 1 <= level <= 4;
-    assigns \nothing;
-    ensures \result == P2M_HW_BAD || \result == P2M_HW_TABLE || \result == P2M_HW_LEAF;
-    ensures level == 1 ==> \result != P2M_HW_TABLE;
-    ensures level == 4 ==> \result != P2M_HW_LEAF;
-    ensures \result != P2M_HW_BAD ==> e % 8 != 0; */
-static inline enum p2m_hw_kind p2m_ept_kind(unsigned level, uint64_t e)
-{
-    if (((P2M_EPT_BAD_RIGHTS >> (e & 7U)) & 1U) != 0)
-        return P2M_HW_BAD;
-    if (level == 4)
-        return (e & P2M_EPT_RSVD_L4) != 0 ? P2M_HW_BAD : P2M_HW_TABLE;
-    if (level != 1 && (e & P2M_E_PS) == 0)
-        return (e & P2M_EPT_RSVD_TABLE) != 0 ? P2M_HW_BAD : P2M_HW_TABLE;
-    if (((P2M_EPT_BAD_MTYPE >> ((e >> 3) & 7U)) & 1U) != 0)
-        return P2M_HW_BAD;
-    if (level == 1)
-        return P2M_HW_LEAF;
-    return (e & (level == 3 ? P2M_EPT_RSVD_1G : P2M_EPT_RSVD_2M)) != 0 ? P2M_HW_BAD : P2M_HW_LEAF;
-}
-
-/*@ requires 1 <= level <= 4;
-    assigns \nothing;
-    ensures level == 1 ==> \result != P2M_HW_TABLE;
-    ensures level == 4 ==> \result != P2M_HW_LEAF; */
-static inline enum p2m_hw_kind p2m_hw_kind(enum pte_format fmt, unsigned level, uint64_t e)
-{
-    return fmt == PTE_FORMAT_EPT ? p2m_ept_kind(level, e) : p2m_npt_kind(level, e);
-}
-
-/*
- * Rights fold over the entries of one translation: start from ~0 and AND
- * every entry in, NPT entries with NX inverted (so that bit 63 survives
- * only when no level forbids execution).  One word carries the result.
- */
-/*@ assigns \nothing; */
-static inline uint64_t p2m_hw_fold(enum pte_format fmt, uint64_t e)
-{
-    return fmt == PTE_FORMAT_EPT ? e : e ^ P2M_E_NX;
-}
-
-/* The rights a fold grants. */
-/*@ assigns \nothing;
-    ensures \result <= P2M_ACCESS_RWX;
-    ensures fmt != PTE_FORMAT_EPT ==> \result % 2 == 1; */
-static inline unsigned p2m_hw_rights(enum pte_format fmt, uint64_t all)
-{
-    if (fmt == PTE_FORMAT_EPT)
-        return (unsigned)(all & P2M_ACCESS_RWX);                 /* R, W, X in bits 0..2 */
-    return P2M_ACCESS_R | (unsigned)(all & P2M_E_RW) |          /* RW is bit 1 = P2M_ACCESS_W */
-           ((all & P2M_E_NX) != 0 ? P2M_ACCESS_X : 0U);         /* no level had NX */
-}
-
-/* The last step of every lookup: rights, or "no access at all" (EPT only). */
+/* The last step of every lookup: rights, or "no access at all".  An EPT
+ * fold with W but not R cannot come from entries the walk accepted (each
+ * has W => R); it is refused here anyway so that the result is a valid
+ * rights set by construction, whatever the fold. */
 /*@ requires \valid(mfn) && \valid(access) && \separated(mfn, access);
-    requires fmt == PTE_FORMAT_EPT ==> ((all / 2) % 2 == 1 ==> all % 2 == 1);
     assigns *mfn, *access;
     ensures \result == 0 || \result == -XEN_ENOENT;
-    ensures \result == 0 ==> pte_access_ok(fmt, *access); */
+    ensures \result == 0 ==> pte_access_ok(fmt, *access) && *mfn == frame;
+    ensures \result != 0 ==> *mfn == \old(*mfn) && *access == \old(*access); */
 static inline int p2m_hw_result(enum pte_format fmt, uint64_t all, mfn_t frame, mfn_t *mfn,
                                 unsigned *access)
 {
-    unsigned a = p2m_hw_rights(fmt, all);
+    unsigned a = pte_hw_rights(fmt, all);
 
-    /* EPT: each level present, yet their rights have nothing in common;
-     * NPT always keeps R.  An EPT W survives only with R (each level has W => R). */
-    if (a == 0)
+    /* EPT: each level present, yet their rights have nothing in common. */
+    if (a == 0 || a % 4 == P2M_ACCESS_W)
         return -XEN_ENOENT;
     *mfn = frame;
     *access = a;
     return 0;
 }
 
+/* Slot of gfn's entry in its level-`level` table (bits 9(level-1) .. +8). */
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result < 512; */
+static inline unsigned p2m_table_index(gfn_t gfn, unsigned level)
+{
+    uint64_t above = level == 1 ? gfn : level == 2 ? gfn / 0x200U :
+                     level == 3 ? gfn / 0x40000U : gfn / 0x8000000U;
+
+    return (unsigned)(above % 512U);
+}
+
 /* Argument predicates of the contracts below (they need P2M_MAX_GFN, so they
  * live here rather than in spec/p2m.acsl, which frame_ref.h includes first). */
+/*@ // A struct p2m lies apart from the allocator's state.
+    predicate p2m_apart{L}(struct p2m *p) =
+      \separated(p, &frame_heap) && \separated(p, &frame_nr_free) &&
+      \separated(p, frame_free_head + (0 .. FRAME_MAX_ORDER)) &&
+      \separated(p, frame_heap.table + (0 .. frame_heap.nr - 1));
+*/
 /*@ predicate p2m_order_ok(integer order) = order == 0 || order == 9;
     predicate p2m_gfn_ok(integer gfn, integer order) =
       p2m_order_ok(order) && 0 <= gfn <= P2M_MAX_GFN &&
@@ -196,14 +143,14 @@ static inline int p2m_hw_result(enum pte_format fmt, uint64_t all, mfn_t frame, 
  * Empty p2m for guest `owner`: allocates the root table.  0, or -XEN_EINVAL
  * (owner not a guest id, unknown format), -XEN_ENOMEM.
  */
-/*@ requires frame_heap_inv && \valid(p2m);
-    requires \separated(p2m, &frame_heap);
-    assigns *p2m, frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
     ensures !fr_guest(owner) || !pte_format_ok(fmt) ==> \result == -XEN_EINVAL;
-    ensures \result == 0 ==> p2m->root != INVALID_MFN && p2m->owner == owner &&
+    ensures \result == 0 ==> p2m->root != (mfn_t)INVALID_MFN && p2m->owner == owner &&
             p2m->nr_tables == 1 && p2m->nr_mapped == 0; */
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
 
@@ -224,11 +171,11 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
  *                  before the old mapping's references are dropped)
  * On error nothing changed.
  */
-/*@ requires frame_heap_inv && \valid(p2m);
-    requires \separated(p2m, &frame_heap);
-    assigns *p2m, frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
             \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW;
     ensures map_keeps_root: \result == 0 ==> p2m->root == \old(p2m->root);
@@ -243,11 +190,11 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
  * arguments), -XEN_ENOENT (nothing mapped there), -XEN_ENOMEM (no page for
  * the split).  On error nothing changed.
  */
-/*@ requires frame_heap_inv && \valid(p2m);
-    requires \separated(p2m, &frame_heap);
-    assigns *p2m, frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM;
     ensures !p2m_gfn_ok(gfn, order) ==> \result == -XEN_EINVAL; */
@@ -258,11 +205,11 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order);
  * inside a 2 MiB leaf splits it (unless the rights are unchanged).  0, or
  * -XEN_EINVAL, -XEN_ENOENT, -XEN_ENOMEM as for p2m_unmap.
  */
-/*@ requires frame_heap_inv && \valid(p2m);
-    requires \separated(p2m, &frame_heap);
-    assigns *p2m, frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM;
     ensures !p2m_gfn_ok(gfn, order) ==> \result == -XEN_EINVAL; */
@@ -278,10 +225,10 @@ int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access);
  * itself is not checked (beyond machine memory: hal_frame_map says so).
  */
 /*@ requires \valid_read(p2m) && \valid(mfn) && \valid(access);
-    requires \separated(mfn, access);
+    requires \separated(mfn, access) && p2m_root_map_ok(p2m);
     assigns *mfn, *access;
     ensures \result == 0 || \result == -XEN_ENOENT;
-    ensures gfn > P2M_MAX_GFN || p2m->root == INVALID_MFN ==> \result == -XEN_ENOENT;
+    ensures gfn > P2M_MAX_GFN || p2m->root == (mfn_t)INVALID_MFN ==> \result == -XEN_ENOENT;
     ensures \result == 0 ==> *access <= P2M_ACCESS_RWX;
     ensures \result == 0 ==> pte_access_ok(p2m->format, *access); */
 int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access);
@@ -297,7 +244,8 @@ int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access);
  * start a new one with p2m_cursor_init.
  */
 #define P2M_REGION_SHIFT 9U
-#define P2M_CURSOR_NONE  (~(gfn_t)0)     /* no region remembered (never a gfn >> 9) */
+#define P2M_REGION_PAGES 512U            /* 1 << P2M_REGION_SHIFT (a division is a shift to compilers, linear to provers) */
+#define P2M_CURSOR_NONE  ((gfn_t)~(gfn_t)0)   /* no region remembered (never a gfn >> 9); the outer cast keeps ACSL's ~0 unsigned */
 
 struct p2m_cursor {
     const struct p2m *p2m;
@@ -305,20 +253,21 @@ struct p2m_cursor {
     gfn_t region;            /* gfn >> 9 of the region remembered, or P2M_CURSOR_NONE */
     const uint64_t *l1;      /* its level-1 table, or NULL when a large leaf maps it */
     mfn_t base;              /* large leaf: the frame of the region's first gfn */
-    uint64_t all;            /* p2m_hw_fold of the entries above level 1 (or of the large leaf's path) */
+    uint64_t all;            /* pte_hw_fold of the entries above level 1 (or of the large leaf's path) */
 };
 
 /*@ predicate p2m_cursor_ok(struct p2m_cursor *c) =
-      \valid_read(c->p2m) &&
+      \valid_read(c->p2m) && p2m_root_map_ok(c->p2m) &&
       (c->region == P2M_CURSOR_NONE ||
        (c->region <= P2M_MAX_GFN / 512 &&
-        (c->l1 == \null || \valid_read(c->l1 + (0 .. 511))) &&
-        (c->format == PTE_FORMAT_EPT ==> ((c->all / 2) % 2 == 1 ==> c->all % 2 == 1))));
+        (c->l1 == \null || \valid_read(c->l1 + (0 .. 511)))));
 */
 
-/*@ requires \valid(c) && \valid_read(p2m);
+/*@ requires \valid(c) && \valid_read(p2m) && p2m_root_map_ok(p2m);
+    requires \separated(c, p2m);
     assigns *c;
-    ensures p2m_cursor_ok(c) && c->p2m == p2m && c->format == p2m->format; */
+    ensures c->p2m == p2m && c->format == p2m->format && c->region == P2M_CURSOR_NONE;
+    ensures p2m_cursor_ok(c); */
 static inline void p2m_cursor_init(struct p2m_cursor *c, const struct p2m *p2m)
 {
     c->p2m = p2m;
@@ -331,7 +280,7 @@ static inline void p2m_cursor_init(struct p2m_cursor *c, const struct p2m *p2m)
 
 /* Slow path of p2m_cursor_lookup: a walk from the root that refills the cursor. */
 /*@ requires \valid(c) && p2m_cursor_ok(c) && \valid(mfn) && \valid(access);
-    requires \separated(c, mfn, access);
+    requires \separated(c, mfn, access) && \separated(c->p2m, mfn, access);
     assigns *c, *mfn, *access;
     ensures p2m_cursor_ok(c) && c->p2m == \old(c->p2m) && c->format == \old(c->format);
     ensures \result == 0 || \result == -XEN_ENOENT;
@@ -341,7 +290,7 @@ int p2m_cursor_walk(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *acces
 
 /* p2m_lookup through a cursor (see above). */
 /*@ requires \valid(c) && p2m_cursor_ok(c) && \valid(mfn) && \valid(access);
-    requires \separated(c, mfn, access);
+    requires \separated(c, mfn, access) && \separated(c->p2m, mfn, access);
     assigns *c, *mfn, *access;
     ensures p2m_cursor_ok(c) && c->p2m == \old(c->p2m) && c->format == \old(c->format);
     ensures \result == 0 || \result == -XEN_ENOENT;
@@ -351,14 +300,14 @@ static inline int p2m_cursor_lookup(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn,
 {
     uint64_t e;
 
-    if (gfn >> P2M_REGION_SHIFT != c->region)
+    if (gfn / P2M_REGION_PAGES != c->region)
         return p2m_cursor_walk(c, gfn, mfn, access);
     if (c->l1 == NULL)
-        return p2m_hw_result(c->format, c->all, c->base + (gfn & 511U), mfn, access);
-    e = c->l1[gfn & 511U];
-    if (p2m_hw_kind(c->format, 1, e) == P2M_HW_BAD)
+        return p2m_hw_result(c->format, c->all, c->base + gfn % 512U, mfn, access);
+    e = c->l1[gfn % 512U];
+    if (pte_hw_kind(c->format, 1, e) == PTE_HW_BAD)
         return -XEN_ENOENT;
-    return p2m_hw_result(c->format, c->all & p2m_hw_fold(c->format, e), pte_mfn(e), mfn, access);
+    return p2m_hw_result(c->format, c->all & pte_hw_fold(c->format, e), pte_mfn(e), mfn, access);
 }
 
 /*
@@ -367,12 +316,12 @@ static inline int p2m_cursor_lookup(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn,
  * found on the way was not what the invariants promise (it is skipped; the
  * rest is still freed).
  */
-/*@ requires frame_heap_inv && \valid(p2m);
-    requires \separated(p2m, &frame_heap);
-    assigns *p2m, frame_heap, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
-    ensures p2m->root == INVALID_MFN && p2m->nr_tables == 0 && p2m->nr_mapped == 0; */
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
+    ensures p2m->root == (mfn_t)INVALID_MFN && p2m->nr_tables == 0 && p2m->nr_mapped == 0; */
 int p2m_teardown(struct p2m *p2m);
 
 /*

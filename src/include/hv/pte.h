@@ -127,4 +127,107 @@ static inline unsigned pte_access(enum pte_format fmt, uint64_t e)
     return a;
 }
 
+/*
+ * What the CPU's nested walk makes of one entry at its level (p2m_lookup
+ * reports exactly that; see hv/p2m.h for the rules).  Computed, like the
+ * decoders above, by dividing by bit weights: the same shifts and masks in
+ * the machine code, linear arithmetic for the provers (no variable shifts).
+ */
+enum pte_hw_kind {
+    PTE_HW_BAD = 0,     /* not present, supervisor-only (NPT), misconfigured or reserved bits */
+    PTE_HW_TABLE = 1,   /* points at the next level's table */
+    PTE_HW_LEAF = 2,    /* maps a 4 KiB, 2 MiB or 1 GiB page */
+};
+
+/* NPT bits the walk tests: P(0), U/S(2), PS(7), NX(63); reserved in large leaves. */
+#define PTE_NPT_NX       0x8000000000000000ULL
+#define PTE_NPT_RSVD_LOW 0x2000ULL      /* weight of bit 13, the lowest reserved bit of a large leaf */
+
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == PTE_HW_BAD || \result == PTE_HW_TABLE || \result == PTE_HW_LEAF;
+    ensures level == 1 ==> \result != PTE_HW_TABLE;
+    ensures level == 4 ==> \result != PTE_HW_LEAF; */
+static inline enum pte_hw_kind pte_npt_kind(unsigned level, uint64_t e)
+{
+    if (e % 2 == 0 || e / 4 % 2 == 0)
+        return PTE_HW_BAD;                /* P and U/S: guest accesses are user accesses */
+    if (level == 1)
+        return PTE_HW_LEAF;               /* bit 7 is PAT here */
+    if (e / 0x80 % 2 == 0)
+        return PTE_HW_TABLE;
+    if (level == 4)
+        return PTE_HW_BAD;                /* PS is reserved in a level-4 entry */
+    if (level == 3)                       /* 1 GiB: bits 29:13 reserved */
+        return e / PTE_NPT_RSVD_LOW % 0x20000 != 0 ? PTE_HW_BAD : PTE_HW_LEAF;
+    return e / PTE_NPT_RSVD_LOW % 0x100 != 0 ? PTE_HW_BAD : PTE_HW_LEAF;   /* 2 MiB: 20:13 */
+}
+
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == PTE_HW_BAD || \result == PTE_HW_TABLE || \result == PTE_HW_LEAF;
+    ensures level == 1 ==> \result != PTE_HW_TABLE;
+    ensures level == 4 ==> \result != PTE_HW_LEAF; */
+static inline enum pte_hw_kind pte_ept_kind(unsigned level, uint64_t e)
+{
+    uint64_t rights = e % 8, mtype = e / 8 % 8;
+
+    if (rights == 0 || rights == 2 || rights == 6)
+        return PTE_HW_BAD;                /* not present, or W without R */
+    if (level == 4)
+        return e / 8 % 32 != 0 ? PTE_HW_BAD : PTE_HW_TABLE;          /* bits 7:3 reserved */
+    if (level != 1 && e / 0x80 % 2 == 0)
+        return e / 8 % 16 != 0 ? PTE_HW_BAD : PTE_HW_TABLE;          /* bits 6:3 reserved */
+    if (mtype == 2 || mtype == 3 || mtype == 7)
+        return PTE_HW_BAD;                /* reserved memory types */
+    if (level == 1)
+        return PTE_HW_LEAF;
+    if (level == 3)
+        return e / 0x1000 % 0x40000 != 0 ? PTE_HW_BAD : PTE_HW_LEAF; /* 1 GiB: bits 29:12 */
+    return e / 0x1000 % 0x200 != 0 ? PTE_HW_BAD : PTE_HW_LEAF;       /* 2 MiB: bits 20:12 */
+}
+
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == PTE_HW_BAD || \result == PTE_HW_TABLE || \result == PTE_HW_LEAF;
+    ensures level == 1 ==> \result != PTE_HW_TABLE;
+    ensures level == 4 ==> \result != PTE_HW_LEAF; */
+static inline enum pte_hw_kind pte_hw_kind(enum pte_format fmt, unsigned level, uint64_t e)
+{
+    return fmt == PTE_FORMAT_EPT ? pte_ept_kind(level, e) : pte_npt_kind(level, e);
+}
+
+/*
+ * Rights fold over the entries of one translation: start from ~0 and AND
+ * every entry in, NPT entries with NX inverted (so that bit 63 survives
+ * only when no level forbids execution).  One word carries the result.
+ */
+/*@ assigns \nothing; */
+static inline uint64_t pte_hw_fold(enum pte_format fmt, uint64_t e)
+{
+    return fmt == PTE_FORMAT_EPT ? e : e ^ PTE_NPT_NX;
+}
+
+/* The rights a fold grants: EPT R/W/X are bits 0..2 (P2M_ACCESS_*); NPT
+ * always R, W from RW (bit 1), X when no level had NX. */
+/*@ assigns \nothing;
+    ensures \result <= P2M_ACCESS_RWX;
+    ensures fmt != PTE_FORMAT_EPT ==> \result % 2 == 1; */
+static inline unsigned pte_hw_rights(enum pte_format fmt, uint64_t all)
+{
+    if (fmt == PTE_FORMAT_EPT)
+        return (unsigned)(all % 8);
+    return P2M_ACCESS_R + (unsigned)(all / 2 % 2) * P2M_ACCESS_W +
+           (all / PTE_NPT_NX != 0 ? P2M_ACCESS_X : 0U);
+}
+
+/* First frame of a 1 GiB leaf (bits 30..51; never written by p2m.c, but
+ * translated like the hardware does). */
+/*@ assigns \nothing;
+    ensures \result <= PTE_MFN_MAX; */
+static inline mfn_t pte_mfn_1g(uint64_t e)
+{
+    return e / 0x40000000 % 0x400000ULL * 0x40000;
+}
+
 #endif /* HV_PTE_H */
