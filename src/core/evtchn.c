@@ -78,6 +78,46 @@ bool evtchn_virq_is_global(uint32_t virq)
 
 /* ---- closing ---------------------------------------------------------------- */
 
+/* Frees stay free: nothing but the ports named is bound by a close. */
+/*@ predicate ev_frees_kept{L1, L2} =
+      \forall integer s2, q; ev_slot(s2) && ev_port(q) && \at(ev_kind(s2, q), L1) == EVTCHN_FREE ==>
+        \at(ev_kind(s2, q), L2) == EVTCHN_FREE;
+*/
+
+/* An interdomain port closes: its peer becomes unbound to s's domain. */
+/*@ requires evtchn_inv && ev_slot(s) && 0 < p < EVTCHN_NR_PORTS;
+    requires ev_kind(s, p) == EVTCHN_INTERDOMAIN;
+    assigns evtchn_table[0 .. DOMAIN_MAX - 1].port[1 .. EVTCHN_NR_PORTS - 1];
+    ensures evtchn_inv && ev_kind(s, p) == EVTCHN_FREE && ev_frees_kept{Pre, Post}; */
+static void close_interdomain(uint32_t s, uint32_t p)
+{
+    uint16_t remote = evtchn_table[s].port[p].remote;
+    uint16_t aux = evtchn_table[s].port[p].aux;
+
+    port_set(remote, aux, EVTCHN_UNBOUND, evtchn_table[remote].port[aux].vcpu, domain_table[s].id, 0);
+    port_set(s, p, EVTCHN_FREE, 0, 0, 0);
+}
+
+/* A VIRQ port closes: its (vCPU, virq) entry is cleared. */
+/*@ requires evtchn_inv && ev_slot(s) && 0 < p < EVTCHN_NR_PORTS && ev_kind(s, p) == EVTCHN_VIRQ;
+    assigns evtchn_table[s].port[p], evtchn_table[s].virq_port[0 .. DOMAIN_MAX_VCPUS - 1][0 .. NR_VIRQS - 1];
+    ensures evtchn_inv && ev_kind(s, p) == EVTCHN_FREE && ev_frees_kept{Pre, Post}; */
+static void close_virq(uint32_t s, uint32_t p)
+{
+    evtchn_table[s].virq_port[evtchn_table[s].port[p].remote][evtchn_table[s].port[p].aux] = 0;
+    port_set(s, p, EVTCHN_FREE, 0, 0, 0);
+}
+
+/* An unbound or IPI port closes: nothing else names it. */
+/*@ requires evtchn_inv && ev_slot(s) && 0 < p < EVTCHN_NR_PORTS;
+    requires ev_kind(s, p) != EVTCHN_INTERDOMAIN && ev_kind(s, p) != EVTCHN_VIRQ;
+    assigns evtchn_table[s].port[p];
+    ensures evtchn_inv && ev_kind(s, p) == EVTCHN_FREE && ev_frees_kept{Pre, Post}; */
+static void close_plain(uint32_t s, uint32_t p)
+{
+    port_set(s, p, EVTCHN_FREE, 0, 0, 0);
+}
+
 /*
  * Close port p of slot s: its interdomain peer becomes unbound to s's
  * domain, its (vCPU, virq) entry is cleared.  No free port becomes used.
@@ -87,20 +127,17 @@ bool evtchn_virq_is_global(uint32_t virq)
             evtchn_table[s].virq_port[0 .. DOMAIN_MAX_VCPUS - 1][0 .. NR_VIRQS - 1];
     ensures evtchn_inv;
     ensures ev_kind(s, p) == EVTCHN_FREE;
-    ensures \forall integer s2, q; ev_slot(s2) && ev_port(q) && \old(ev_kind(s2, q)) == EVTCHN_FREE ==>
-              ev_kind(s2, q) == EVTCHN_FREE; */
+    ensures ev_frees_kept{Pre, Post}; */
 static void close_port(uint32_t s, uint32_t p)
 {
     uint8_t kind = evtchn_table[s].port[p].kind;
-    uint16_t remote = evtchn_table[s].port[p].remote;
-    uint16_t aux = evtchn_table[s].port[p].aux;
 
     if (kind == EVTCHN_INTERDOMAIN)
-        port_set(remote, aux, EVTCHN_UNBOUND, evtchn_table[remote].port[aux].vcpu,
-                 domain_table[s].id, 0);
+        close_interdomain(s, p);
     else if (kind == EVTCHN_VIRQ)
-        evtchn_table[s].virq_port[remote][aux] = 0;
-    port_set(s, p, EVTCHN_FREE, 0, 0, 0);
+        close_virq(s, p);
+    else
+        close_plain(s, p);
 }
 
 /* Close every port of slot s (all but the hypervisor's when keep_hv). */
@@ -333,31 +370,31 @@ int evtchn_status(const struct domain *d, uint32_t port, struct evtchn_info *st)
 {
     uint32_t s = evtchn_slot(d);
     struct evtchn_port e;
+    struct evtchn_info r;
 
     if (port >= evtchn_port_limit(d))
         return -XEN_EINVAL;
     e = evtchn_table[s].port[port];
-    *st = (struct evtchn_info){ .status = EVTCHNSTAT_closed, .vcpu = e.vcpu };
-    switch (e.kind) {
-    case EVTCHN_UNBOUND:
-        st->status = EVTCHNSTAT_unbound;
-        st->dom = e.remote;
-        break;
-    case EVTCHN_INTERDOMAIN:
-        st->status = EVTCHNSTAT_interdomain;
-        st->dom = domain_table[e.remote].id;
-        st->port = e.aux;
-        break;
-    case EVTCHN_VIRQ:
-        st->status = EVTCHNSTAT_virq;
-        st->virq = e.aux;
-        break;
-    case EVTCHN_IPI:
-        st->status = EVTCHNSTAT_ipi;
-        break;
-    default:
-        break;
+    r = (struct evtchn_info){ .status = EVTCHNSTAT_closed, .vcpu = e.vcpu };
+    if (e.kind == EVTCHN_UNBOUND) {
+        r.status = EVTCHNSTAT_unbound;
+        r.dom = e.remote;
+    } else if (e.kind == EVTCHN_INTERDOMAIN) {
+        r.status = EVTCHNSTAT_interdomain;
+        r.dom = domain_table[e.remote].id;
+        r.port = e.aux;
+    } else if (e.kind == EVTCHN_VIRQ) {
+        r.status = EVTCHNSTAT_virq;
+        r.virq = e.aux;
+    } else if (e.kind == EVTCHN_IPI) {
+        r.status = EVTCHNSTAT_ipi;
     }
+    /* Field by field: the provers see through these, not through a struct copy. */
+    st->status = r.status;
+    st->vcpu = r.vcpu;
+    st->dom = r.dom;
+    st->port = r.port;
+    st->virq = r.virq;
     return 0;
 }
 

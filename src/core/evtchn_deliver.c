@@ -66,16 +66,17 @@ static void vcpu_mark(struct vcpu *v, uint32_t port, bool compat)
     uint32_t word = compat ? port / 32U : port / 64U;
     uint32_t off = compat ? XEN_VCPU_INFO_COMPAT_PENDING_SEL_OFF : XEN_VCPU_INFO_PENDING_SEL_OFF;
     uint8_t mask = (uint8_t)(1U << (word % 8U));
-    uint8_t b = 0;
-    static const uint8_t one = 1;
+    /* char: the type guest_time's contracts describe the buffers with. */
+    char c = 0;
+    static const char one = 1;
 
     if (compat && port >= EVTCHN_2L_NR_CHANNELS_COMPAT)
         return;
     off += word / 8U;
-    if (guest_time_vcpu_info_read(v, off, &b, 1) != 0 || (b & mask) != 0)
+    if (guest_time_vcpu_info_read(v, off, &c, 1) != 0 || ((uint8_t)c & mask) != 0)
         return;
-    b = (uint8_t)(b | mask);
-    if (guest_time_vcpu_info_write(v, off, &b, 1) != 0)
+    c = (char)((uint8_t)c | mask);
+    if (guest_time_vcpu_info_write(v, off, &c, 1) != 0)
         return;
     (void)guest_time_vcpu_info_write(v, VI_UPCALL_PENDING, &one, 1);
     vcpu_kick(v);
@@ -202,7 +203,7 @@ bool evtchn_upcall_vector(const struct vcpu *v, uint8_t *vector)
 {
     uint8_t vec = evtchn_table[evtchn_slot(v->domain)].upcall_vector[v->id];
     uint64_t cb = v->domain->guest.hvm_params[HVM_PARAM_CALLBACK_IRQ];
-    uint8_t pending = 0;
+    char pending = 0;
 
     if (vec == 0 && (cb >> HVM_PARAM_CALLBACK_TYPE_SHIFT) == HVM_PARAM_CALLBACK_TYPE_VECTOR)
         vec = (uint8_t)cb;

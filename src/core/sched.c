@@ -15,6 +15,7 @@
 #include "hv/console_mux.h"
 #include "hv/evtchn.h"
 #include "hv/format.h"
+#include "hv/grant_table.h"
 #include "hv/guest_console.h"
 #include "hv/guest_time.h"
 #include "hv/pv_console.h"
@@ -116,6 +117,7 @@ int sched_add_domain(struct domain *d, uint32_t entry, uint32_t start_info_gpa)
     v->run_state = VCPU_RUNNABLE;
     guest_time_update(v);
     evtchn_domain_init(d);
+    grant_domain_init(d);
     /* Domains without console_io get the PV console (HVM_PARAM_CONSOLE_*) before they first run. */
     if ((d->guest.start_flags & SIF_INITDOMAIN) == 0 && (rc = pv_console_attach(d)) != 0)
         hv_warn("domain %u: no PV console (error %d)\n", d->id, rc);
@@ -130,6 +132,7 @@ static void domain_retire(struct domain *d)
     guest_console_flush(d);
     console_mux_domain_gone(d);
     evtchn_domain_destroy(d);
+    grant_domain_destroy(d);
     summary.nr_domains++;
     if (d->guest.state == DOMAIN_CRASHED) {
         summary.nr_crashed++;

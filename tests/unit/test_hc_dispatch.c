@@ -34,7 +34,7 @@ static void test_version_64(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-    static const uint64_t nrs[] = { 0, 1, 7, 15, 20, 23, 33, 35, 36, 99, 127, 128, 0xFFFF,
+    static const uint64_t nrs[] = { 0, 1, 7, 15, 23, 33, 35, 36, 99, 127, 128, 0xFFFF,
                                     0x100000011ULL, ~0ULL };
     struct vcpu *v;
     (void)state;

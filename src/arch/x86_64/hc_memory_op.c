@@ -22,9 +22,17 @@
  *      when something was mapped there; when nothing was, nothing was
  *      changed before it except 1);
  *   5. unmap the frame's previous place (a 4 KiB leaf: cannot fail).
- * Other map spaces: the grant table has no frames yet and XENMAPSPACE_gmfn
- * and _gmfn_range are not provided, so they are -EINVAL (what Xen says for
- * a frame it cannot find); _gmfn_foreign is -ENOSYS, as in Xen.
+ * add_to_physmap(XENMAPSPACE_grant_table, idx, gpfn) puts grant frame idx
+ * at gpfn, growing the table to idx + 1 frames first (hv/grant_table.h):
+ * -EINVAL for idx beyond GRANT_MAX_FRAMES (so also for
+ * XENMAPIDX_grant_table_status, which names v2 status frames) or for a
+ * domain without grant state, -ENOMEM when no frame is left.  The same
+ * steps as for shared_info follow: the page at gpfn leaves (freed when
+ * nothing maps it, unless the hypervisor shares it with the domain), the
+ * frame is mapped, its previous place unmapped.
+ * Other map spaces: XENMAPSPACE_gmfn and _gmfn_range are not provided, so
+ * they are -EINVAL (what Xen says for a frame it cannot find);
+ * _gmfn_foreign is -ENOSYS, as in Xen.
  *
  * Reservations count guest RAM: tot_pages without the shared_info frame
  * (which Xen does not count either).  maximum_gpfn is the highest gfn the
@@ -32,6 +40,7 @@
  */
 #include "hv/hypercall_table.h"
 
+#include "hv/grant_table.h"
 #include "hv/guest_copy.h"
 #include "hv/pte.h"
 
@@ -74,7 +83,8 @@ static int64_t evict(struct domain *d, gfn_t gpfn, mfn_t prev)
 
     if (rc != 0)
         return rc == -XEN_ENOMEM ? -XEN_ENOMEM : -XEN_EINVAL;
-    if (frame_refcount(prev) == 0)
+    /* Freed only when nothing maps it and it is plain RAM, not shared_info or a grant frame. */
+    if (frame_refcount(prev) == 0 && prev != d->guest.shared_info_mfn && !grant_is_frame(d, prev))
         (void)domain_free_ram(d->id, prev, P2M_ORDER_4K);
     return 0;
 }
@@ -110,6 +120,34 @@ static int64_t map_shared_info(struct domain *d, gfn_t gpfn)
     return 0;
 }
 
+/* ---- add_to_physmap(grant_table) ---------------------------------------------- */
+
+/* The page at gpfn leaves for a grant frame; a frame the hypervisor shares stays allocated. */
+static int64_t map_grant_frame(struct domain *d, uint64_t idx, gfn_t gpfn)
+{
+    mfn_t m, prev, cur;
+    unsigned access;
+    gfn_t old;
+    int64_t rc;
+
+    if (gpfn > P2M_MAX_GFN || idx >= GRANT_MAX_FRAMES)
+        return -XEN_EINVAL;
+    rc = grant_frame_mfn(d, (uint32_t)idx, &m);
+    if (rc != 0)
+        return rc;
+    old = grant_frame_gfn(d, (uint32_t)idx);
+    if (domain_lookup(d->id, gpfn, &prev, &access) == 0 && prev != m &&
+        (rc = evict(d, gpfn, prev)) != 0)
+        return rc;
+    if (domain_lookup(d->id, gpfn, &cur, &access) != 0 &&
+        domain_map(d->id, gpfn, m, P2M_ORDER_4K, SHARED_INFO_ACCESS) != 0)
+        return -XEN_ENOMEM;
+    if (old != INVALID_GFN && old != gpfn && domain_lookup(d->id, old, &cur, &access) == 0 && cur == m)
+        (void)domain_unmap(d->id, old, P2M_ORDER_4K);
+    grant_frame_set_gfn(d, (uint32_t)idx, gpfn);
+    return 0;
+}
+
 static int64_t read_xatp(struct vcpu *v, uint64_t arg, struct xen_add_to_physmap *x)
 {
     struct xen_add_to_physmap_compat c;
@@ -138,6 +176,8 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t extent, uint64_t arg)
     d = hypercall_target_domain(v, x.domid, &rc);
     if (d == NULL)
         return rc;
+    if (x.space == XENMAPSPACE_grant_table)
+        return map_grant_frame(d, x.idx, x.gpfn);
     if (x.space != XENMAPSPACE_shared_info || x.idx != 0)
         return -XEN_EINVAL;
     return map_shared_info(d, x.gpfn);

@@ -19,6 +19,9 @@ const struct hypercall_info hypercall_info_table[HYPERCALL_TABLE_SIZE] = {
     { .nr = 18, .name = "console_io", .nr_args = 3,
       .domains = HC_DOMAINS_ANY,
       .errors = { 0x0000004000004082ULL, 0x0000000000200000ULL } },
+    { .nr = 20, .name = "grant_table_op", .nr_args = 3,
+      .domains = HC_DOMAINS_ANY,
+      .errors = { 0x000000400040400aULL, 0x0000000000200000ULL } },
     { .nr = 24, .name = "vcpu_op", .nr_args = 3,
       .domains = HC_DOMAINS_ANY,
       .errors = { 0x4000004000404044ULL, 0x0000000000000000ULL } },
@@ -42,14 +45,16 @@ const struct hypercall_info *hypercall_table_lookup(uint64_t nr)
         return &hypercall_info_table[1];
     case HYPERVISOR_console_io:
         return &hypercall_info_table[2];
-    case HYPERVISOR_vcpu_op:
+    case HYPERVISOR_grant_table_op:
         return &hypercall_info_table[3];
-    case HYPERVISOR_sched_op:
+    case HYPERVISOR_vcpu_op:
         return &hypercall_info_table[4];
-    case HYPERVISOR_event_channel_op:
+    case HYPERVISOR_sched_op:
         return &hypercall_info_table[5];
-    case HYPERVISOR_hvm_op:
+    case HYPERVISOR_event_channel_op:
         return &hypercall_info_table[6];
+    case HYPERVISOR_hvm_op:
+        return &hypercall_info_table[7];
     default:
         return NULL;
     }
@@ -64,6 +69,8 @@ int64_t hypercall_table_call(struct vcpu *v, uint64_t nr, const uint64_t args[HY
         return hc_xen_version(v, (uint32_t)args[0], args[1]);
     case HYPERVISOR_console_io:
         return hc_console_io(v, (uint32_t)args[0], (uint32_t)args[1], args[2]);
+    case HYPERVISOR_grant_table_op:
+        return hc_grant_table_op(v, (uint32_t)args[0], args[1], (uint32_t)args[2]);
     case HYPERVISOR_vcpu_op:
         return hc_vcpu_op(v, (uint32_t)args[0], (uint32_t)args[1], args[2]);
     case HYPERVISOR_sched_op:

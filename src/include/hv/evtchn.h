@@ -187,7 +187,7 @@ int evtchn_bind_vcpu(struct domain *d, uint32_t port, uint32_t vcpu);
 
 /* EVTCHNOP_status of d's port.  0 or -XEN_EINVAL (beyond the limit). */
 /*@ requires evtchn_inv && evtchn_dom_ok(d) && \valid(st);
-    assigns *st;
+    assigns st->status, st->vcpu, st->dom, st->port, st->virq;
     ensures \result == 0 || \result == -XEN_EINVAL;
     ensures \result == 0 ==> st->status <= EVTCHNSTAT_ipi; */
 int evtchn_status(const struct domain *d, uint32_t port, struct evtchn_info *st);

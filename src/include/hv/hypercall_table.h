@@ -15,7 +15,7 @@
 #include "hv/hypercall.h"
 #include "xen/errno.h"
 
-#define HYPERCALL_TABLE_SIZE 7U
+#define HYPERCALL_TABLE_SIZE 8U
 
 enum hypercall_domains {
     HC_DOMAINS_ANY = 0,          /* every domain */
@@ -103,6 +103,18 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg);
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EPERM ||
             \result == -XEN_E2BIG || \result == -XEN_ENOSYS || \result == -XEN_ERESTART; */
 int64_t hc_console_io(struct vcpu *v, uint32_t cmd, uint32_t count, uint64_t buffer);
+
+/* 20: grant_table_op: Grant tables v1: setup, size, version, copy, cache flush; map and unmap (p2m side pending). */
+/*@ requires hc_caller_ok(v);
+    requires frame_heap_inv;
+    assigns v->regs, domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
+            frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
+            \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOSYS ||
+            \result == -XEN_ERESTART; */
+int64_t hc_grant_table_op(struct vcpu *v, uint32_t cmd, uint64_t uop, uint32_t count);
 
 /* 24: vcpu_op: Per-vCPU: vcpu_info and runstate areas, one-shot timer, state queries. */
 /*@ requires hc_caller_ok(v);
