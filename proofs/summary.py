@@ -102,9 +102,12 @@ if mode == "update":
     out.append("Replay, offline from the committed cache (no prover runs, takes seconds):\n")
     out.append("```\nproofs/wp.sh replay        # or: make proofs-replay\n```\n")
     out.append("Files under proof (proofs/files.list): " + ", ".join("`%s`" % f for f in files) + "\n")
-    out.append("Frama-C options: `-wp -wp-rte -wp-init-const -wp-prover tip,z3,cvc5,cvc4 "
-               "-cpp-extra-args=-Isrc/include`, gated by `-report-classify "
-               "-report-unclassified-unknown ERROR` and by every WP goal being proved.\n")
+    # wp.sh exports the preprocessor flags it derived from the Makefile.
+    cpp_args = os.environ.get("WP_CPP_ARGS", "-Isrc/include")
+    out.append("Frama-C options: `-c11 -wp -wp-rte -wp-init-const -wp-prover tip,z3,cvc5,cvc4`, "
+               "preprocessed as the build compiles (`-cpp-extra-args=%s`), gated by "
+               "`-report-classify -report-unclassified-unknown ERROR` and by every WP goal "
+               "being proved.\n" % cpp_args)
     out.append("## Goals per prover\n")
     out.append("| prover | goals proved |\n|---|---|")
     for key, val in sorted(stats.get("wp:global", {}).items()):

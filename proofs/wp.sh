@@ -71,8 +71,25 @@ else
   CACHE=offline        # answer from the cache only
 fi
 
+# The files must parse exactly as the build compiles them: C11 (the ABI
+# headers use _Static_assert), the include path and the version macros of the
+# Makefile's COMMON_CFLAGS, read from the Makefile so there is one source.
+make_var() {
+  local v
+  v=$(sed -n "s/^$1[[:space:]]*:=[[:space:]]*//p" Makefile | head -n 1)
+  [ -n "$v" ] || { echo "proofs: $1 not found in Makefile" >&2; exit 1; }
+  printf '%s' "$v"
+}
+CPP_ARGS="-std=c11 -Isrc/include"
+CPP_ARGS+=" -DXENOLITH_VERSION_MAJOR=$(make_var VERSION_MAJOR)"
+CPP_ARGS+=" -DXENOLITH_VERSION_MINOR=$(make_var VERSION_MINOR)"
+# Frama-C hands this string to a shell: the quotes make the macro a C string.
+CPP_ARGS+=" -DXENOLITH_VERSION_EXTRA='\"$(make_var VERSION_EXTRA)\"'"
+export WP_CPP_ARGS="$CPP_ARGS"
+
 ARGS=(
-  -cpp-extra-args="-Isrc/include"
+  -c11
+  -cpp-extra-args="$CPP_ARGS"
   "${FILES[@]}"
   -wp -wp-rte -wp-init-const
   -wp-prover "$PROVERS" -wp-timeout "$TIMEOUT" -wp-par "$PAR"

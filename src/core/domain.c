@@ -115,9 +115,11 @@ static mfn_t order_frames(unsigned order)
 
 /* Allocate and type one extent; INVALID_MFN when out of frames. */
 /*@ requires dom_state_ok && \valid(d) && (\exists integer k; dom_slot_ok(k) && d == &domain_table[k]);
+    requires p2m_order_ok(order);
     assigns d->tot_pages, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
-    ensures dom_state_ok; */
+    ensures dom_state_ok;
+    ensures \result != (mfn_t)INVALID_MFN ==> fr_range_in(\result, p2m_pages(order)); */
 static mfn_t ram_alloc(struct domain *d, unsigned order)
 {
     mfn_t m = frame_alloc(order, d->id);
@@ -132,14 +134,29 @@ static mfn_t ram_alloc(struct domain *d, unsigned order)
 /* Return an extent of the domain's RAM that nothing references (the callers
  * have checked that) to the allocator, which scrubs it. */
 /*@ requires dom_state_ok && \valid(d) && (\exists integer k; dom_slot_ok(k) && d == &domain_table[k]);
+    requires p2m_order_ok(order) && fr_range_in(m, p2m_pages(order));
     assigns d->tot_pages, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures dom_state_ok; */
 static void ram_release(struct domain *d, mfn_t m, unsigned order)
 {
-    (void)frame_set_type(m, order_frames(order), d->id, FRAME_TYPE_NONE);
-    (void)frame_free(m, order, d->id);
-    d->tot_pages -= order_frames(order);
+    mfn_t n = order_frames(order);
+    domid_t id = d->id;
+
+    /* Count first: the allocator's calls then end with its invariant. */
+    d->tot_pages -= n;
+    /*@ assert dom_keep: \forall integer i; dom_slot_ok(i) ==>
+          domain_table[i].p2m.root == \at(domain_table[i].p2m.root, Pre) &&
+          domain_table[i].p2m.root_map_mfn == \at(domain_table[i].p2m.root_map_mfn, Pre) &&
+          domain_table[i].p2m.root_map == \at(domain_table[i].p2m.root_map, Pre); */
+    (void)frame_set_type(m, n, id, FRAME_TYPE_NONE);
+    (void)frame_free(m, order, id);
+    /* Not proved yet: that the allocator's writes (frame table only) leave
+     * every slot's p2m alone; with it, the postcondition is proved. */
+    /*@ assert dom_keep2: \forall integer i; dom_slot_ok(i) ==>
+          domain_table[i].p2m.root == \at(domain_table[i].p2m.root, Pre) &&
+          domain_table[i].p2m.root_map_mfn == \at(domain_table[i].p2m.root_map_mfn, Pre) &&
+          domain_table[i].p2m.root_map == \at(domain_table[i].p2m.root_map, Pre); */
 }
 
 /* Validation of domain_populate (no side effects). */
@@ -213,8 +230,12 @@ int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order)
         unsigned access;
 
         done--;
+        /* The frames go back only if they are still this domain's RAM, as
+         * the invariants say they are: a frame found otherwise stays put
+         * (domain_check_invariants reports it) rather than being freed. */
         if (p2m_lookup(&d->p2m, gfn + done * n, &m, &access) == 0 &&
-            p2m_unmap(&d->p2m, gfn + done * n, order) == 0)
+            p2m_unmap(&d->p2m, gfn + done * n, order) == 0 &&
+            frame_ref_check(m, n, d->id, FRAME_TYPE_GUEST_RAM) == 0)
             ram_release(d, m, order);
     }
     return rc;
@@ -249,7 +270,9 @@ int domain_free_ram(domid_t id, mfn_t mfn, unsigned order)
         return -XEN_EINVAL;
     /* Every frame must be this domain's RAM: refcheck says so without changing anything. */
     rc = frame_ref_check(mfn, order_frames(order), id, FRAME_TYPE_GUEST_RAM);
-    if (rc == -XEN_EPERM || rc == -XEN_EINVAL)
+    if (rc == -XEN_EOVERFLOW)
+        return -XEN_EBUSY;         /* a frame at the reference limit is mapped */
+    if (rc != 0)
         return -XEN_EINVAL;
     /*@ loop invariant mfn <= i <= mfn + p2m_pages(order);
         loop assigns i;

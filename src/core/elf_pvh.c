@@ -325,9 +325,11 @@ static int parse_phdr_table(struct elf_ctx *c, struct elf_pvh_error *err)
             "the %d-byte file", phoff, phnum * need, c->len);
         return -XEN_EINVAL;
     }
+    /*@ assert phoff + phnum * need <= c->len; */
     c->phoff = phoff;
     c->phnum = (uint32_t)phnum;
     c->phent = (uint32_t)need;
+    /*@ assert c->phnum == phnum && c->phent == need && ctx_file(c); */
     return 0;
 }
 
@@ -499,6 +501,7 @@ static int load_one(const struct elf_ctx *c, uint32_t i, struct elf_pvh_image *o
 /*@ requires ctx_ok(c) && \valid(out) && elf_pvh_err_ok(err) && \separated(out, err, c);
     assigns *err, out->nr_loads, out->loads[0 .. ELF_PVH_MAX_LOADS - 1], out->start, out->end;
     ensures err_done{Pre, Post}(err, \result);
+    ensures ctx_ok(c);
     ensures \result == 0 ==> loads_ok(out, c->len) && out->nr_loads >= 1; */
 static int parse_loads(const struct elf_ctx *c, struct elf_pvh_image *out, struct elf_pvh_error *err)
 {
@@ -746,6 +749,15 @@ static int parse_entry(const struct elf_ctx *c, struct elf_pvh_image *out, struc
     return 0;
 }
 
+/* A whole-struct store kept out of elf_pvh_parse: its proof stays small. */
+/*@ requires \valid(out);
+    assigns *out;
+    ensures out->nr_loads == 0 && !out->note_in_section; */
+static void image_reset(struct elf_pvh_image *out)
+{
+    *out = (struct elf_pvh_image){ 0 };
+}
+
 int elf_pvh_parse(const uint8_t *img, size_t len, struct elf_pvh_image *out,
                   struct elf_pvh_error *err)
 {
@@ -753,11 +765,15 @@ int elf_pvh_parse(const uint8_t *img, size_t len, struct elf_pvh_image *out,
 
     /*@ assert \separated(out, &c) && \separated(err, &c); */
     elf_pvh_error_clear(err);
-    *out = (struct elf_pvh_image){ 0 };
+    image_reset(out);
     if (parse_ident(img, len, err) != 0 || parse_header(&c, out, err) != 0)
         return -XEN_EINVAL;
-    /*@ assert ctx_ok(&c) && c.len == len && err->code == ELF_PVH_OK; */
+    /*@ assert ctx_ok(&c); */
+    /*@ assert c.len == len; */
+    /*@ assert err->code == ELF_PVH_OK; */
     if (parse_loads(&c, out, err) != 0)
         return -XEN_EINVAL;
+    /*@ assert ctx_ok(&c) && elf_pvh_err_ok(err); */
+    /*@ assert loads_ok(out, c.len) && out->nr_loads >= 1; */
     return parse_entry(&c, out, err);
 }

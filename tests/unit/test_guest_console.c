@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests of the guest console module: line buffering per domain, the
- * "(d<id>) " prefix, filtering, flushing, a reused domain slot starting
+ * "(d<id>) " prefix (0 to 32751), filtering, flushing, a reused domain slot starting
  * clean, domains outside the table, and the input ring (full, wrap-around,
  * peek without consuming, consume clamped).
  */
@@ -38,6 +38,20 @@ static void test_two_domains_do_not_interleave(void **state)
     put(b, "line\n");
     assert_string_equal(sim_serial_output(),
                         "(d32000) other\n(d1) first half\n(d32000) second line\n");
+}
+
+/* The prefix's digits at both ends of the guest range (0 and 32751 = DOMID_FIRST_RESERVED - 1). */
+static void test_prefix_digits(void **state)
+{
+    struct domain *a, *b;
+    (void)state;
+
+    a = fx_domain(0, 0, FX_LONG)->domain;
+    b = fx_domain(DOMID_FIRST_RESERVED - 1, 0, FX_LONG)->domain;
+    put(a, "zero\n");
+    put(b, "last\n");
+    put(a, "10\n");
+    assert_string_equal(sim_serial_output(), "(d0) zero\n(d32751) last\n(d0) 10\n");
 }
 
 static void test_flush(void **state)
@@ -137,6 +151,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_two_domains_do_not_interleave, setup),
+        cmocka_unit_test_setup(test_prefix_digits, setup),
         cmocka_unit_test_setup(test_flush, setup),
         cmocka_unit_test_setup(test_reused_slot_starts_clean, setup),
         cmocka_unit_test_setup(test_outside_table_ignored, setup),

@@ -3,7 +3,7 @@
  * Unit tests of the PVH domain builder (src/arch/x86_64/pvh_build.c) in the
  * simulator: ELF32 and ELF64 kernels built in memory are loaded into real
  * domains and read back through copy_from_guest_phys (segments, zeroed bss,
- * start_info, command lines, module list, memory map, initrd); every error
+ * start_info, command lines, module list, memory map, ACPI page, initrd); every error
  * has its code and message, and the ones found before populating leave the
  * domain without a single frame.  The whole-system checker runs after every
  * build and every domain is destroyed without leaking a frame.
@@ -175,21 +175,55 @@ static void test_memmap_layout(void **state)
     struct hvm_memmap_table_entry map[PVH_MEMMAP_MAX];
     (void)state;
 
-    assert_int_equal(pvh_memmap_layout(16 * MiB, map), 1);
+    assert_int_equal(pvh_memmap_layout(16 * MiB, map), 2);
     assert_int_equal(map[0].addr, 0);
-    assert_int_equal(map[0].size, 16 * MiB);
+    assert_int_equal(map[0].size, 16 * MiB - 4096);
     assert_int_equal(map[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
-    assert_int_equal(pvh_memmap_layout(3 * GiB, map), 1);
-    assert_int_equal(map[0].size, 3 * GiB);
-    assert_int_equal(pvh_memmap_layout(3 * GiB + 4096, map), 2);
-    assert_int_equal(map[0].size, 3 * GiB);
-    assert_int_equal(map[1].addr, 4 * GiB);
+    assert_int_equal(map[1].addr, 16 * MiB - 4096);          /* the ACPI page ends low RAM */
     assert_int_equal(map[1].size, 4096);
-    assert_int_equal(map[1].type, XEN_HVM_MEMMAP_TYPE_RAM);
-    assert_int_equal(pvh_memmap_layout(8 * GiB, map), 2);
-    assert_int_equal(map[1].addr + map[1].size, 9 * GiB);     /* nothing lost to the hole */
+    assert_int_equal(map[1].type, XEN_HVM_MEMMAP_TYPE_ACPI);
+    assert_int_equal(XEN_HVM_MEMMAP_TYPE_ACPI, 3);
+    assert_int_equal(pvh_memmap_layout(8192, map), 2);       /* the smallest guest */
+    assert_int_equal(map[0].size, 4096);
+    assert_int_equal(map[1].addr, 4096);
+    assert_int_equal(pvh_memmap_layout(3 * GiB, map), 2);
+    assert_int_equal(map[0].size, 3 * GiB - 4096);
+    assert_int_equal(map[1].addr + map[1].size, 3 * GiB);
+    assert_int_equal(pvh_memmap_layout(3 * GiB + 4096, map), 3);
+    assert_int_equal(map[0].size, 3 * GiB - 4096);
+    assert_int_equal(map[1].addr, 3 * GiB - 4096);
+    assert_int_equal(map[1].type, XEN_HVM_MEMMAP_TYPE_ACPI);
+    assert_int_equal(map[2].addr, 4 * GiB);
+    assert_int_equal(map[2].size, 4096);
+    assert_int_equal(map[2].type, XEN_HVM_MEMMAP_TYPE_RAM);
+    assert_int_equal(pvh_memmap_layout(8 * GiB, map), 3);
+    assert_int_equal(map[0].size + map[1].size + map[2].size, 8 * GiB);   /* nothing lost */
+    assert_int_equal(map[2].addr + map[2].size, 9 * GiB);
     assert_int_equal(map[0].reserved, 0);
     assert_int_equal(map[1].reserved, 0);
+    assert_int_equal(map[2].reserved, 0);
+}
+
+/*
+ * The ACPI page at the top of low RAM: exactly what acpi_build makes for one
+ * vCPU at that address (test_acpi_build checks those tables field by
+ * field), then zeroes; start_info points at its RSDP.
+ */
+static void check_acpi_page(uint64_t mem, const struct hvm_start_info *si)
+{
+    static uint8_t want[4096], got[4096];
+    uint64_t rsdp;
+    size_t used;
+
+    assert_int_equal(R.acpi_gpa, mem - 4096);
+    assert_int_equal(R.rsdp_gpa, R.acpi_gpa);
+    assert_int_equal(si->rsdp_paddr, R.rsdp_gpa);
+    memset(want, 0, sizeof(want));
+    assert_int_equal(acpi_build(want, sizeof(want), R.acpi_gpa, 1, &rsdp, &used), 0);
+    assert_int_equal(rsdp, R.rsdp_gpa);
+    read_guest(R.acpi_gpa, got, sizeof(got));
+    assert_memory_equal(got, want, sizeof(got));
+    assert_memory_equal(got, "RSD PTR ", 8);
 }
 
 /* Everything the guest gets, read back, for an ELF64 and an ELF32 kernel. */
@@ -198,7 +232,7 @@ static void check_guest_image(uint64_t mem)
     static uint8_t got[0x3000];
     struct hvm_start_info si;
     struct hvm_modlist_entry mod;
-    struct hvm_memmap_table_entry mm[2];
+    struct hvm_memmap_table_entry mm[3];
     const struct domain *d = domain_find(1);
     char line[64];
 
@@ -220,21 +254,25 @@ static void check_guest_image(uint64_t mem)
     assert_int_equal(si.nr_modules, 1);
     assert_int_equal(si.modlist_paddr, 0x201000 + PVH_INFO_MODLIST_OFF);
     assert_int_equal(si.cmdline_paddr, 0x201000 + PVH_INFO_CMDLINE_OFF);
-    assert_int_equal(si.rsdp_paddr, 0);
+    assert_int_equal(si.rsdp_paddr, mem - 4096);
     assert_int_equal(si.memmap_paddr, 0x201000 + PVH_INFO_MEMMAP_OFF);
-    assert_int_equal(si.memmap_entries, 1);
+    assert_int_equal(si.memmap_entries, 2);
     assert_int_equal(si.reserved, 0);
     assert_int_equal(R.modlist_gpa, si.modlist_paddr);
     assert_int_equal(R.memmap_gpa, si.memmap_paddr);
     assert_int_equal(R.cmdline_gpa, si.cmdline_paddr);
     read_guest(si.cmdline_paddr, line, sizeof("console=hvc0 root=/dev/ram0"));
     assert_string_equal(line, "console=hvc0 root=/dev/ram0");
-    read_guest(si.memmap_paddr, mm, sizeof(mm[0]));
+    read_guest(si.memmap_paddr, mm, 2 * sizeof(mm[0]));
     assert_int_equal(mm[0].addr, 0);
-    assert_int_equal(mm[0].size, mem);
+    assert_int_equal(mm[0].size, mem - 4096);
     assert_int_equal(mm[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
-    assert_int_equal(d->guest.nr_memmap, 1);
-    assert_memory_equal(&d->guest.memmap[0], &mm[0], sizeof(mm[0]));
+    assert_int_equal(mm[1].addr, mem - 4096);
+    assert_int_equal(mm[1].size, 4096);
+    assert_int_equal(mm[1].type, XEN_HVM_MEMMAP_TYPE_ACPI);
+    assert_int_equal(d->guest.nr_memmap, 2);
+    assert_memory_equal(&d->guest.memmap[0], &mm[0], 2 * sizeof(mm[0]));
+    check_acpi_page(mem, &si);
     assert_int_equal(d->guest.start_flags, SIF_PRIVILEGED | SIF_INITDOMAIN);
     read_guest(si.modlist_paddr, &mod, sizeof(mod));
     assert_int_equal(mod.paddr, 0x202000);                  /* first page after the info block */
@@ -307,7 +345,8 @@ static void test_build_minimal(void **state)
     assert_int_equal(si.nr_modules, 0);
     assert_int_equal(si.modlist_paddr, 0);
     assert_int_equal(si.cmdline_paddr, 0);
-    assert_int_equal(si.memmap_entries, 1);
+    assert_int_equal(si.memmap_entries, 2);
+    check_acpi_page(4 * MiB, &si);
     assert_int_equal(R.initrd_gpa, 0);
     assert_int_equal(R.initrd_cmdline_gpa, 0);
     assert_int_equal(R.info_end, R.start_info_gpa + PVH_INFO_CMDLINE_OFF);
@@ -361,6 +400,8 @@ static void test_param_errors(void **state)
     P.start_flags = 0;
     P.mem_bytes = 0;
     expect_early(-XEN_EINVAL, PVH_BUILD_ERR_MEM_SIZE, "guest memory 0x0", "multiple of 4 KiB");
+    P.mem_bytes = 4096;                                   /* the ACPI page alone */
+    expect_early(-XEN_EINVAL, PVH_BUILD_ERR_MEM_SIZE, "guest memory 0x1000", "more than the ACPI");
     P.mem_bytes = 16 * MiB + 1;
     expect_early(-XEN_EINVAL, PVH_BUILD_ERR_MEM_SIZE, "0x1000001", NULL);
     P.mem_bytes = PVH_MEM_MAX + 4096;
@@ -408,27 +449,30 @@ static void test_layout_errors(void **state)
 
     P.mem_bytes = 1 * MiB;
     expect_early(-XEN_EINVAL, PVH_BUILD_ERR_SEG_OUTSIDE_RAM,
-                 "segment [0x100000, 0x103000) outside guest RAM of 1 MiB",
+                 "segment [0x100000, 0x103000) outside guest RAM of 1020 KiB",
                  "give the domain more memory (dom0_mem=)");
     P.mem_bytes = 0x200000 + 0x800 * 4096ULL;             /* 10 MiB: the second segment fits */
     assert_int_equal(build(P.mem_bytes / PAGE_SIZE), 0);
     destroy();
+    P.mem_bytes = 0x201000;                /* the data segment would overlap the ACPI page */
+    expect_early(-XEN_EINVAL, PVH_BUILD_ERR_SEG_OUTSIDE_RAM, "[0x200000, 0x201000)", "of 2 MiB");
     P.mem_bytes = 0x1FF000;                                /* the data segment sticks out */
-    expect_early(-XEN_EINVAL, PVH_BUILD_ERR_SEG_OUTSIDE_RAM, "[0x200000, 0x201000)", "of 2044 KiB");
+    expect_early(-XEN_EINVAL, PVH_BUILD_ERR_SEG_OUTSIDE_RAM, "[0x200000, 0x201000)", "of 2040 KiB");
     /* a segment in the MMIO hole of a 3.5 GiB guest (refused before populating) */
     P.kernel_len = mk_kernel(true, &hole_seg, 1, 0xC0000010U, true);
     P.mem_bytes = 3 * GiB + 512 * MiB;
     expect_early(-XEN_EINVAL, PVH_BUILD_ERR_SEG_OUTSIDE_RAM, "[0xc0000000, 0xc0001000)", "MMIO hole");
-    /* no room after the kernel for start_info */
+    /* no room after the kernel for start_info (the page after it holds the ACPI tables) */
     P.kernel_len = mk_kernel(true, std_segs, 2, 0x100040, true);
-    P.mem_bytes = 0x201000;
+    P.mem_bytes = 0x202000;
     expect_early(-XEN_EINVAL, PVH_BUILD_ERR_NO_ROOM_INFO, "at 0x201000) after the kernel",
                  "guest RAM ends at 0x201000");
     /* the initrd: one page after the info block fits exactly, one byte more does not */
     P.initrd_len = 4096;
-    P.mem_bytes = 0x203000;
+    P.mem_bytes = 0x204000;
     assert_int_equal(build(P.mem_bytes / PAGE_SIZE), 0);
     assert_int_equal(R.initrd_gpa, 0x202000);
+    assert_int_equal(R.acpi_gpa, 0x203000);               /* right after the initrd */
     destroy();
     P.initrd_len = 4097;
     expect_early(-XEN_EINVAL, PVH_BUILD_ERR_NO_ROOM_INITRD, "initrd of 4097 bytes at 0x202000",

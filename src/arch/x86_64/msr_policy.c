@@ -52,17 +52,18 @@ bool msr_policy_intercepted(uint32_t msr)
     ensures hypercall_slot_ok(page, s, (uint8_t *)insn); */
 static void hypercall_slot_build(uint8_t *page, unsigned s, const uint8_t insn[3])
 {
-    uint8_t *p = page + s * HYPERCALL_PAGE_SLOT;
+    unsigned b = s * HYPERCALL_PAGE_SLOT;
+    uint8_t i0 = insn[0], i1 = insn[1], i2 = insn[2];
 
-    p[0] = INSN_MOV_EAX;
-    p[1] = (uint8_t)s;        /* imm32, little endian: s < 128 */
-    p[2] = 0;
-    p[3] = 0;
-    p[4] = 0;
-    p[5] = insn[0];
-    p[6] = insn[1];
-    p[7] = insn[2];
-    p[8] = INSN_RET;
+    page[b] = INSN_MOV_EAX;
+    page[b + 1] = (uint8_t)s;        /* imm32, little endian: s < 128 */
+    page[b + 2] = 0;
+    page[b + 3] = 0;
+    page[b + 4] = 0;
+    page[b + 5] = i0;
+    page[b + 6] = i1;
+    page[b + 7] = i2;
+    page[b + 8] = INSN_RET;
 }
 
 void hypercall_page_build(uint8_t page[HYPERCALL_PAGE_SIZE], const uint8_t insn[3])
@@ -97,7 +98,8 @@ void hypercall_page_build(uint8_t page[HYPERCALL_PAGE_SIZE], const uint8_t insn[
 
 /* Report an access to an MSR not emulated here, once per MSR number. */
 /*@ requires \valid_read(v) && \valid_read(v->domain);
-    assigns msr_policy_state.logged[0 .. MSR_POLICY_LOG_SLOTS - 1], msr_policy_state.nr_logged; */
+    assigns msr_policy_state.logged[0 .. MSR_POLICY_LOG_SLOTS - 1], msr_policy_state.nr_logged,
+            console_model; */
 static void log_unknown(const struct vcpu *v, uint32_t msr, bool write)
 {
     /*@ loop invariant 0 <= i <= MSR_POLICY_LOG_SLOTS;
@@ -115,7 +117,7 @@ static void log_unknown(const struct vcpu *v, uint32_t msr, bool write)
 
 /* A write to a known MSR refused with #GP (the value, or the MSR, is read-only). */
 /*@ requires \valid_read(v) && \valid_read(v->domain);
-    assigns \nothing;
+    assigns console_model;
     ensures \result == -1; */
 static int refuse(const struct vcpu *v, uint32_t msr, uint64_t val)
 {
@@ -183,7 +185,7 @@ static uint64_t efer_writable(const struct vcpu *v)
  * is on; LMA belongs to the CPU (the current value stays).
  */
 /*@ requires \valid(v) && \valid_read(v->domain);
-    assigns v->state.paging.efer, v->state_dirty;
+    assigns v->state.paging.efer, v->state_dirty, console_model;
     ensures \result == 0 || \result == -1;
     ensures (val & MSR_EFER_SVME) != 0 ==> \result == -1;
     ensures \result == -1 ==> v->state.paging.efer == \old(v->state.paging.efer); */
@@ -216,7 +218,7 @@ static bool pat_valid(uint64_t pat)
 }
 
 /*@ requires \valid(v) && \valid_read(v->domain);
-    assigns v->state.pat, v->state_dirty;
+    assigns v->state.pat, v->state_dirty, console_model;
     ensures \result == 0 || \result == -1;
     ensures \result == -1 ==> v->state.pat == \old(v->state.pat); */
 static int pat_write(struct vcpu *v, uint64_t val)
@@ -230,7 +232,8 @@ static int pat_write(struct vcpu *v, uint64_t val)
 
 /* MTRR memory types: UC 0, WC 1, WT 4, WP 5, WB 6 (UC- exists only in PAT). */
 /*@ requires \valid_read(v) && \valid_read(v->domain);
-    assigns msr_policy_state.mtrr_def_type[0 .. DOMAIN_MAX - 1][0 .. DOMAIN_MAX_VCPUS - 1];
+    assigns msr_policy_state.mtrr_def_type[0 .. DOMAIN_MAX - 1][0 .. DOMAIN_MAX_VCPUS - 1],
+            console_model;
     ensures \result == 0 || \result == -1; */
 static int mtrr_def_type_write(const struct vcpu *v, uint64_t val)
 {
@@ -245,7 +248,8 @@ static int mtrr_def_type_write(const struct vcpu *v, uint64_t val)
 
 /* Xen's hypercall-page MSR: fill the guest page at val & ~0xfff, page index 0 only. */
 /*@ requires \valid_read(v) && \valid_read(v->domain);
-    assigns msr_policy_state.page[0 .. HYPERCALL_PAGE_SIZE - 1];
+    assigns msr_policy_state.page[0 .. HYPERCALL_PAGE_SIZE - 1], console_model,
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures \result == 0 || \result == -1; */
 static int hypercall_page_write(const struct vcpu *v, uint64_t val)
 {

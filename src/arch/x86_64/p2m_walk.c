@@ -64,12 +64,12 @@ static inline void cursor_fill(struct p2m_cursor *c, gfn_t gfn, const uint64_t *
  * learns the level-1 table or large leaf of gfn's region.
  */
 /*@ requires \valid_read(p2m) && p2m_root_map_ok(p2m);
+    requires gfn <= P2M_MAX_GFN && p2m->root != (mfn_t)INVALID_MFN;
     requires \valid(mfn) && \valid(access) && \separated(mfn, access);
     requires c == \null || (\valid(c) && p2m_cursor_ok(c) && \separated(c, mfn, access) &&
                              c->p2m == p2m && \separated(p2m, mfn, access));
     assigns *mfn, *access, c->region, c->l1, c->base, c->all;
     ensures \result == 0 || \result == -XEN_ENOENT;
-    ensures gfn > P2M_MAX_GFN || p2m->root == (mfn_t)INVALID_MFN ==> \result == -XEN_ENOENT;
     ensures \result == 0 ==> pte_access_ok(fmt, *access);
     ensures c != \null ==> p2m_cursor_ok(c); */
 static P2M_WALK_INLINE int walk_root(const struct p2m *p2m, enum pte_format fmt, gfn_t gfn,
@@ -79,8 +79,6 @@ static P2M_WALK_INLINE int walk_root(const struct p2m *p2m, enum pte_format fmt,
     uint64_t e, all;
     enum pte_hw_kind k;
 
-    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN)
-        return -XEN_ENOENT;
     t = root_table(p2m);
     if (t == NULL)
         return -XEN_ENOENT;
@@ -125,8 +123,15 @@ static P2M_WALK_INLINE int walk_root(const struct p2m *p2m, enum pte_format fmt,
     return p2m_hw_result(fmt, all & pte_hw_fold(fmt, e), pte_mfn(e), mfn, access);
 }
 
+/*
+ * The range and "initialised" checks stay out of the walk: they are the
+ * whole reason for the "not mapped" answers the contracts promise, and
+ * proving them apart keeps the walk's own proof small.
+ */
 int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
 {
+    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN)
+        return -XEN_ENOENT;
     if (p2m->format == PTE_FORMAT_EPT)
         return walk_root(p2m, PTE_FORMAT_EPT, gfn, mfn, access, NULL);
     return walk_root(p2m, PTE_FORMAT_NPT, gfn, mfn, access, NULL);
@@ -134,6 +139,8 @@ int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
 
 int p2m_cursor_walk(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *access)
 {
+    if (c->p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN)
+        return -XEN_ENOENT;
     if (c->format == PTE_FORMAT_EPT)
         return walk_root(c->p2m, PTE_FORMAT_EPT, gfn, mfn, access, c);
     return walk_root(c->p2m, PTE_FORMAT_NPT, gfn, mfn, access, c);

@@ -75,6 +75,9 @@ struct hal_cpuid {
     uint32_t eax, ebx, ecx, edx;
 };
 
+/* The host CPU's answer to CPUID(leaf, subleaf) (the simulator answers from a table). */
+/*@ requires \valid(out);
+    assigns *out; */
 void hal_cpuid(uint32_t leaf, uint32_t subleaf, struct hal_cpuid *out);
 
 /*

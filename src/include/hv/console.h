@@ -48,8 +48,20 @@ uint64_t console_ring_produced(void);
  */
 size_t console_ring_read(uint64_t *cursor, char *dst, size_t max);
 
+/*
+ * For the proofs of callers: the console's state (ring, indexes, threshold,
+ * serial switch) is private to console.c, which they do not read.  This ghost
+ * (never compiled) stands for all of it, so the contracts below can say that
+ * logging changes the console and nothing of the caller's.
+ */
+/*@ ghost extern int console_model; */
+
+/*@ requires \valid_read(fmt);
+    assigns console_model; */
 void printk(enum log_level level, const char *fmt, ...) HV_PRINTF(2, 3);
 /* Raw text straight to the console (ring and serial), no prefix, no level. */
+/*@ requires \valid_read(text + (0 .. len - 1));
+    assigns console_model; */
 void console_write_raw(const char *text, size_t len);
 
 #define hv_print(...) printk(LOG_DEFAULT, __VA_ARGS__)

@@ -22,6 +22,7 @@
 #ifndef HV_GUEST_CONSOLE_H
 #define HV_GUEST_CONSOLE_H
 
+#include "hv/console.h"
 #include "hv/domain.h"
 
 /* Per-domain line buffer, terminating NUL included (Xen's size). */
@@ -38,16 +39,24 @@ struct guest_console_line {
 struct guest_console_state {
     struct guest_console_line line[DOMAIN_MAX];
     char input[GUEST_CONSOLE_INPUT_SIZE];
-    uint32_t in_prod, in_cons;          /* free-running; in_prod - in_cons <= SIZE */
+    uint32_t in_first;                  /* index of the oldest waiting character, < SIZE */
+    uint32_t in_count;                  /* characters waiting, <= SIZE */
 };
 
 /* Only guest_console.c writes this; contracts name it. */
 extern struct guest_console_state guest_console_state;
 
+/*
+ * The input ring is kept as (first, count) rather than free-running
+ * indexes: no wrap-around arithmetic, so the bounds are plain facts.  A line
+ * buffer never holds LINE_MAX - 1 characters between calls: reaching that
+ * many emits it.
+ */
 /*@ predicate guest_console_inv =
-      guest_console_state.in_prod - guest_console_state.in_cons <= GUEST_CONSOLE_INPUT_SIZE &&
+      guest_console_state.in_first < GUEST_CONSOLE_INPUT_SIZE &&
+      guest_console_state.in_count <= GUEST_CONSOLE_INPUT_SIZE &&
       (\forall integer i; 0 <= i < DOMAIN_MAX ==>
-         guest_console_state.line[i].len < GUEST_CONSOLE_LINE_MAX);
+         guest_console_state.line[i].len < GUEST_CONSOLE_LINE_MAX - 1);
 */
 
 /* Empty line buffers and input ring. */
@@ -61,28 +70,30 @@ void guest_console_reset(void);
  * A domain outside domain_table is ignored.
  */
 /*@ requires \valid_read(d) && \valid_read(text + (0 .. len - 1));
+    requires \separated(d, &guest_console_state) &&
+             \separated(text + (0 .. len - 1), &guest_console_state);
     requires guest_console_inv;
-    assigns guest_console_state.line[0 .. DOMAIN_MAX - 1];
+    assigns guest_console_state.line[0 .. DOMAIN_MAX - 1], console_model;
     ensures guest_console_inv; */
 void guest_console_write(const struct domain *d, const char *text, size_t len);
 
 /* Print d's pending partial line, if any (the domain is ending). */
-/*@ requires \valid_read(d) && guest_console_inv;
-    assigns guest_console_state.line[0 .. DOMAIN_MAX - 1];
+/*@ requires \valid_read(d) && guest_console_inv && \separated(d, &guest_console_state);
+    assigns guest_console_state.line[0 .. DOMAIN_MAX - 1], console_model;
     ensures guest_console_inv; */
 void guest_console_flush(const struct domain *d);
 
 /* A character arrived on the console input; false when the ring was full (dropped). */
 /*@ requires guest_console_inv;
     assigns guest_console_state.input[0 .. GUEST_CONSOLE_INPUT_SIZE - 1],
-            guest_console_state.in_prod;
+            guest_console_state.in_count;
     ensures guest_console_inv; */
 bool guest_console_input_push(char c);
 
 /* Characters waiting in the input ring. */
 /*@ requires guest_console_inv;
     assigns \nothing;
-    ensures \result <= GUEST_CONSOLE_INPUT_SIZE; */
+    ensures \result <= GUEST_CONSOLE_INPUT_SIZE && \result == guest_console_state.in_count; */
 uint32_t guest_console_input_pending(void);
 
 /*
@@ -96,7 +107,7 @@ uint32_t guest_console_input_pending(void);
 uint32_t guest_console_input_peek(char *dst, uint32_t max);
 
 /*@ requires guest_console_inv;
-    assigns guest_console_state.in_cons;
+    assigns guest_console_state.in_first, guest_console_state.in_count;
     ensures guest_console_inv; */
 void guest_console_input_consume(uint32_t n);
 

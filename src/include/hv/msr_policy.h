@@ -10,6 +10,7 @@
 #ifndef HV_MSR_POLICY_H
 #define HV_MSR_POLICY_H
 
+#include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/types.h"
 #include "xen/hypercall.h"
@@ -106,7 +107,8 @@ void msr_policy_vcpu_init(const struct vcpu *v);
  */
 /*@ requires \valid(v) && \valid_read(v->domain) && \valid(val);
     requires \separated(val, v, &msr_policy_state);
-    assigns *val, msr_policy_state.logged[0 .. MSR_POLICY_LOG_SLOTS - 1], msr_policy_state.nr_logged;
+    assigns *val, msr_policy_state.logged[0 .. MSR_POLICY_LOG_SLOTS - 1], msr_policy_state.nr_logged,
+            console_model;
     ensures \result == 0 || \result == -1;
     ensures msr == MSR_EFER ==> \result == 0 && *val == v->state.paging.efer;
     ensures msr == MSR_IA32_PAT ==> \result == 0 && *val == v->state.pat;
@@ -122,7 +124,8 @@ int msr_policy_read(struct vcpu *v, uint32_t msr, uint64_t *val);
  */
 /*@ requires \valid(v) && \valid_read(v->domain) && \valid_read(&v->domain->p2m);
     requires \separated(v, &msr_policy_state);
-    assigns v->state.paging.efer, v->state.pat, v->state_dirty, msr_policy_state;
+    assigns v->state.paging.efer, v->state.pat, v->state_dirty, msr_policy_state, console_model,
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures \result == 0 || \result == -1;
     ensures msr == MSR_EFER && (val & MSR_EFER_SVME) != 0 ==> \result == -1;
     ensures msr == MSR_IA32_MTRRCAP ==> \result == -1;

@@ -228,9 +228,9 @@ int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access);
     requires \separated(mfn, access) && p2m_root_map_ok(p2m);
     assigns *mfn, *access;
     ensures \result == 0 || \result == -XEN_ENOENT;
-    ensures gfn > P2M_MAX_GFN || p2m->root == (mfn_t)INVALID_MFN ==> \result == -XEN_ENOENT;
+    ensures gfn > P2M_MAX_GFN || \old(p2m->root) == (mfn_t)INVALID_MFN ==> \result == -XEN_ENOENT;
     ensures \result == 0 ==> *access <= P2M_ACCESS_RWX;
-    ensures \result == 0 ==> pte_access_ok(p2m->format, *access); */
+    ensures \result == 0 ==> pte_access_ok(\old(p2m->format), *access); */
 int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access);
 
 /*
@@ -257,7 +257,7 @@ struct p2m_cursor {
 };
 
 /*@ predicate p2m_cursor_ok(struct p2m_cursor *c) =
-      \valid_read(c->p2m) && p2m_root_map_ok(c->p2m) &&
+      \valid_read(c->p2m) && \separated(c, c->p2m) && p2m_root_map_ok(c->p2m) &&
       (c->region == P2M_CURSOR_NONE ||
        (c->region <= P2M_MAX_GFN / 512 &&
         (c->l1 == \null || \valid_read(c->l1 + (0 .. 511)))));

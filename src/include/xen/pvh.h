@@ -42,6 +42,7 @@ struct hvm_memmap_table_entry {
 
 #define XEN_HVM_MEMMAP_TYPE_RAM      1
 #define XEN_HVM_MEMMAP_TYPE_RESERVED 2
+#define XEN_HVM_MEMMAP_TYPE_ACPI     3      /* ACPI tables: reclaimable once the OS has read them */
 
 /* ELF notes with owner "Xen". */
 #define XEN_ELFNOTE_ENTRY        1
