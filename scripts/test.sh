@@ -108,6 +108,9 @@ sub_runner boot tests/boot/run-boot-tests.sh "$BUILD"
 echo "== Linux: Debian's kernel + busybox initramfs on bare QEMU (the reference for the Xenolith boot)"
 sub_runner linux-bare tests/linux/run-linux.sh --bare "$BUILD"
 
+echo "== Linux: the same kernel and initramfs as Xenolith's initial domain (QEMU TCG, -cpu max)"
+sub_runner linux-xen tests/linux/run-linux.sh --xen "$BUILD/xenolith.elf" "$BUILD"
+
 echo
 if [ "$failed" -ne 0 ]; then
     echo "failed: ${failures[*]}"
