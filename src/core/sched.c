@@ -182,6 +182,7 @@ static void lapic_timer_check(struct vcpu *v, uint64_t now)
 /* Timers that expired wake their vCPUs. */
 static void wake_expired(uint64_t now)
 {
+    evtchn_poll_expire(now);           /* SCHEDOP_poll timeouts */
     for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         struct domain *d = &domain_table[i];
         if (!domain_is_running(d))
@@ -218,7 +219,7 @@ static struct vcpu *pick_next(void)
 /* Earliest timer of a blocked vCPU of a running domain; 0 when none. */
 static uint64_t earliest_deadline(void)
 {
-    uint64_t best = 0;
+    uint64_t best = evtchn_poll_next_deadline();
 
     for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         const struct domain *d = &domain_table[i];

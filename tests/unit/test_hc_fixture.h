@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "hv/domain.h"
+#include "hv/evtchn.h"
 #include "hv/guest_console.h"
 #include "hv/guest_time.h"
 #include "hv/console.h"
@@ -74,6 +75,7 @@ static inline void fx_machine(void)
         frame_add_free(FX_FIRST, FX_FRAMES - FX_FIRST) != 0)
         fx_die("frame allocator");
     domain_table_reset();
+    evtchn_reset();
     console_init();
     console_set_threshold(LOG_ALL);
     guest_console_reset();
