@@ -104,6 +104,7 @@ sub_runner bochs tests/boot/run-bochs-tests.sh "$BUILD" hello hypercalls cpuid_m
 
 echo "== boot tests (QEMU TCG, -cpu max)"
 sub_runner boot tests/boot/run-boot-tests.sh "$BUILD"
+sub_runner boot-domu tests/boot/run-domu-tests.sh "$BUILD"
 
 echo "== Linux: Debian's kernel + busybox initramfs on bare QEMU (the reference for the Xenolith boot)"
 sub_runner linux-bare tests/linux/run-linux.sh --bare "$BUILD"

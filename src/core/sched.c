@@ -13,6 +13,7 @@
 #include "hal/hal.h"
 #include "hv/console.h"
 #include "hv/console_mux.h"
+#include "hv/dom_boot.h"
 #include "hv/evtchn.h"
 #include "hv/format.h"
 #include "hv/grant_table.h"
@@ -127,6 +128,9 @@ int sched_add_domain(struct domain *d, uint32_t entry, uint32_t start_info_gpa)
 /* Print how d ended, count it, free everything it had. */
 static void domain_retire(struct domain *d)
 {
+    bool again = dom_boot_wants_restart(d);     /* on_reboot = "restart" and friends */
+    domid_t id = d->id;
+
     if (pv_console_attached(d))
         pv_console_poll_output(d);        /* its last words */
     guest_console_flush(d);
@@ -159,6 +163,8 @@ static void domain_retire(struct domain *d)
     d->guest.nr_vcpus = 0;
     if (domain_destroy(d->id) != 0)
         hv_warn("domain %u: teardown found inconsistent memory state\n", d->id);
+    if (again)
+        (void)dom_boot_restart(id);
 }
 
 void vcpu_kick(struct vcpu *v)

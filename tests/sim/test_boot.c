@@ -309,7 +309,7 @@ static void test_modules_are_listed_and_reserved(void **state)
     }
     expect_output("module 0: [00400000, 00480000) 512 KiB 'guest.elf root=/dev/xvda'");
     /* The module is no kernel: the error names the problem and nothing runs. */
-    expect_output("initial domain: cannot build domain 0: ");
+    expect_output("domain 0 (Domain-0): cannot build the domain: ");
     expect_output("no domain could be started");
     assert_int_equal(sim_debug_exit_status(), HV_EXIT_FAILURE);
     /* The module's frames were never given to the allocator. */

@@ -317,13 +317,14 @@ HV_NORETURN static void run_domains(const struct boot_info *bi)
 {
     struct sched_summary sum;
     const char *missing = virtualization_missing(&cpu);
+    uint32_t failed = 0;
     bool ok;
 
     if (missing != NULL)
         hv_panic("Cannot run guests: %s.", missing);
     if (vcpu_vendor_cpu_init() != 0)
         hv_panic("Cannot run guests: enabling SVM failed.");
-    if (dom_boot_initial_domain(bi, &hv_opts) != 0) {
+    if (dom_boot_start(bi, &hv_opts, &failed) == 0) {
         /* Xen would panic; nothing else can run, so end as cleanly as with no modules. */
         hv_err("no domain could be started (see above)\n");
         hal_debug_exit(HV_EXIT_FAILURE);
@@ -331,9 +332,12 @@ HV_NORETURN static void run_domains(const struct boot_info *bi)
         hal_halt();
     }
     sched_run(&sum);
-    ok = sum.nr_crashed == 0 && !sum.stalled;
+    /* A described domain that could not start is a failure too (tests see it in the status). */
+    ok = sum.nr_crashed == 0 && !sum.stalled && failed == 0;
     hv_print("all domains have ended: %u powered off, %u rebooted, %u crashed\n",
              sum.nr_poweroff, sum.nr_reboot, sum.nr_crashed);
+    if (failed != 0)
+        hv_print("%u described domain%s could not be started\n", failed, failed == 1 ? "" : "s");
     hal_debug_exit(ok ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
     if (sum.initial_domain_reboot && !hv_opts.noreboot) {
         hv_print("the initial domain asked for a reboot: rebooting\n");
