@@ -51,7 +51,7 @@ check() {
 # Line number of the first line matching an extended regexp (0 when none).
 line_of() { grep -En -m1 -- "$2" "$1" 2>/dev/null | cut -d: -f1 || true; }
 
-for f in "$G/test-hello.elf" "$G/test-cpuid_msr.elf" "$G/test-exceptions.elf" \
+for f in "$G/test-hello.elf" "$G/test-cpuid_msr.elf" "$G/test-exceptions.elf" "$G/test-hlt_timer.elf" \
          "$G/test-triple_fault.elf"; do
     [ -f "$f" ] || { echo "FAIL domu tests: $f missing (make guests)"; exit 1; }
 done
@@ -72,7 +72,7 @@ check domu-multiboot1-dom0-and-domu "$log" $EXIT_SUCCESS \
 # 2. Two domUs and no domain 0: one triple-faults while the other keeps running.
 log=$OUT/domu-triple-fault.log
 qemu_run "$log" -kernel "$BUILD/xenolith.elf" -append "$CMDLINE" \
-    -initrd "$D/survivor.cfg,$G/test-exceptions.elf,$D/crash.cfg,$G/test-triple_fault.elf"
+    -initrd "$D/survivor.cfg,$G/test-hlt_timer.elf,$D/crash.cfg,$G/test-triple_fault.elf"
 check domu-triple-fault-while-another-runs "$log" $EXIT_FAILURE \
     'domain 1 \(survivor\): 24 MiB' 'domain 2 \(crasher\): 16 MiB' \
     '^\(d2\) Test result: expect crash' 'domain 2 \(crasher\) ended: crashed: triple fault' \
