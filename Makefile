@@ -145,21 +145,12 @@ $(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_LIB) $(CC_STAMP)
 
 # ---- running ------------------------------------------------------------------------
 QEMU ?= qemu-system-x86_64
-QEMU_MEM ?= 512
-RUN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all dom0_mem=128M debug_exit
-# The bundled demo domain: the hello test guest as domain 0 (RUN_GUEST overrides it).
-RUN_GUEST ?= $(BUILD)/guests/test-hello.elf
-RUN_GUEST_ARGS ?=
-
+# The bundled demo domains (scripts/run-demo.sh): Linux as a domU when Debian's kernel is
+# at hand, tiny test guests otherwise.  RUN_GUEST=<elf> boots one PVH kernel as domain 0;
+# RUN_CMDLINE, QEMU_MEM, RUN_LINUX (0: never Linux, 1: fetch it) are passed through.
+export RUN_CMDLINE RUN_GUEST RUN_GUEST_ARGS RUN_LINUX QEMU_MEM QEMU
 run: hv guests
-	@echo "Booting Xenolith under QEMU (TCG, -cpu max) with domain 0 = $(RUN_GUEST)."
-	@echo "QEMU ends when every domain has ended (debug_exit); quit earlier with Ctrl-] x."
-	@echo "Ctrl-A three times switches the console input between domains and Xenolith, as on Xen."
-	$(QEMU) -accel tcg -cpu max -m $(QEMU_MEM) -nographic -no-reboot -echr 0x1d \
-	  -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	  -kernel $(BUILD)/xenolith.elf -append "$(RUN_CMDLINE)" \
-	  -initrd "$(RUN_GUEST) $(RUN_GUEST_ARGS)"; rc=$$?; \
-	  [ $$rc -eq 0 ] || [ $$rc -eq 1 ] || [ $$rc -eq 33 ]
+	$(Q)scripts/run-demo.sh $(BUILD)
 
 iso: $(BUILD)/xenolith.iso
 
@@ -208,14 +199,19 @@ coverage:
 bench: hv guests
 	$(Q)scripts/bench.sh $(BUILD)
 	$(Q)scripts/bench-guest.sh $(BUILD)
-	$(Q)tests/linux/bench-boot.sh --xen $(BUILD)/xenolith.elf $(BUILD)
+	$(Q)tests/linux/bench-boot.sh --xen $(BUILD)/xenolith.elf --domu $(BUILD)
 
-# Debian's stock kernel as a PVH guest (docs/LINUX.md): the automatic test, and an interactive boot.
+# Debian's stock kernel as a PVH guest (docs/LINUX.md): the automatic tests (as an unprivileged
+# domain with commands typed at its shell, and as the initial domain), and an interactive boot
+# (LINUX_AS=dom0 boots it as the initial domain instead of a domU).
+LINUX_AS ?= domu
 linux-test: hv
+	$(Q)tests/linux/run-linux.sh --domu $(BUILD)/xenolith.elf --shell $(BUILD)
 	$(Q)tests/linux/run-linux.sh --xen $(BUILD)/xenolith.elf $(BUILD)
 
 run-linux: hv
-	$(Q)tests/linux/run-linux.sh --interactive --xen $(BUILD)/xenolith.elf $(BUILD)
+	$(Q)tests/linux/run-linux.sh --interactive --$(if $(filter dom0,$(LINUX_AS)),xen,domu) \
+	  $(BUILD)/xenolith.elf $(BUILD)
 
 # ---- installing, the Xen way ---------------------------------------------------------
 DESTDIR ?=

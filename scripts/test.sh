@@ -109,6 +109,9 @@ sub_runner boot-domu tests/boot/run-domu-tests.sh "$BUILD"
 echo "== Linux: Debian's kernel + busybox initramfs on bare QEMU (the reference for the Xenolith boot)"
 sub_runner linux-bare tests/linux/run-linux.sh --bare "$BUILD"
 
+echo "== Linux: the same kernel and initramfs as an unprivileged PVH domain (xl.cfg module), commands typed at its shell on hvc0"
+sub_runner linux-domu tests/linux/run-linux.sh --domu "$BUILD/xenolith.elf" --shell "$BUILD"
+
 echo "== Linux: the same kernel and initramfs as Xenolith's initial domain (QEMU TCG, -cpu max)"
 sub_runner linux-xen tests/linux/run-linux.sh --xen "$BUILD/xenolith.elf" "$BUILD"
 

@@ -4,9 +4,10 @@
 # How much slower Linux boots under Xenolith than on bare QEMU: the time from
 # QEMU's start to the initramfs' /init running (its XENOLITH-INIT-UP line),
 # for Debian's stock kernel booted by QEMU itself (-kernel bzImage) and as
-# Xenolith's initial domain, in the same run, as a ratio.
+# Xenolith's initial domain (or, with --domu, as an unprivileged PVH domain
+# described by an xl.cfg module), in the same run, as a ratio.
 #
-#   tests/linux/bench-boot.sh [--runs N] [--xen XENOLITH_ELF] [BUILD]
+#   tests/linux/bench-boot.sh [--runs N] [--xen XENOLITH_ELF] [--domu] [BUILD]
 #
 # What is measured, and why:
 #   wall   seconds from QEMU's start until the marker appears on the serial
@@ -35,10 +36,11 @@ set -u
 # shellcheck source=tests/linux/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-RUNS=3 XEN=""
+RUNS=3 XEN="" AS=dom0
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=${2:?}; shift 2;;
+        --domu) AS=domu; shift;;
         --xen) XEN=${2:?}; shift 2;;
         -h|--help) sed -n '3,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; $d'; exit 0;;
         -*) echo "unknown option $1" >&2; exit 2;;
@@ -62,7 +64,10 @@ CLK_TCK=$(getconf CLK_TCK)
 # boot_once <bare|xen> <log>: prints "<milestone> <wall s> <cpu s> <console wall s> <console cpu s>"
 boot_once() {
     local mode=$1 log=$2 pid t0 now st cpu con_w="-" con_c="-" reached=none
-    if [ "$mode" = xen ]; then
+    if [ "$mode" = xen ] && [ "$AS" = domu ]; then
+        qemu_domu_args "$XEN" "$KARGS"
+        con_re='printk: console \[hvc0\] enabled'
+    elif [ "$mode" = xen ]; then
         qemu_xen_args "$XEN" "$KARGS"
         con_re='printk: console \[hvc0\] enabled'
     else
@@ -109,8 +114,9 @@ range() { tr ' ' '\n' | grep -v '^-\?$' | sort -n | awk 'NR == 1 { lo = $1 } { h
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == 0) print "-"; else printf "%.2f", b / a }'; }
 
 declare -A W=() C=() CW=() CC=() FAILS=()
+if [ "$AS" = domu ]; then XEN_LABEL="Xenolith domU (xl.cfg)"; else XEN_LABEL="Xenolith initial domain"; fi
 echo "bench-boot: $(basename "$KERNEL_BZ"), QEMU TCG -cpu max, $RUNS runs each, interleaved," \
-     "kernel args '$KARGS'"
+     "kernel args '$KARGS', Linux as $XEN_LABEL"
 for i in $(seq 1 "$RUNS"); do
     order="bare xen"
     [ $((i % 2)) -eq 0 ] && order="xen bare"
@@ -133,7 +139,7 @@ report() {  # report <label> <bare wall list> <bare cpu list> <xen wall list> <x
     bw=$(median <<<"$2"); bc=$(median <<<"$3"); xw=$(median <<<"$4"); xc=$(median <<<"$5")
     echo "$1 (median, min-max over the runs that got there):"
     printf '  %-22s %6ss wall (%s)  %6ss QEMU CPU\n' "bare QEMU -kernel" "$(secs "$bw")" "$(range <<<"$2")" "$(secs "$bc")"
-    printf '  %-22s %6ss wall (%s)  %6ss QEMU CPU\n' "Xenolith initial domain" "$(secs "$xw")" "$(range <<<"$4")" "$(secs "$xc")"
+    printf '  %-22s %6ss wall (%s)  %6ss QEMU CPU\n' "$XEN_LABEL" "$(secs "$xw")" "$(range <<<"$4")" "$(secs "$xc")"
     printf '  %-22s %6sx wall            %6sx QEMU CPU\n' "ratio Xenolith / bare" "$(ratio "$bw" "$xw")" "$(ratio "$bc" "$xc")"
     RATIO_WALL=$(ratio "$bw" "$xw"); RATIO_CPU=$(ratio "$bc" "$xc")
 }

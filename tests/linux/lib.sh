@@ -7,7 +7,8 @@
 #                       ELF, extracted by tools/bzimage2elf.py), INITRAMFS,
 #                       all cached under BUILD/linux; returns 1 with a
 #                       message on stderr when the kernel cannot be had.
-# qemu_bare_args / qemu_xen_args  fill the QEMU_ARGS array for one boot.
+# qemu_bare_args / qemu_xen_args / qemu_domu_args  fill the QEMU_ARGS array
+#                       for one boot.
 
 LINUX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -62,4 +63,38 @@ qemu_xen_args() {
                -device isa-debug-exit,iobase=0xf4,iosize=0x04
                -kernel "$xen" -append "$XENOLITH_CMDLINE dom0_mem=$LINUX_DOM_MEM ${XENOLITH_EXTRA:-}"
                -initrd "$KERNEL_ELF $XEN_LINUX_CMDLINE $*,$INITRAMFS")
+}
+
+# linux_domu_cfg <file> <kernel args>: the xl.cfg description of Linux as an
+# unprivileged PVH domain (docs/DOMAIN-CONFIG.md): the kernel and ramdisk are
+# the boot modules that follow it, named by their file names.
+linux_domu_cfg() {
+    local cfg=$1; shift
+    cat >"$cfg" <<CFG
+# Debian's kernel as an unprivileged PVH domain (written by tests/linux/lib.sh)
+name = "linux"
+type = "pvh"
+kernel = "$(basename "$KERNEL_ELF")"
+ramdisk = "$(basename "$INITRAMFS")"
+memory = ${LINUX_DOM_MEM%M}
+vcpus = 1
+extra = "$XEN_LINUX_CMDLINE $*"
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+}
+
+# qemu_domu_args <xenolith.elf> <kernel args>: no domain 0; Linux is domain 1,
+# described by an xl.cfg module followed by its kernel and ramdisk modules.
+# Its console is the PV console ring served by Xenolith, and the serial input
+# goes to it (the lowest-numbered domain has the input at boot).
+qemu_domu_args() {
+    local xen=$1 cfg; shift
+    cfg=$(dirname "$KERNEL_ELF")/linux-domu.cfg
+    linux_domu_cfg "$cfg" "$@"
+    QEMU_ARGS=(-accel tcg -cpu max -m "$LINUX_QEMU_MEM" -display none -no-reboot -monitor none
+               -device isa-debug-exit,iobase=0xf4,iosize=0x04
+               -kernel "$xen" -append "$XENOLITH_CMDLINE ${XENOLITH_EXTRA:-}"
+               -initrd "$cfg,$KERNEL_ELF,$INITRAMFS")
 }

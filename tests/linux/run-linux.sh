@@ -4,12 +4,16 @@
 # Boot Debian's stock Linux kernel with the busybox initramfs and judge how far
 # it got from the serial log.
 #
-#   tests/linux/run-linux.sh [--xen XENOLITH_ELF | --bare] [--shell] [BUILD]
-#   tests/linux/run-linux.sh --interactive [--xen XENOLITH_ELF | --bare] [BUILD]
+#   tests/linux/run-linux.sh [--xen XENOLITH_ELF | --domu XENOLITH_ELF | --bare] [--shell] [BUILD]
+#   tests/linux/run-linux.sh --interactive [--xen ELF | --domu ELF | --bare] [BUILD]
 #
 #   --xen ELF   Linux as the initial domain of Xenolith (default:
 #               BUILD/xenolith.elf), the ELF from tools/bzimage2elf.py as the
 #               first boot module with console=hvc0, the initramfs second.
+#   --domu ELF  Linux as an unprivileged PVH domain (domain 1, no domain 0):
+#               an xl.cfg module (BUILD/linux/linux-domu.cfg, written here)
+#               followed by the kernel and initramfs modules; its console is
+#               the PV console (hvc0 on the ring Xenolith serves).
 #   --bare      Linux booted by QEMU itself (-kernel bzImage, console=ttyS0):
 #               checks the kernel, the initramfs and this harness.
 #   --shell     type the commands at the shell through the serial line
@@ -44,6 +48,7 @@ MODE=xen XEN="" SHELL_MODE=0 INTERACTIVE=0
 while [ $# -gt 0 ]; do
     case $1 in
         --xen) MODE=xen; XEN=${2:?--xen needs the hypervisor image}; shift 2;;
+        --domu) MODE=domu; XEN=${2:?--domu needs the hypervisor image}; shift 2;;
         --bare) MODE=bare; shift;;
         --shell) SHELL_MODE=1; shift;;
         --interactive) INTERACTIVE=1; shift;;
@@ -60,7 +65,7 @@ LOG=$BUILD/linux/$NAME.log
 
 fail_early() { echo "FAIL $NAME: $*"; exit 1; }
 
-if [ "$MODE" = xen ] && [ ! -f "$XEN" ]; then
+if [ "$MODE" != bare ] && [ ! -f "$XEN" ]; then
     fail_early "no hypervisor image $XEN (make hv)"
 fi
 command -v "$QEMU" >/dev/null || fail_early "$QEMU not found (apt-get install qemu-system-x86)"
@@ -69,7 +74,11 @@ linux_prepare "$BUILD" || fail_early "no kernel to boot (see the messages above)
 if [ "$INTERACTIVE" -eq 1 ] || [ "$SHELL_MODE" -eq 1 ]; then EXTRA=${LINUX_EXTRA:-}
 else EXTRA="xenolith.test=1 ${LINUX_EXTRA:-}"; fi
 # shellcheck disable=SC2086  # one kernel option per word
-if [ "$MODE" = xen ]; then qemu_xen_args "$XEN" $EXTRA; else qemu_bare_args $EXTRA; fi
+case $MODE in
+    xen) qemu_xen_args "$XEN" $EXTRA;;
+    domu) qemu_domu_args "$XEN" $EXTRA;;
+    *) qemu_bare_args $EXTRA;;
+esac
 
 if [ "$INTERACTIVE" -eq 1 ]; then
     echo "Booting $(basename "$KERNEL_BZ") ($MODE); quit QEMU with Ctrl-] x." >&2
@@ -79,7 +88,7 @@ fi
 # ---- one boot, watched ---------------------------------------------------------------
 STAGES=(kernel console init commands uname irqs poweroff)
 declare -A AT=()        # stage -> seconds after QEMU start
-if [ "$MODE" = xen ]; then
+if [ "$MODE" != bare ]; then
     CONSOLE_RE='printk: console \[hvc0\] enabled'
     IRQ_RE='xen-(percpu|dyn)'
 else
@@ -178,15 +187,19 @@ done
 
 # Powered off: Xenolith's end-of-run summary, or QEMU's own power-off (bare).
 text=$(clean_log)
-if [ "$MODE" = xen ]; then
+if [ "$MODE" != bare ]; then
     grep -Eq 'all domains have ended: 1 powered off' <<<"$text" && AT[poweroff]=$(elapsed)
 else
     [ "$rc" -eq 0 ] && grep -q 'reboot: Power down' <<<"$text" && AT[poweroff]=$(elapsed)
 fi
 
 # ---- verdict ---------------------------------------------------------------------------
-echo "$NAME: $(basename "$KERNEL_BZ") $( [ "$MODE" = xen ] && echo "as Xenolith's initial domain" ||
-      echo "under bare QEMU"), log $LOG"
+case $MODE in
+    xen) how="as Xenolith's initial domain";;
+    domu) how="as an unprivileged PVH domain of Xenolith";;
+    *) how="under bare QEMU";;
+esac
+echo "$NAME: $(basename "$KERNEL_BZ") $how, log $LOG"
 last=none
 missing=""
 for s in "${STAGES[@]}"; do

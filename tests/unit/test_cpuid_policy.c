@@ -96,15 +96,15 @@ static void test_leaf1_filters_features(void **state)
     assert_int_equal(r.eax, ONES);                              /* signature passes */
     assert_int_equal(r.ebx, 0x0000FFFFU | BIT(16));             /* one logical cpu, APIC id 0 */
     assert_int_equal(r.ecx, BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(17) | BIT(19) | BIT(20) |
-                            BIT(22) | BIT(23) | BIT(25) | BIT(30) | BIT(31));
+                            BIT(21) | BIT(22) | BIT(23) | BIT(24) | BIT(25) | BIT(30) | BIT(31));
     assert_int_equal(r.edx, 0x0F8BBB7FU);
     /* The bits the design names, one by one. */
     assert_true(r.ecx & CPUID1_ECX_HYPERVISOR);
     assert_false(r.ecx & BIT(5));    /* VMX */
     assert_false(r.ecx & BIT(6));    /* SMX */
     assert_false(r.ecx & BIT(3));    /* MONITOR */
-    assert_false(r.ecx & BIT(21));   /* x2APIC */
-    assert_false(r.ecx & BIT(24));   /* TSC-deadline */
+    assert_true(r.ecx & BIT(21));    /* x2APIC: the emulated LAPIC has it */
+    assert_true(r.ecx & BIT(24));    /* TSC-deadline: likewise */
     assert_false(r.ecx & (BIT(26) | BIT(27) | BIT(28) | BIT(12) | BIT(29)));  /* XSAVE, OSXSAVE, AVX, FMA, F16C */
     assert_true(r.ecx & BIT(17));    /* PCID */
     assert_false(r.edx & BIT(28));   /* HTT */
@@ -119,7 +119,8 @@ static void test_leaf1_topology_and_empty_host(void **state)
     assert_int_equal(q(1, 0).ebx >> 24, 6);             /* initial APIC id = vcpu id * 2 */
     assert_int_equal((q(1, 0).ebx >> 16) & 0xFF, 1);
     sim_cpuid_set(1, 0, 0x00830F10U, 0x00000800U, 0, 0);
-    assert_regs(q(1, 0), 0x00830F10U, 0x06010800U, CPUID1_ECX_HYPERVISOR, 0);
+    assert_regs(q(1, 0), 0x00830F10U, 0x06010800U,
+                CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE, 0);
     vcpu.id = 200;                                      /* ids wrap within the 8-bit field */
     assert_int_equal(q(1, 0).ebx >> 24, (200 % 128) * 2);
 }

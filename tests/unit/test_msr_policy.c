@@ -222,6 +222,10 @@ static void test_mtrr(void **state)
     (void)state;
     assert_int_equal(rd(MSR_IA32_MTRRCAP), 0);
     assert_write_gp(MSR_IA32_MTRRCAP, 0);
+    /* C1E control reads as "off" and cannot be changed. */
+    assert_int_equal(rd(MSR_AMD_INT_PENDING_MSG), 0);
+    assert_write_gp(MSR_AMD_INT_PENDING_MSG, 0);
+    assert_write_gp(MSR_AMD_INT_PENDING_MSG, 1ULL << 27);
     assert_int_equal(rd(MSR_IA32_MTRR_DEF_TYPE), MSR_MTRR_DEF_TYPE_RESET);
     assert_int_equal(MSR_MTRR_DEF_TYPE_RESET, 0x806);
     /* What an OS does around a cache-attribute change: off, then back on. */

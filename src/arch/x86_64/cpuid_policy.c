@@ -40,8 +40,9 @@
      (1U << 19) | /* CLFSH */    (1U << 23) | /* MMX */     (1U << 24) | /* FXSR */  \
      (1U << 25) | /* SSE */      (1U << 26) | /* SSE2 */    (1U << 27))  /* SS */
 /* Leaf 1 ECX.  Not here: MONITOR 3, DS-CPL 4, VMX 5, SMX 6, EIST 7, TM2 8,
- * FMA 12, xTPR 14, PDCM 15, DCA 18, x2APIC 21, TSC-deadline 24, XSAVE 26,
- * OSXSAVE 27, AVX 28, F16C 29. */
+ * FMA 12, xTPR 14, PDCM 15, DCA 18, XSAVE 26, OSXSAVE 27, AVX 28, F16C 29.
+ * x2APIC 21 and TSC-deadline 24 describe the emulated local APIC, not the
+ * host's: leaf_1 sets them unconditionally. */
 #define L1_ECX_ALLOWED \
     ((1U << 0)  | /* SSE3 */     (1U << 1)  | /* PCLMULQDQ */ (1U << 9)  | /* SSSE3 */  \
      (1U << 13) | /* CX16 */     (1U << 17) | /* PCID */      (1U << 19) | /* SSE4.1 */ \
@@ -84,7 +85,7 @@
 /* Leaf 0x80000007 EDX: only the invariant-TSC bit (no power states). */
 #define E7_EDX_INVARIANT_TSC (1U << 8)
 
-bool cpuid_policy_upcall_vector;
+bool cpuid_policy_upcall_vector = true;
 
 void cpuid_policy_set_upcall_vector(bool available)
 {
@@ -152,7 +153,8 @@ static void leaf_1(const struct vcpu *v, struct hal_cpuid *out)
     hal_cpuid(1, 0, out);
     out->ebx = (out->ebx & L1_EBX_KEEP) | L1_EBX_LOGICAL_ONE |
                ((v->id % 128U) * 2U) << L1_EBX_APIC_ID_SHIFT;
-    out->ecx = (out->ecx & L1_ECX_ALLOWED) | CPUID1_ECX_HYPERVISOR;
+    out->ecx = (out->ecx & L1_ECX_ALLOWED) | CPUID1_ECX_HYPERVISOR | CPUID1_ECX_X2APIC |
+               CPUID1_ECX_TSC_DEADLINE;
     out->edx &= L1_EDX_ALLOWED;
 }
 

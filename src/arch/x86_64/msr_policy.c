@@ -284,6 +284,7 @@ int msr_policy_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = apic_base_value(v);
         return 0;
     case MSR_IA32_MTRRCAP:        /* no variable or fixed ranges, no WC */
+    case MSR_AMD_INT_PENDING_MSG: /* C1E off: nothing to enable or clear */
     case XEN_MSR_HYPERCALL_PAGE:  /* write-only: reads as zero */
         *val = 0;
         return 0;
@@ -331,6 +332,7 @@ int msr_policy_write(struct vcpu *v, uint32_t msr, uint64_t val)
                      (unsigned)v->id, (unsigned long long)val, (unsigned)msr);
         return 0;
     case MSR_IA32_MTRRCAP:
+    case MSR_AMD_INT_PENDING_MSG:
         return refuse(v, msr, val);
     default:
         break;

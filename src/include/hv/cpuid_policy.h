@@ -31,6 +31,10 @@
 #define CPUID_EXT1_EDX_LM       (1U << 29)
 /* Leaf 1 ECX bit 31: "running under a hypervisor". */
 #define CPUID1_ECX_HYPERVISOR   (1U << 31)
+/* Leaf 1 ECX bits the emulated local APIC provides whatever the host has:
+ * x2APIC mode (MSR interface) and the TSC-deadline timer mode. */
+#define CPUID1_ECX_X2APIC       (1U << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1U << 24)
 
 /*
  * Xen's time leaf (base + 3).  Subleaf 0: EAX flags below, EBX the TSC mode,
@@ -46,9 +50,10 @@
 
 /*
  * Whether leaf base + 4 advertises XEN_HVM_CPUID_UPCALL_VECTOR (the per-vCPU
- * upcall vector of HVMOP_set_evtchn_upcall_vector).  Off until event
- * channels can deliver through it: a guest that sees the bit relies on the
- * hypercall instead of HVM_PARAM_CALLBACK_IRQ.
+ * upcall vector of HVMOP_set_evtchn_upcall_vector).  On by default: event
+ * channels deliver through it.  A guest that sees the bit relies on the
+ * hypercall instead of HVM_PARAM_CALLBACK_IRQ; tests turn it off to see the
+ * other path.
  */
 extern bool cpuid_policy_upcall_vector;
 

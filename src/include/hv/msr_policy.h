@@ -26,6 +26,10 @@
 #define MSR_IA32_PAT            0x00000277U
 #define MSR_IA32_MTRR_DEF_TYPE  0x000002FFU
 #define MSR_EFER                0xC0000080U
+/* AMD K8/family 10h "interrupt pending message" (C1E control): read as 0,
+ * C1E off.  QEMU's -cpu max reports family 0xf, for which Linux reads it
+ * without a fault handler while picking its idle routine. */
+#define MSR_AMD_INT_PENDING_MSG 0xC0010055U
 #define MSR_STAR                0xC0000081U
 #define MSR_LSTAR               0xC0000082U
 #define MSR_CSTAR               0xC0000083U
@@ -113,6 +117,7 @@ void msr_policy_vcpu_init(const struct vcpu *v);
     ensures msr == MSR_EFER ==> \result == 0 && *val == v->state.paging.efer;
     ensures msr == MSR_IA32_PAT ==> \result == 0 && *val == v->state.pat;
     ensures msr == MSR_IA32_MTRRCAP ==> \result == 0 && *val == 0;
+    ensures msr == MSR_AMD_INT_PENDING_MSG ==> \result == 0 && *val == 0;
     ensures msr == XEN_MSR_HYPERCALL_PAGE ==> \result == 0 && *val == 0; */
 int msr_policy_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 
@@ -129,6 +134,7 @@ int msr_policy_read(struct vcpu *v, uint32_t msr, uint64_t *val);
     ensures \result == 0 || \result == -1;
     ensures msr == MSR_EFER && (val & MSR_EFER_SVME) != 0 ==> \result == -1;
     ensures msr == MSR_IA32_MTRRCAP ==> \result == -1;
+    ensures msr == MSR_AMD_INT_PENDING_MSG ==> \result == -1;
     ensures \result == -1 ==> v->state.paging.efer == \old(v->state.paging.efer) &&
                               v->state.pat == \old(v->state.pat); */
 int msr_policy_write(struct vcpu *v, uint32_t msr, uint64_t val);
