@@ -27,26 +27,6 @@
 #include "hv/evtchn.h"
 #include "hv/guest_copy.h"
 
-static int64_t read_arg(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, buf, arg, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
-static int64_t write_arg(struct vcpu *v, uint64_t arg, const void *buf, size_t len)
-{
-    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, arg, buf, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
-/* Read the argument, and check it can be written back unchanged. */
-static int64_t read_inout(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    if (read_arg(v, arg, buf, len) != 0 || write_arg(v, arg, buf, len) != 0)
-        return -XEN_EFAULT;
-    return 0;
-}
-
 static int64_t op_alloc_unbound(struct vcpu *v, uint64_t arg)
 {
     struct evtchn_alloc_unbound a;
@@ -54,7 +34,7 @@ static int64_t op_alloc_unbound(struct vcpu *v, uint64_t arg)
     uint32_t port = 0;
     int rc = 0;
 
-    if (read_inout(v, arg, &a, sizeof(a)) != 0)
+    if (hypercall_arg_read_inout(v, arg, &a, sizeof(a)) != 0)
         return -XEN_EFAULT;
     d = hypercall_target_domain(v, a.dom, &rc);
     if (d == NULL)
@@ -63,7 +43,7 @@ static int64_t op_alloc_unbound(struct vcpu *v, uint64_t arg)
     if (rc != 0)
         return rc;
     a.port = port;
-    return write_arg(v, arg, &a, sizeof(a));
+    return hypercall_arg_write(v, arg, &a, sizeof(a));
 }
 
 static int64_t op_bind_interdomain(struct vcpu *v, uint64_t arg)
@@ -73,7 +53,7 @@ static int64_t op_bind_interdomain(struct vcpu *v, uint64_t arg)
     uint32_t port = 0;
     int rc;
 
-    if (read_inout(v, arg, &b, sizeof(b)) != 0)
+    if (hypercall_arg_read_inout(v, arg, &b, sizeof(b)) != 0)
         return -XEN_EFAULT;
     rd = b.remote_dom == DOMID_SELF ? v->domain : domain_find(b.remote_dom);
     if (rd == NULL)
@@ -84,7 +64,7 @@ static int64_t op_bind_interdomain(struct vcpu *v, uint64_t arg)
     /* The peer may have sent before we bound: the new port starts pending. */
     evtchn_set_pending(v->domain, port);
     b.local_port = port;
-    return write_arg(v, arg, &b, sizeof(b));
+    return hypercall_arg_write(v, arg, &b, sizeof(b));
 }
 
 static int64_t op_bind_virq(struct vcpu *v, uint64_t arg)
@@ -93,13 +73,13 @@ static int64_t op_bind_virq(struct vcpu *v, uint64_t arg)
     uint32_t port = 0;
     int rc;
 
-    if (read_inout(v, arg, &b, sizeof(b)) != 0)
+    if (hypercall_arg_read_inout(v, arg, &b, sizeof(b)) != 0)
         return -XEN_EFAULT;
     rc = evtchn_bind_virq(v->domain, b.virq, b.vcpu, &port);
     if (rc != 0)
         return rc;
     b.port = port;
-    return write_arg(v, arg, &b, sizeof(b));
+    return hypercall_arg_write(v, arg, &b, sizeof(b));
 }
 
 static int64_t op_bind_ipi(struct vcpu *v, uint64_t arg)
@@ -108,13 +88,13 @@ static int64_t op_bind_ipi(struct vcpu *v, uint64_t arg)
     uint32_t port = 0;
     int rc;
 
-    if (read_inout(v, arg, &b, sizeof(b)) != 0)
+    if (hypercall_arg_read_inout(v, arg, &b, sizeof(b)) != 0)
         return -XEN_EFAULT;
     rc = evtchn_bind_ipi(v->domain, b.vcpu, &port);
     if (rc != 0)
         return rc;
     b.port = port;
-    return write_arg(v, arg, &b, sizeof(b));
+    return hypercall_arg_write(v, arg, &b, sizeof(b));
 }
 
 static int64_t op_close(struct vcpu *v, uint64_t arg)
@@ -122,7 +102,7 @@ static int64_t op_close(struct vcpu *v, uint64_t arg)
     struct evtchn_close c;
     int rc;
 
-    if (read_arg(v, arg, &c, sizeof(c)) != 0)
+    if (hypercall_arg_read(v, arg, &c, sizeof(c)) != 0)
         return -XEN_EFAULT;
     rc = evtchn_close(v->domain, c.port);
     /* A port bound again must not start with an old event. */
@@ -135,7 +115,7 @@ static int64_t op_send(struct vcpu *v, uint64_t arg)
 {
     struct evtchn_send s;
 
-    if (read_arg(v, arg, &s, sizeof(s)) != 0)
+    if (hypercall_arg_read(v, arg, &s, sizeof(s)) != 0)
         return -XEN_EFAULT;
     return evtchn_send(v->domain, s.port);
 }
@@ -147,7 +127,7 @@ static int64_t op_status(struct vcpu *v, uint64_t arg)
     struct domain *d;
     int rc = 0;
 
-    if (read_arg(v, arg, &st, sizeof(st)) != 0)
+    if (hypercall_arg_read(v, arg, &st, sizeof(st)) != 0)
         return -XEN_EFAULT;
     d = hypercall_target_domain(v, st.dom, &rc);
     if (d == NULL)
@@ -168,14 +148,14 @@ static int64_t op_status(struct vcpu *v, uint64_t arg)
     } else if (info.status == EVTCHNSTAT_virq) {
         st.u.virq = info.virq;
     }
-    return write_arg(v, arg, &st, sizeof(st));
+    return hypercall_arg_write(v, arg, &st, sizeof(st));
 }
 
 static int64_t op_bind_vcpu(struct vcpu *v, uint64_t arg)
 {
     struct evtchn_bind_vcpu b;
 
-    if (read_arg(v, arg, &b, sizeof(b)) != 0)
+    if (hypercall_arg_read(v, arg, &b, sizeof(b)) != 0)
         return -XEN_EFAULT;
     return evtchn_bind_vcpu(v->domain, b.port, b.vcpu);
 }
@@ -184,7 +164,7 @@ static int64_t op_unmask(struct vcpu *v, uint64_t arg)
 {
     struct evtchn_unmask u;
 
-    if (read_arg(v, arg, &u, sizeof(u)) != 0)
+    if (hypercall_arg_read(v, arg, &u, sizeof(u)) != 0)
         return -XEN_EFAULT;
     return evtchn_unmask(v->domain, u.port);
 }
@@ -196,7 +176,7 @@ static int64_t op_reset(struct vcpu *v, uint64_t arg)
     struct domain *d;
     int rc = 0;
 
-    if (read_arg(v, arg, &r, sizeof(r)) != 0)
+    if (hypercall_arg_read(v, arg, &r, sizeof(r)) != 0)
         return -XEN_EFAULT;
     d = hypercall_target_domain(v, r.dom, &rc);
     if (d == NULL)
@@ -211,7 +191,7 @@ static int64_t op_bind_pirq(struct vcpu *v, uint64_t arg)
 {
     struct evtchn_bind_pirq b;
 
-    if (read_arg(v, arg, &b, sizeof(b)) != 0)
+    if (hypercall_arg_read(v, arg, &b, sizeof(b)) != 0)
         return -XEN_EFAULT;
     return -XEN_EINVAL;
 }

@@ -44,26 +44,6 @@ static uint64_t arg_addr(const struct vcpu *v, uint64_t uop, uint64_t off)
     return hypercall_compat(v) ? (a & 0xFFFFFFFFULL) : a;
 }
 
-static int64_t read_arg(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, buf, arg, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
-static int64_t write_arg(struct vcpu *v, uint64_t arg, const void *buf, size_t len)
-{
-    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, arg, buf, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
-/* Read a record and check it can be written back (so a done operation is always reported). */
-static int64_t read_inout(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    if (read_arg(v, arg, buf, len) != 0 || write_arg(v, arg, buf, len) != 0)
-        return -XEN_EFAULT;
-    return 0;
-}
-
 /* done of count records were handled: the guest re-executes the call for the rest. */
 static int64_t preempt(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t done, size_t size)
 {
@@ -89,7 +69,7 @@ static int16_t frame_list(struct vcpu *v, const struct domain *d, uint64_t list,
     for (uint32_t i = 0; i < n; i++) {
         uint64_t g = grant_frame_gfn(d, i);
 
-        if (write_arg(v, arg_addr(v, list, (uint64_t)i * w), &g, w) != 0)
+        if (hypercall_arg_write(v, arg_addr(v, list, (uint64_t)i * w), &g, w) != 0)
             return GNTST_bad_virt_addr;     /* little endian: the low half for a 32-bit list */
     }
     return GNTST_okay;
@@ -117,15 +97,15 @@ static int64_t op_setup_table(struct vcpu *v, uint64_t uop, uint32_t count)
     if (count != 1)
         return -XEN_EINVAL;
     if (hypercall_compat(v)) {
-        if (read_arg(v, uop, &c, sizeof(c)) != 0)
+        if (hypercall_arg_read(v, uop, &c, sizeof(c)) != 0)
             return -XEN_EFAULT;
         c.status = setup_table(v, c.dom, c.nr_frames, c.frame_list);
-        return write_arg(v, uop, &c, sizeof(c));
+        return hypercall_arg_write(v, uop, &c, sizeof(c));
     }
-    if (read_arg(v, uop, &s, sizeof(s)) != 0)
+    if (hypercall_arg_read(v, uop, &s, sizeof(s)) != 0)
         return -XEN_EFAULT;
     s.status = setup_table(v, s.dom, s.nr_frames, s.frame_list);
-    return write_arg(v, uop, &s, sizeof(s));
+    return hypercall_arg_write(v, uop, &s, sizeof(s));
 }
 
 static int64_t op_query_size(struct vcpu *v, uint64_t uop, uint32_t count)
@@ -136,7 +116,7 @@ static int64_t op_query_size(struct vcpu *v, uint64_t uop, uint32_t count)
 
     if (count != 1)
         return -XEN_EINVAL;
-    if (read_arg(v, uop, &q, sizeof(q)) != 0)
+    if (hypercall_arg_read(v, uop, &q, sizeof(q)) != 0)
         return -XEN_EFAULT;
     d = hypercall_target_domain(v, q.dom, &rc);
     if (d == NULL) {
@@ -148,7 +128,7 @@ static int64_t op_query_size(struct vcpu *v, uint64_t uop, uint32_t count)
         q.max_nr_frames = GRANT_MAX_FRAMES;
         q.status = GNTST_okay;
     }
-    return write_arg(v, uop, &q, sizeof(q));
+    return hypercall_arg_write(v, uop, &q, sizeof(q));
 }
 
 static int64_t op_set_version(struct vcpu *v, uint64_t uop)
@@ -156,7 +136,7 @@ static int64_t op_set_version(struct vcpu *v, uint64_t uop)
     struct gnttab_set_version s;
     int64_t rc;
 
-    if (read_arg(v, uop, &s, sizeof(s)) != 0)
+    if (hypercall_arg_read(v, uop, &s, sizeof(s)) != 0)
         return -XEN_EFAULT;
     if (s.version == GRANT_TABLE_VERSION_1)
         rc = 0;
@@ -165,7 +145,7 @@ static int64_t op_set_version(struct vcpu *v, uint64_t uop)
     else
         rc = -XEN_EINVAL;
     s.version = GRANT_TABLE_VERSION_1;
-    return write_arg(v, uop, &s, sizeof(s)) != 0 ? -XEN_EFAULT : rc;
+    return hypercall_arg_write(v, uop, &s, sizeof(s)) != 0 ? -XEN_EFAULT : rc;
 }
 
 static int64_t op_get_version(struct vcpu *v, uint64_t uop)
@@ -173,12 +153,12 @@ static int64_t op_get_version(struct vcpu *v, uint64_t uop)
     struct gnttab_get_version g;
     int rc = 0;
 
-    if (read_arg(v, uop, &g, sizeof(g)) != 0)
+    if (hypercall_arg_read(v, uop, &g, sizeof(g)) != 0)
         return -XEN_EFAULT;
     if (hypercall_target_domain(v, g.dom, &rc) == NULL)
         return rc;
     g.version = GRANT_TABLE_VERSION_1;
-    return write_arg(v, uop, &g, sizeof(g));
+    return hypercall_arg_write(v, uop, &g, sizeof(g));
 }
 
 /* ---- batches ----------------------------------------------------------------------------------- */
@@ -192,14 +172,14 @@ static int64_t op_map(struct vcpu *v, uint64_t uop, uint32_t count)
 
         if (i == GRANT_BATCH_MAX)
             return preempt(v, uop, count, i, sizeof(m));
-        if (read_inout(v, a, &m, sizeof(m)) != 0)
+        if (hypercall_arg_read_inout(v, a, &m, sizeof(m)) != 0)
             return -XEN_EFAULT;
         m.status = grant_op_map(v->domain, &m, &h);
         if (m.status == GNTST_okay) {
             m.handle = h;
             m.dev_bus_addr = 0;         /* no device mapping */
         }
-        if (write_arg(v, a, &m, sizeof(m)) != 0)
+        if (hypercall_arg_write(v, a, &m, sizeof(m)) != 0)
             return -XEN_EFAULT;
     }
     return 0;
@@ -213,10 +193,10 @@ static int64_t op_unmap(struct vcpu *v, uint64_t uop, uint32_t count)
 
         if (i == GRANT_BATCH_MAX)
             return preempt(v, uop, count, i, sizeof(u));
-        if (read_inout(v, a, &u, sizeof(u)) != 0)
+        if (hypercall_arg_read_inout(v, a, &u, sizeof(u)) != 0)
             return -XEN_EFAULT;
         u.status = grant_op_unmap(v->domain, &u);
-        if (write_arg(v, a, &u, sizeof(u)) != 0)
+        if (hypercall_arg_write(v, a, &u, sizeof(u)) != 0)
             return -XEN_EFAULT;
     }
     return 0;
@@ -229,7 +209,7 @@ static int64_t read_copy(struct vcpu *v, uint64_t a, struct grant_copy_req *r, u
     struct gnttab_copy_compat cc;
 
     if (hypercall_compat(v)) {
-        if (read_inout(v, a, &cc, sizeof(cc)) != 0)
+        if (hypercall_arg_read_inout(v, a, &cc, sizeof(cc)) != 0)
             return -XEN_EFAULT;
         *r = (struct grant_copy_req){ .source = { cc.source.u.gmfn, cc.source.domid, cc.source.offset },
                                       .dest = { cc.dest.u.gmfn, cc.dest.domid, cc.dest.offset },
@@ -237,7 +217,7 @@ static int64_t read_copy(struct vcpu *v, uint64_t a, struct grant_copy_req *r, u
         *status_at = arg_addr(v, a, __builtin_offsetof(struct gnttab_copy_compat, status));
         return 0;
     }
-    if (read_inout(v, a, &c, sizeof(c)) != 0)
+    if (hypercall_arg_read_inout(v, a, &c, sizeof(c)) != 0)
         return -XEN_EFAULT;
     *r = (struct grant_copy_req){ .source = { c.source.u.gmfn, c.source.domid, c.source.offset },
                                   .dest = { c.dest.u.gmfn, c.dest.domid, c.dest.offset },
@@ -260,7 +240,7 @@ static int64_t op_copy(struct vcpu *v, uint64_t uop, uint32_t count)
         if (read_copy(v, arg_addr(v, uop, (uint64_t)i * size), &r, &at) != 0)
             return -XEN_EFAULT;
         st = grant_op_copy(v->domain, &r);
-        if (write_arg(v, at, &st, sizeof(st)) != 0)
+        if (hypercall_arg_write(v, at, &st, sizeof(st)) != 0)
             return -XEN_EFAULT;
     }
     return 0;
@@ -274,7 +254,7 @@ static int64_t op_cache_flush(struct vcpu *v, uint64_t uop, uint32_t count)
 
         if (i == GRANT_BATCH_MAX)
             return preempt(v, uop, count, i, sizeof(f));
-        if (read_arg(v, arg_addr(v, uop, (uint64_t)i * sizeof(f)), &f, sizeof(f)) != 0)
+        if (hypercall_arg_read(v, arg_addr(v, uop, (uint64_t)i * sizeof(f)), &f, sizeof(f)) != 0)
             return -XEN_EFAULT;
         rc = grant_op_cache_flush(v->domain, &f);
         if (rc != 0)

@@ -67,17 +67,11 @@ static void shutdown_domain(struct domain *d, uint32_t reason)
     }
 }
 
-static int64_t read_arg(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, buf, arg, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
 static int64_t sched_shutdown(struct vcpu *v, uint64_t arg)
 {
     struct sched_shutdown s;
 
-    if (read_arg(v, arg, &s, sizeof(s)) != 0)
+    if (hypercall_arg_read(v, arg, &s, sizeof(s)) != 0)
         return -XEN_EFAULT;
     shutdown_domain(v->domain, s.reason);
     return 0;
@@ -88,7 +82,7 @@ static int64_t sched_shutdown_code(struct vcpu *v, uint64_t arg)
     struct sched_shutdown s;
     struct domain *d = v->domain;
 
-    if (read_arg(v, arg, &s, sizeof(s)) != 0)
+    if (hypercall_arg_read(v, arg, &s, sizeof(s)) != 0)
         return -XEN_EFAULT;
     if (!d->guest.has_shutdown_code) {
         d->guest.has_shutdown_code = true;
@@ -103,7 +97,7 @@ static int64_t sched_remote_shutdown(struct vcpu *v, uint64_t arg)
     struct sched_remote_shutdown s;
     struct domain *d;
 
-    if (read_arg(v, arg, &s, sizeof(s)) != 0)
+    if (hypercall_arg_read(v, arg, &s, sizeof(s)) != 0)
         return -XEN_EFAULT;
     d = domain_find(s.domain_id);
     if (d == NULL)
@@ -134,8 +128,8 @@ static int64_t read_poll(struct vcpu *v, uint64_t arg, struct sched_poll *p)
     struct sched_poll_compat c;
 
     if (!hypercall_compat(v))
-        return read_arg(v, arg, p, sizeof(*p));
-    if (read_arg(v, arg, &c, sizeof(c)) != 0)
+        return hypercall_arg_read(v, arg, p, sizeof(*p));
+    if (hypercall_arg_read(v, arg, &c, sizeof(c)) != 0)
         return -XEN_EFAULT;
     p->ports = c.ports;
     p->nr_ports = c.nr_ports;
@@ -164,7 +158,7 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
         return -XEN_EFAULT;
     if (p.nr_ports > SCHED_POLL_MAX_PORTS)
         return -XEN_EINVAL;
-    if (p.nr_ports != 0 && read_arg(v, p.ports, ports, p.nr_ports * sizeof(ports[0])) != 0)
+    if (p.nr_ports != 0 && hypercall_arg_read(v, p.ports, ports, p.nr_ports * sizeof(ports[0])) != 0)
         return -XEN_EFAULT;
     for (uint32_t i = 0; i < p.nr_ports; i++) {
         if (ports[i] >= limit)

@@ -23,12 +23,6 @@
 
 #define VCPU_INFO_SIZE 64U
 
-static int64_t read_arg(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, buf, arg, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
 /* ---- the vcpu_info area ---------------------------------------------------------- */
 
 /* The record t's new area starts with (see the top of this file). */
@@ -68,7 +62,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
     uint8_t rec[VCPU_INFO_SIZE];
     int64_t rc;
 
-    if (read_arg(v, arg, &info, sizeof(info)) != 0)
+    if (hypercall_arg_read(v, arg, &info, sizeof(info)) != 0)
         return -XEN_EFAULT;
     rc = vcpu_info_check(v, t, &info);
     if (rc != 0)
@@ -98,7 +92,7 @@ static int64_t register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
     struct vcpu_register_runstate_memory_area area;
     bool compat = hypercall_compat(v);
 
-    if (read_arg(v, arg, &area, sizeof(area)) != 0)
+    if (hypercall_arg_read(v, arg, &area, sizeof(area)) != 0)
         return -XEN_EFAULT;
     guest_time_runstate_register(t, compat ? area.addr & 0xFFFFFFFFULL : area.addr, compat,
                                  runstate_now(v, t));
@@ -133,7 +127,7 @@ static int64_t set_singleshot(struct vcpu *v, uint64_t arg)
     size_t len = hypercall_compat(v) ? VCPU_SET_SINGLESHOT_TIMER_COMPAT_SIZE : sizeof(t);
 
     t.flags = 0;
-    if (read_arg(v, arg, &t, len) != 0)
+    if (hypercall_arg_read(v, arg, &t, len) != 0)
         return -XEN_EFAULT;
     if (t.timeout_abs_ns < guest_time_now()) {
         if ((t.flags & VCPU_SSHOTTMR_future) != 0)

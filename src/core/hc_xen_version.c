@@ -56,18 +56,12 @@ static void strpad(char *dst, size_t size, const char *src)
         dst[i] = '\0';
 }
 
-static int64_t put(struct vcpu *v, uint64_t arg, const void *buf, size_t len)
-{
-    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, arg, buf, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
-
 static int64_t put_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
 {
     char buf[XEN_CAPABILITIES_LEN];
 
     strpad(buf, size, s);
-    return put(v, arg, buf, size);
+    return hypercall_arg_write(v, arg, buf, size);
 }
 
 static int64_t put_compile_info(struct vcpu *v, uint64_t arg)
@@ -78,7 +72,7 @@ static int64_t put_compile_info(struct vcpu *v, uint64_t arg)
     strpad(info.compile_by, sizeof(info.compile_by), XENOLITH_COMPILE_BY);
     strpad(info.compile_domain, sizeof(info.compile_domain), XENOLITH_COMPILE_DOMAIN);
     strpad(info.compile_date, sizeof(info.compile_date), XENOLITH_COMPILE_DATE);
-    return put(v, arg, &info, sizeof(info));
+    return hypercall_arg_write(v, arg, &info, sizeof(info));
 }
 
 /* HVM guests get 0: the field only ever meant something to PV guests. */
@@ -87,7 +81,8 @@ static int64_t put_platform_parameters(struct vcpu *v, uint64_t arg)
     struct xen_platform_parameters p = { .virt_start = 0 };
     struct xen_platform_parameters_compat pc = { .virt_start = 0 };
 
-    return hypercall_compat(v) ? put(v, arg, &pc, sizeof(pc)) : put(v, arg, &p, sizeof(p));
+    return hypercall_compat(v) ? hypercall_arg_write(v, arg, &pc, sizeof(pc))
+                               : hypercall_arg_write(v, arg, &p, sizeof(p));
 }
 
 /* Submap 0 for a translated, HVM-style guest; dom0 gets its bit. */
@@ -110,7 +105,7 @@ static int64_t get_features(struct vcpu *v, uint64_t arg)
     if (fi.submap_idx >= XENFEAT_NR_SUBMAPS)
         return -XEN_EINVAL;
     fi.submap = features(v->domain);
-    return put(v, arg, &fi, sizeof(fi));
+    return hypercall_arg_write(v, arg, &fi, sizeof(fi));
 }
 
 int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
@@ -141,7 +136,7 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
         return put_string(v, arg, hv_boot_cmdline(), XEN_COMMANDLINE_LEN);
     case XENVER_guest_handle:
         /* Domains have no UUID (no toolstack gives one): all zeroes. */
-        return put(v, arg, handle, sizeof(handle));
+        return hypercall_arg_write(v, arg, handle, sizeof(handle));
     default:
         return -XEN_ENOSYS;
     }

@@ -158,3 +158,24 @@ void hypercall_dispatch(struct vcpu *v)
     }
     set_result(v, rc);
 }
+
+/* ---- memory arguments ------------------------------------------------------------ */
+
+int64_t hypercall_arg_read(struct vcpu *v, uint64_t gla, void *buf, size_t len)
+{
+    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, buf, gla, len) == 0
+               ? 0 : -XEN_EFAULT;
+}
+
+int64_t hypercall_arg_write(struct vcpu *v, uint64_t gla, const void *buf, size_t len)
+{
+    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, gla, buf, len) == 0
+               ? 0 : -XEN_EFAULT;
+}
+
+int64_t hypercall_arg_read_inout(struct vcpu *v, uint64_t gla, void *buf, size_t len)
+{
+    if (hypercall_arg_read(v, gla, buf, len) != 0 || hypercall_arg_write(v, gla, buf, len) != 0)
+        return -XEN_EFAULT;
+    return 0;
+}
