@@ -52,3 +52,17 @@ measure bench_copy linear 2000 4096 "  copy_from_guest_linear, 4 KiB, 4-level wa
 measure bench_copy linear64k 500 65536 "  copy_from_guest_linear, 64 KiB (16 pages)"
 measure bench_copy phys 2000 4096   "  copy_from_guest_phys, 4 KiB"
 measure bench_copy memcpy 2000 4096 "  memcpy, 4 KiB (reference)"
+
+# docs/VCPU.md: the hypervisor's side of an exit in a 64-bit guest with
+# 4-level paging over an NPT p2m.  The first four are the exit dispatcher
+# alone (exit record in, result in rax and rip advanced); the loop ones are
+# the whole scheduler loop per exit (event delivery, VMCB <-> vCPU sync, the
+# simulated VMRUN, the dispatcher, the clock), without next-RIP as under QEMU.
+echo "VM exits (64-bit guest, 4-level paging, NPT):"
+measure bench_exit hc 2000 0         "  null hypercall (xen_version), length decoded"
+measure bench_exit hc_nrip 2000 0    "  null hypercall (xen_version), next-RIP given"
+measure bench_exit cpuid 2000 0      "  CPUID exit, length decoded"
+measure bench_exit cpuid_nrip 2000 0 "  CPUID exit, next-RIP given"
+measure bench_exit loop_hc 2000 0    "  scheduler loop per null hypercall exit"
+measure bench_exit loop_cpuid 2000 0 "  scheduler loop per CPUID exit"
+measure bench_exit loop_hc_upcall 2000 0 "  ... per null hypercall, upcall vector set (vcpu_info read)"

@@ -277,16 +277,16 @@ static uint64_t slice_end(uint64_t now)
  * Injected when the guest can take it; otherwise the CPU is asked to exit
  * as soon as it can.
  */
-static void deliver_events(struct vcpu *v)
+static void deliver_events(struct vcpu *v, uint64_t now)
 {
     uint8_t vector;
     int lapic_vector;
     bool want = evtchn_upcall_vector(v, &vector);
     bool from_lapic = false;
 
-    lapic_timer_check(v, hal_time_ns());
-    lapic_vector = vlapic_pending_vector(v);
-    if (!want && lapic_vector >= 0) {
+    lapic_timer_check(v, now);
+    /* The event channel goes first: the LAPIC's vector matters only without it. */
+    if (!want && (lapic_vector = vlapic_pending_vector(v)) >= 0) {
         want = from_lapic = true;
         vector = (uint8_t)lapic_vector;
     }
@@ -308,22 +308,30 @@ static void serve_consoles(void)
             pv_console_poll_output(&domain_table[i]);
 }
 
+/*
+ * One clock read per exit: the one that checks the end of the slice is
+ * also the time at which the next entry's LAPIC timer is checked (nothing
+ * but this loop runs in between).
+ */
 static void run_slice(struct vcpu *v)
 {
     struct vmexit e;
     uint64_t end = slice_end(hal_time_ns());
+    uint64_t now;
 
     fpu_switch_to(v);
     guest_time_runstate_set(v, RUNSTATE_running);
     guest_time_update(v);
     /* The host timer ends a slice even if the guest never exits by itself. */
     hal_timer_arm(end);
+    now = hal_time_ns();
     for (unsigned n = 0; n < SCHED_EXITS_PER_SLICE && v->run_state == VCPU_RUNNABLE &&
                          domain_is_running(v->domain); n++) {
-        deliver_events(v);
+        deliver_events(v, now);
         vcpu_vendor_run(v, &e);
         vcpu_handle_exit(v, &e);
-        if (hal_time_ns() >= end)
+        now = hal_time_ns();
+        if (now >= end)
             break;
     }
     hal_timer_arm(0);

@@ -15,6 +15,7 @@
 #include "../../src/arch/x86_64/svm/vmcb.h"
 #include "hv/guest_copy.h"
 #include "hv/sched.h"
+#include "hv/vlapic.h"
 #include "xen/errno.h"
 #include "sim.h"
 
@@ -23,7 +24,8 @@
 #define ENTRY  0x1000U
 #define REASON 0x2000U
 
-enum play { PLAY_POWEROFF, PLAY_REBOOT, PLAY_TRIPLE_FAULT, PLAY_HLT_THEN_POWEROFF, PLAY_HLT_FOREVER, PLAY_SPIN };
+enum play { PLAY_POWEROFF, PLAY_REBOOT, PLAY_TRIPLE_FAULT, PLAY_HLT_THEN_POWEROFF, PLAY_HLT_FOREVER, PLAY_SPIN,
+            PLAY_LAPIC, PLAY_IRQ_WINDOW };
 
 static struct frame_desc table[NR];
 static enum play script[DOMAIN_MAX + 1];   /* by ASID */
@@ -31,6 +33,13 @@ static unsigned runs[DOMAIN_MAX + 1];
 static uint32_t order[64];                 /* ASIDs in the order they ran (PLAY_SPIN) */
 static unsigned nr_order;
 static uint64_t armed_at_first_run;
+
+/* PLAY_LAPIC: what each entry injected, when it ran, and how long the guest then ran. */
+#define LAPIC_RUNS 4U
+static uint64_t lapic_seen[LAPIC_RUNS];
+static uint64_t lapic_now[LAPIC_RUNS];
+static uint64_t lapic_step[LAPIC_RUNS];
+static bool window_seen[LAPIC_RUNS];       /* PLAY_IRQ_WINDOW: the entry asked for a window exit */
 
 #define SPIN_STEP_NS 3000000ULL            /* each spinning run takes 3 ms until the timer interrupts it */
 #define SPIN_RUNS    10U
@@ -50,6 +59,26 @@ static void play(uint8_t *page, struct vcpu_regs *regs, void *ctx)
     unsigned n = runs[asid]++;
 
     (void)ctx;
+    if (p == PLAY_LAPIC && n < LAPIC_RUNS) {
+        lapic_seen[n] = vmcb->control.event_inj;
+        lapic_now[n] = hal_time_ns();
+        sim_clock_advance(lapic_step[n]);
+        vmcb->save.rflags |= VCPU_RFLAGS_IF;
+        set_exit(vmcb, SVM_EXIT_INTR);
+        return;
+    }
+    if (p == PLAY_IRQ_WINDOW && n < LAPIC_RUNS) {
+        /* Interrupts off for the first run, then on (as after an sti). */
+        lapic_seen[n] = vmcb->control.event_inj;
+        window_seen[n] = (vmcb->control.intercept_misc1 & SVM_INTERCEPT1_VINTR) != 0 &&
+                         (vmcb->control.int_ctl & SVM_INT_CTL_V_IRQ) != 0;
+        if (n == 0)
+            vmcb->save.rflags &= ~VCPU_RFLAGS_IF;
+        else
+            vmcb->save.rflags |= VCPU_RFLAGS_IF;
+        set_exit(vmcb, n == 0 ? SVM_EXIT_INTR : SVM_EXIT_VINTR);
+        return;
+    }
     if (p == PLAY_SPIN && n < SPIN_RUNS) {
         if (nr_order == 0)
             armed_at_first_run = sim_timer_deadline();
@@ -216,6 +245,72 @@ static void test_timer_armed_for_guest_deadline(void **state)
     assert_int_equal(s.nr_poweroff, 1);
 }
 
+/*
+ * The LAPIC timer fires at the first entry once its deadline has passed,
+ * never before: each entry checks it against the clock read after the
+ * exit before it.  Armed before the slice, the deadline also ends it.
+ */
+static void test_lapic_timer_at_first_entry_after_deadline(void **state)
+{
+    struct sched_summary s;
+    struct domain *d;
+    struct vcpu *v;
+    uint64_t due, t0 = hal_time_ns();
+
+    (void)state;
+    d = guest(8, PLAY_LAPIC);
+    v = &d->guest.vcpus[0];
+    assert_int_equal(vlapic_mmio_write(v, VLAPIC_BASE_DEFAULT + VLAPIC_REG_SVR, 4, 0x1FF), 0);
+    assert_int_equal(vlapic_mmio_write(v, VLAPIC_BASE_DEFAULT + VLAPIC_REG_LVT_TIMER, 4, 0x40), 0);
+    assert_int_equal(vlapic_mmio_write(v, VLAPIC_BASE_DEFAULT + VLAPIC_REG_TDCR, 4, 0xB), 0);
+    assert_int_equal(vlapic_mmio_write(v, VLAPIC_BASE_DEFAULT + VLAPIC_REG_TMICT, 4, 1000), 0);
+    due = vlapic_timer_deadline(v);
+    assert_true(due > t0 + 2 && due < t0 + SCHED_SLICE_NS);
+    lapic_step[0] = due - t0 - 2;     /* the first run stops 2 ns short of the deadline */
+    lapic_step[1] = 1;                /* the second 1 ns short: no interrupt yet */
+    lapic_step[2] = 1;                /* the third reaches it: the slice ends */
+    lapic_step[3] = 0;
+    sched_run(&s);
+    assert_int_equal(s.nr_poweroff, 1);
+    assert_int_equal(lapic_now[0], t0);
+    assert_int_equal(lapic_seen[0], 0);
+    assert_int_equal(lapic_seen[1], 0);
+    assert_int_equal(lapic_seen[2], 0);
+    assert_int_equal(lapic_now[3], due);
+    assert_int_equal(lapic_seen[3], SVM_EVT_VALID | 0x40);    /* external interrupt, vector 0x40 */
+}
+
+/*
+ * An interrupt the guest cannot take yet (IF clear) makes the entry ask for
+ * an interrupt-window exit; once IF is set, the window exit comes and the
+ * next entry injects the interrupt and stops asking.
+ */
+static void test_irq_window(void **state)
+{
+    struct sched_summary s;
+    struct domain *d;
+    struct vcpu *v;
+
+    (void)state;
+    d = guest(9, PLAY_IRQ_WINDOW);
+    v = &d->guest.vcpus[0];
+    assert_int_equal(vlapic_mmio_write(v, VLAPIC_BASE_DEFAULT + VLAPIC_REG_SVR, 4, 0x1FF), 0);
+    vlapic_set_irq(v, 0x51);
+    memset(window_seen, 0, sizeof(window_seen));
+    sched_run(&s);
+    assert_int_equal(s.nr_poweroff, 1);
+    /* Entry 0: PVH entry state has IF clear already. */
+    assert_true(window_seen[0]);
+    assert_int_equal(lapic_seen[0], 0);
+    assert_true(window_seen[1]);                               /* IF was clear in run 0 */
+    assert_int_equal(lapic_seen[1], 0);
+    assert_false(window_seen[2]);                              /* run 1 ended with IF set */
+    assert_int_equal(lapic_seen[2], SVM_EVT_VALID | 0x51);
+    assert_false(window_seen[3]);
+    assert_int_equal(lapic_seen[3], 0);
+    assert_false(vcpu_vendor_irq_window_requested(v));
+}
+
 static void test_reason_text(void **state)
 {
     (void)state;
@@ -253,6 +348,8 @@ int main(void)
         cmocka_unit_test_setup(test_blocked_forever, setup),
         cmocka_unit_test_setup(test_timer_ends_slices, setup),
         cmocka_unit_test_setup(test_timer_armed_for_guest_deadline, setup),
+        cmocka_unit_test_setup(test_lapic_timer_at_first_entry_after_deadline, setup),
+        cmocka_unit_test_setup(test_irq_window, setup),
         cmocka_unit_test_setup(test_reason_text, setup),
         cmocka_unit_test_setup(test_domain_shutdown_and_crash_once, setup),
     };

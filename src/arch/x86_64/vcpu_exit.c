@@ -35,18 +35,152 @@ void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint3
                                      .has_error_code = has_error, .error_code = error };
 }
 
+#define PAGE_OFFSET_MASK ((uint64_t)PAGE_SIZE - 1U)
+
+static void copy_insn_bytes(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = src[i];
+}
+
+/* The paging state as far as a guest walk reads it (of rflags, only AC). */
+static bool hint_paging_same(const struct guest_paging *a, const struct guest_paging *b)
+{
+    return a->cr0 == b->cr0 && a->cr3 == b->cr3 && a->cr4 == b->cr4 && a->efer == b->efer &&
+           a->cpl == b->cpl && a->maxphyaddr == b->maxphyaddr &&
+           ((a->rflags ^ b->rflags) & GW_RFLAGS_AC) == 0;
+}
+
+/*
+ * The host view of the page a read at gla leads to, when a fetch hint
+ * (hv/vcpu.h) for it still holds: same paging state, same linear page, and
+ * every entry its walk read, read again as the walk reads it (through the
+ * p2m as it is now, from a page the p2m lets us read), unchanged.  The walk
+ * would then follow the same entries to the same verdict with no accessed
+ * bit to set, so the read is what copy_from_guest_linear would do.  NULL
+ * otherwise.
+ */
+static const uint8_t *hint_frame(const struct vcpu *v, const struct vcpu_fetch_hint *h, uint64_t gla)
+{
+    struct p2m_cursor c;
+    mfn_t mfn;
+    unsigned acc;
+
+    if (!h->valid || h->nr == 0 || h->nr > GW_MAX_LEVELS || h->page != (gla & ~PAGE_OFFSET_MASK) ||
+        !hint_paging_same(&h->paging, &v->state.paging))
+        return NULL;
+    p2m_cursor_init(&c, &v->domain->p2m);
+    for (unsigned i = 0; i < h->nr; i++) {
+        const uint64_t *t;
+
+        if (p2m_cursor_lookup(&c, h->entry_gpa[i] >> PAGE_SHIFT, &mfn, &acc) != 0 ||
+            (acc & P2M_ACCESS_R) == 0)
+            return NULL;
+        t = hal_table_map(mfn);
+        if (t == NULL || t[(h->entry_gpa[i] & PAGE_OFFSET_MASK) / 8U] != h->entry[i])
+            return NULL;
+    }
+    if (p2m_cursor_lookup(&c, h->data_gpa >> PAGE_SHIFT, &mfn, &acc) != 0 ||
+        (acc & P2M_ACCESS_R) == 0)
+        return NULL;
+    return hal_frame_map(mfn);
+}
+
+/* The first hint of v that holds for gla (see hint_frame). */
+static const uint8_t *hints_frame(const struct vcpu *v, uint64_t gla)
+{
+    for (unsigned i = 0; i < VCPU_FETCH_HINTS; i++) {
+        const uint8_t *f = hint_frame(v, &v->fetch_hint[i], gla);
+
+        if (f != NULL)
+            return f;
+    }
+    return NULL;
+}
+
+/*
+ * Remember the walk a walker just made for gla (leading to gpa), if it is
+ * a 4-level one, in place of the hint for that page or else the oldest.
+ */
+static void hint_keep(struct vcpu *v, const struct gw_walker *w, uint64_t gla, uint64_t gpa)
+{
+    uint64_t page = gla & ~PAGE_OFFSET_MASK;
+    unsigned slot = v->fetch_hint_next % VCPU_FETCH_HINTS;
+    struct vcpu_fetch_hint *h;
+
+    if (w->mode != GW_MODE_LONG4 || w->nr == 0 || w->nr > GW_MAX_LEVELS)
+        return;
+    for (unsigned i = 0; i < VCPU_FETCH_HINTS; i++)
+        if (v->fetch_hint[i].valid && v->fetch_hint[i].page == page)
+            slot = i;
+    if (slot == v->fetch_hint_next % VCPU_FETCH_HINTS)
+        v->fetch_hint_next = (uint8_t)((slot + 1U) % VCPU_FETCH_HINTS);
+    h = &v->fetch_hint[slot];
+    h->nr = (uint8_t)w->nr;
+    h->paging = v->state.paging;
+    h->paging.rflags &= GW_RFLAGS_AC;
+    h->page = page;
+    for (unsigned i = 0; i < w->nr; i++) {
+        h->entry_gpa[i] = w->lv[i].entry_gpa;
+        h->entry[i] = w->lv[i].entry;
+    }
+    h->data_gpa = gpa & ~PAGE_OFFSET_MASK;
+    h->valid = true;
+}
+
+/*
+ * The page a read inside one page at gla reaches, found as
+ * copy_from_guest_linear finds it when the walk has no accessed bit to set
+ * (the case after the first exit at a page): one walk, then the p2m's read
+ * right on the page it leads to; with nothing to set, the copy would write
+ * nothing either.  A 4-level walk becomes a hint.  NULL when the walk fails
+ * or has bits to set: the caller copies.
+ */
+static const uint8_t *fetch_walk(struct vcpu *v, uint64_t gla)
+{
+    struct gw_walker w;
+    struct gw_result res;
+    mfn_t mfn;
+    unsigned acc;
+    const uint8_t *f;
+
+    gw_walker_init(&w, &dom(v)->p2m, &v->state.paging, GW_ACC_READ);
+    if (gw_walker_check(&w, gla, &res) != 0 || res.ad_pending ||
+        p2m_cursor_lookup(&w.p2m, res.gpa >> PAGE_SHIFT, &mfn, &acc) != 0 ||
+        (acc & P2M_ACCESS_R) == 0)
+        return NULL;
+    f = hal_frame_map(mfn);
+    if (f != NULL)
+        hint_keep(v, &w, gla, res.gpa);
+    return f;
+}
+
 /*
  * The bytes at the guest's rip, as many as can be read (up to 15): the
  * instruction may end before an unmapped page, so the part in the first
- * page is read on its own when the whole read fails.
+ * page is read on its own when the whole read fails.  Fifteen bytes inside
+ * one page (nearly always) are found through a hint or one walk and left
+ * where they are: *at points into guest memory then, else at buf, which
+ * holds the copy.  The bytes are the copy's in every case.
  */
-static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
+static size_t fetch_insn(struct vcpu *v, uint8_t *buf, const uint8_t **at)
 {
     uint64_t gla = v->state.cs_base + v->regs.rip;
     size_t first = (size_t)(PAGE_SIZE - (gla & (PAGE_SIZE - 1)));
+    const uint8_t *f;
 
+    *at = buf;
     if (v->state.cs_mode != VCPU_CS_64)
         gla &= 0xFFFFFFFFULL;
+    if (first >= INSN_MAX_BYTES) {
+        f = hints_frame(v, gla);
+        if (f == NULL)
+            f = fetch_walk(v, gla);
+        if (f != NULL) {
+            *at = f + (gla & PAGE_OFFSET_MASK);
+            return INSN_MAX_BYTES;
+        }
+    }
     if (copy_from_guest_linear(&dom(v)->p2m, &v->state.paging, buf, gla, INSN_MAX_BYTES) == 0)
         return INSN_MAX_BYTES;
     if (first < INSN_MAX_BYTES &&
@@ -55,12 +189,16 @@ static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
     return 0;
 }
 
-/* Decode the instruction at rip; false (and the domain crashed) when impossible. */
-static bool decode_at_rip(struct vcpu *v, struct insn *in)
+/* The n bytes fetch_insn found, in buf (the decoder works on a copy). */
+static void fetched_to(uint8_t *buf, const uint8_t *at, size_t n)
 {
-    uint8_t bytes[INSN_MAX_BYTES];
-    size_t n = fetch_insn(v, bytes);
+    if (at != buf)
+        copy_insn_bytes(buf, at, n);
+}
 
+/* Decode the n bytes fetched at rip; false (and the domain crashed) when impossible. */
+static bool decode_fetched(struct vcpu *v, const uint8_t *bytes, size_t n, struct insn *in)
+{
     if (n == 0) {
         domain_crash(dom(v), "cannot read the instruction at rip 0x%lx", (unsigned long)v->regs.rip);
         return false;
@@ -72,6 +210,35 @@ static bool decode_at_rip(struct vcpu *v, struct insn *in)
         return false;
     }
     return true;
+}
+
+/* Decode the instruction at rip; false (and the domain crashed) when impossible. */
+static bool decode_at_rip(struct vcpu *v, struct insn *in)
+{
+    uint8_t bytes[INSN_MAX_BYTES];
+    const uint8_t *at;
+    size_t n = fetch_insn(v, bytes, &at);
+
+    fetched_to(bytes, at, n);
+    return decode_fetched(v, bytes, n, in);
+}
+
+/*
+ * The length of an instruction of `kind` in its plain encoding (no prefix)
+ * when the bytes start with it, else 0.  insn_decode gives that kind and
+ * length for these bytes in every mode (tests/unit/test_vcpu_exit_fetch.c
+ * checks it), so the usual exits skip the decoder.
+ */
+static uint32_t plain_len(enum insn_kind kind, const uint8_t *b, size_t n)
+{
+    switch (kind) {
+    case INSN_VMMCALL: return n >= 3 && b[0] == 0x0F && b[1] == 0x01 && b[2] == 0xD9 ? 3U : 0U;
+    case INSN_CPUID: return n >= 2 && b[0] == 0x0F && b[1] == 0xA2 ? 2U : 0U;
+    case INSN_RDMSR: return n >= 2 && b[0] == 0x0F && b[1] == 0x32 ? 2U : 0U;
+    case INSN_WRMSR: return n >= 2 && b[0] == 0x0F && b[1] == 0x30 ? 2U : 0U;
+    case INSN_HLT: return n >= 1 && b[0] == 0xF4 ? 1U : 0U;
+    default: return 0;
+    }
 }
 
 /* Past the instruction; an interrupt shadow covered only it. */
@@ -91,20 +258,30 @@ static void advance_rip(struct vcpu *v, uint32_t len)
  */
 static bool skip_insn(struct vcpu *v, const struct vmexit *e, enum insn_kind kind)
 {
+    uint8_t bytes[INSN_MAX_BYTES];
+    const uint8_t *at;
     struct insn in;
+    size_t n;
+    uint32_t len;
 
     if (e->insn_len != 0) {
         advance_rip(v, e->insn_len);
         return true;
     }
-    if (!decode_at_rip(v, &in))
-        return false;
-    if (in.kind != kind) {
-        domain_crash(dom(v), "the instruction at rip 0x%lx changed under its exit (0x%lx)",
-                     (unsigned long)v->regs.rip, (unsigned long)e->vendor_code);
-        return false;
+    n = fetch_insn(v, bytes, &at);
+    len = plain_len(kind, at, n);
+    if (len == 0) {
+        fetched_to(bytes, at, n);
+        if (!decode_fetched(v, bytes, n, &in))
+            return false;
+        if (in.kind != kind) {
+            domain_crash(dom(v), "the instruction at rip 0x%lx changed under its exit (0x%lx)",
+                         (unsigned long)v->regs.rip, (unsigned long)e->vendor_code);
+            return false;
+        }
+        len = in.len;
     }
-    advance_rip(v, in.len);
+    advance_rip(v, len);
     return true;
 }
 
@@ -362,10 +539,12 @@ static void handle_exception(struct vcpu *v, const struct vmexit *e)
 {
     struct insn in;
     uint8_t bytes[INSN_MAX_BYTES];
+    const uint8_t *at;
     size_t n;
 
     if (e->qual == X86_EXC_UD) {
-        n = fetch_insn(v, bytes);
+        n = fetch_insn(v, bytes, &at);
+        fetched_to(bytes, at, n);
         if (n != 0 && insn_decode(bytes, n, v->state.cs_mode, &in) == 0 && in.kind == INSN_VMCALL) {
             advance_rip(v, in.len);
             hypercall_dispatch(v);

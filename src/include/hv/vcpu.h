@@ -96,6 +96,30 @@ struct vcpu_vendor {
     mfn_t ctl_mfn;          /* VMCB (SVM) or VMCS (VMX) */
     uint32_t asid;          /* ASID / VPID */
     bool launched;
+    uint8_t maxphyaddr;     /* the guest's MAXPHYADDR, from CPUID when the vCPU was created */
+    bool irq_window;        /* an interrupt-window exit is wanted (set up by the next entry) */
+};
+
+/*
+ * Where an instruction at rip was fetched from in a 4-level guest
+ * (vcpu_exit.c): the paging state and linear page of that fetch, every
+ * page-table entry its walk read (top level first: guest-physical address
+ * and value) and the guest-physical page it led to.  Only a hint that saves
+ * a later exit at that page a guest page walk: before each use every entry
+ * is read again through the p2m as it is now and must be unchanged, so a
+ * stale hint (new CR3, other paging mode, a guest page-table write, a p2m
+ * change) is never trusted, and nothing needs to invalidate it.  A vCPU
+ * keeps a few (the hypercall page, and the code its other exits come from).
+ */
+#define VCPU_FETCH_HINTS 4U
+struct vcpu_fetch_hint {
+    bool valid;
+    uint8_t nr;                          /* entries in the walk (4: 4 KiB page, 3: 2 MiB, 2: 1 GiB) */
+    struct guest_paging paging;          /* as it was, rflags reduced to AC (all the walk reads of it) */
+    uint64_t page;                       /* guest-linear page of the fetch */
+    uint64_t entry_gpa[GW_MAX_LEVELS];
+    uint64_t entry[GW_MAX_LEVELS];       /* each with its accessed bit set (the walk had nothing to set) */
+    uint64_t data_gpa;                   /* guest-physical page the walk led to */
 };
 
 struct domain;
@@ -115,6 +139,8 @@ struct vcpu {
     uint64_t runstate_gla;      /* registered runstate area, 0 = none */
     uint64_t hypercalls;        /* statistics */
     uint64_t exits;
+    struct vcpu_fetch_hint fetch_hint[VCPU_FETCH_HINTS];   /* vcpu_exit.c's */
+    uint8_t fetch_hint_next;             /* the one the next new walk replaces */
     struct vcpu_vendor vendor;
     /* x87/SSE registers while another vCPU has the CPU (FXSAVE image). */
     uint8_t fpu[512] __attribute__((aligned(16)));

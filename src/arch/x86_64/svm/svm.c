@@ -205,7 +205,10 @@ int vcpu_vendor_create(struct vcpu *v, mfn_t p2m_root, uint32_t entry, uint32_t 
     m = alloc_filled(0, 0);
     if (m == INVALID_MFN)
         return -XEN_ENOMEM;
-    v->vendor = (struct vcpu_vendor){ .ctl_mfn = m, .asid = svm.next_asid++, .launched = false };
+    /* The guest's address width is the CPU's: asked once, not on every exit (CPUID is slow,
+     * and an exit of its own when Xenolith itself runs in a VM). */
+    v->vendor = (struct vcpu_vendor){ .ctl_mfn = m, .asid = svm.next_asid++, .launched = false,
+                                      .maxphyaddr = cpuid_policy_maxphyaddr() };
     vmcb = vmcb_of(v);
     vmcb_set_controls(&vmcb->control, p2m_root, v->vendor.asid);
     vmcb_set_pvh_state(&vmcb->save, entry);
@@ -250,7 +253,7 @@ static void vcpu_state_from_vmcb(struct vcpu *v, const struct vmcb_save *s)
     v->state.paging.efer = s->efer & ~EFER_SVME;
     v->state.paging.rflags = s->rflags;
     v->state.paging.cpl = s->cpl;
-    v->state.paging.maxphyaddr = cpuid_policy_maxphyaddr();
+    v->state.paging.maxphyaddr = v->vendor.maxphyaddr;
     v->state.cr2 = s->cr2;
     v->state.cs_base = s->cs.base;
     v->state.cs_mode = cs_mode_of(s);
@@ -431,23 +434,28 @@ static void svm_normalize_exit(const struct vmcb *vmcb, struct vmexit *e)
  * An interrupt window: V_IRQ set (any vector: it is never delivered) with
  * the VINTR intercept makes the CPU exit as soon as the guest could take an
  * external interrupt; the caller then injects the real one with EVENTINJ.
+ * The request is noted here and written into the VMCB by the next entry,
+ * which maps the VMCB anyway (the scheduler asks before every entry).
  */
 void vcpu_vendor_request_irq_window(struct vcpu *v, bool on)
 {
-    struct vmcb_control *c = &vmcb_of(v)->control;
-
-    c->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR |
-                    SVM_INT_CTL_V_VECTOR_MASK);
-    c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
-    if (on) {
-        c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR;
-        c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
-    }
+    v->vendor.irq_window = on;
 }
 
 bool vcpu_vendor_irq_window_requested(const struct vcpu *v)
 {
-    return (vmcb_of(v)->control.intercept_misc1 & SVM_INTERCEPT1_VINTR) != 0;
+    return v->vendor.irq_window;
+}
+
+static void irq_window_to_vmcb(const struct vcpu *v, struct vmcb_control *c)
+{
+    c->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR |
+                    SVM_INT_CTL_V_VECTOR_MASK);
+    c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
+    if (v->vendor.irq_window) {
+        c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO | SVM_INT_CTL_V_IGN_TPR;
+        c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
+    }
 }
 
 void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit)
@@ -455,6 +463,7 @@ void vcpu_vendor_run(struct vcpu *v, struct vmexit *exit)
     struct vmcb *vmcb = vmcb_of(v);
 
     irq_shadow_to_vmcb(v, vmcb);
+    irq_window_to_vmcb(v, &vmcb->control);
     vcpu_state_to_vmcb(v, &vmcb->save);
     vmcb->control.event_inj = v->inject.type != VCPU_EVENT_NONE ? event_to_svm(&v->inject) : 0;
     v->inject.type = VCPU_EVENT_NONE;
