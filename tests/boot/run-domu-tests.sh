@@ -6,6 +6,8 @@
 # Descriptions are in tests/boot/domu/; the kernels are our test guests
 # (make guests).  Prints one PASS/FAIL line per case.
 #   run-domu-tests.sh [BUILD]
+# The hostile-domain cases also boot Debian's Linux as the victim when
+# tests/linux/run-linux.sh has prepared BUILD/linux (else they say SKIP).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
@@ -20,10 +22,10 @@ EXIT_SUCCESS=33   # isa-debug-exit statuses of hv/setup.h, as QEMU exit codes
 EXIT_FAILURE=35
 CMDLINE="console=com1 loglvl=all debug_exit"
 
-qemu_run() {  # qemu_run <log> <qemu args...>; sets $rc
+qemu_run() {  # qemu_run <log> <qemu args...>; sets $rc (MEM: QEMU's RAM in MiB)
     local log=$1; shift
     rm -f "$log"
-    timeout "$TIMEOUT" "$QEMU" -accel tcg -cpu max -m 256 -display none -no-reboot \
+    timeout "$TIMEOUT" "$QEMU" -accel tcg -cpu max -m "${MEM:-256}" -display none -no-reboot \
         -monitor none -serial "file:$log" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" </dev/null >"$log.qemu" 2>&1
     rc=$?
@@ -33,7 +35,7 @@ fail() {  # fail <name> <log> <why...>
     local name=$1 log=$2; shift 2
     echo "FAIL $name (exit $rc; log $log)"
     for m in "$@"; do echo "    $m"; done
-    tail -n 30 "$log" 2>/dev/null | sed 's/^/    | /'
+    tail -n "${FAIL_TAIL:-30}" "$log" 2>/dev/null | sed 's/^/    | /'
     status=1
 }
 
@@ -52,7 +54,7 @@ check() {
 line_of() { grep -En -m1 -- "$2" "$1" 2>/dev/null | cut -d: -f1 || true; }
 
 for f in "$G/test-hello.elf" "$G/test-cpuid_msr.elf" "$G/test-exceptions.elf" "$G/test-hlt_timer.elf" \
-         "$G/test-triple_fault.elf"; do
+         "$G/test-triple_fault.elf" "$G/test-hostile.elf"; do
     [ -f "$f" ] || { echo "FAIL domu tests: $f missing (make guests)"; exit 1; }
 done
 
@@ -116,5 +118,102 @@ if MODULES="$G/test-hello.elf hello;$D/web.cfg web.cfg;$G/test-cpuid_msr.elf" \
         'all domains have ended: 2 powered off, 0 rebooted, 0 crashed'
 else
     rc=1; fail domu-multiboot2-grub-modules "$OUT/mkiso-domu.log" "mkiso failed"
+fi
+# The hostile guest's own judgement (domain $3): every attack got Xen's answer, then
+# its announcement of the crash.  On failure: its summary and its FAIL lines.
+hostile_answers() {  # hostile_answers <name> <log> <domid>
+    local name=$1 log=$2 d=$3 summary
+    local -a bad
+    summary=$(grep -E -m1 "^\(d$d\) hostile: [0-9]+ attacks checked" "$log" 2>/dev/null)
+    if grep -Eq "^\(d$d\) hostile: [0-9]+ attacks checked, 0 answered otherwise" "$log" &&
+       grep -Eq "^\(d$d\) Test result: expect crash" "$log"; then
+        echo "PASS $name (${summary#*hostile: })"
+    else
+        mapfile -t bad < <(grep -E "^\(d$d\)   FAIL" "$log" 2>/dev/null | head -n 20)
+        FAIL_TAIL=0 fail "$name" "$log" "${summary:-no summary from the hostile domain d$d}" "${bad[@]}"
+    fi
+}
+
+# in_order <name> <log> <label:pattern>...: each pattern's first line comes after the previous one's.
+in_order() {
+    local name=$1 log=$2 prev=0 prev_label=start n
+    shift 2
+    for lp in "$@"; do
+        n=$(line_of "$log" "${lp#*:}")
+        if [ -z "$n" ] || [ "$n" -le "$prev" ]; then
+            fail "$name" "$log" "${lp%%:*} (line ${n:-none}) not after ${prev_label} (line $prev)"
+            return
+        fi
+        prev=$n prev_label=${lp%%:*}
+    done
+    echo "PASS $name"
+}
+
+# 5. A hostile domU next to a survivor, no domain 0.  The survivor (hlt_timer) blocks 5 s on
+#    its timer before its checks (wait_ms=), so it is in the middle of its start when the
+#    hostile domU strikes, 2 s in (tests/boot/domu/hostile.cfg): every attack must get Xen's
+#    answer.  Then the hostile domU holds the CPU with interrupts off for 6 s: the survivor
+#    must wake at 5 s and pass its checks meanwhile.  The hostile domain must end crashed
+#    (triple fault) and alone, and the hypervisor must reach its summary.
+cat >"$OUT/survivor-wait.cfg" <<'CFG'
+# hlt_timer, blocked 5 s on its timer before its checks (written by run-domu-tests.sh)
+name = "survivor"
+type = "pvh"
+kernel = "test-hlt_timer.elf"
+memory = 24
+cmdline = "hlt_timer wait_ms=5000"
+CFG
+log=$OUT/domu-hostile.log
+qemu_run "$log" -kernel "$BUILD/xenolith.elf" -append "$CMDLINE" \
+    -initrd "$OUT/survivor-wait.cfg,$G/test-hlt_timer.elf,$D/hostile.cfg,$G/test-hostile.elf"
+check domu-hostile-crash-confined "$log" $EXIT_FAILURE \
+    'domain 1 \(survivor\): 24 MiB' 'domain 2 \(hostile\): 16 MiB' '^\(d2\)   note target d1: present' \
+    '^\(d2\)   ok   d1 still exists after the attacks' \
+    'domain 2 \(hostile\) ended: crashed: triple fault' '^\(d1\) Test result: SUCCESS' \
+    'domain 1 \(survivor\) ended: shut down: poweroff' \
+    'all domains have ended: 1 powered off, 0 rebooted, 1 crashed'
+in_order domu-hostile-timeline "$log" \
+    'survivor started:^\(d1\) Xenolith test guest: hlt_timer' \
+    'hostile attacks d1:^\(d2\) attacks on d1 \(present\)' \
+    'hostile hogs the CPU:^\(d2\) hogging the CPU' \
+    'survivor woke:^\(d1\)   ok   wait_ms=5000' \
+    'survivor verdict:^\(d1\) Test result: SUCCESS' \
+    'hostile crashed:domain 2 \(hostile\) ended: crashed'
+hostile_answers domu-hostile-attacks-answered-as-xen "$log" 2
+
+# 6. The same after a Linux domU (Debian's kernel and the busybox initramfs that
+#    tests/linux/run-linux.sh prepares): the hostile domain strikes 2 s in, while Linux
+#    boots, then hogs the CPU; Linux must still run its commands and power off.
+kernel=$(find "$BUILD/linux" -maxdepth 1 -name 'vmlinuz-*.elf' 2>/dev/null | sort | head -n 1)
+initramfs=$BUILD/linux/initramfs.cpio.gz
+if [ -z "$kernel" ] || [ ! -f "$initramfs" ]; then
+    echo "SKIP domu-hostile-after-linux (no $BUILD/linux/vmlinuz-*.elf and initramfs.cpio.gz:" \
+         "run tests/linux/run-linux.sh first)"
+else
+    cat >"$OUT/linux-victim.cfg" <<CFG
+# Debian's kernel as domain 1, the hostile domain's victim (written by run-domu-tests.sh)
+name = "linux"
+type = "pvh"
+kernel = "$(basename "$kernel")"
+ramdisk = "$(basename "$initramfs")"
+memory = 512
+extra = "console=hvc0 earlyprintk=xen xenolith.test=1"
+CFG
+    log=$OUT/domu-hostile-linux.log
+    MEM=${LINUX_QEMU_MEM:-1024} TIMEOUT=${LINUX_TIMEOUT:-300} qemu_run "$log" \
+        -kernel "$BUILD/xenolith.elf" -append "console=com1 debug_exit" \
+        -initrd "$OUT/linux-victim.cfg,$kernel,$initramfs,$D/hostile.cfg,$G/test-hostile.elf"
+    check domu-hostile-after-linux-crash-confined "$log" $EXIT_FAILURE \
+        'domain 1 \(linux\): 512 MiB' 'domain 2 \(hostile\): 16 MiB' '^\(d2\)   note target d1: present' \
+        '^\(d2\)   ok   d1 still exists after the attacks' \
+        'domain 2 \(hostile\) ended: crashed: triple fault' 'XENOLITH-TEST-END' \
+        'domain 1 \(linux\) ended: shut down: poweroff' \
+        'all domains have ended: 1 powered off, 0 rebooted, 1 crashed'
+    in_order domu-hostile-after-linux-timeline "$log" \
+        'Linux boots:Linux version' \
+        'hostile attacks d1:^\(d2\) attacks on d1 \(present\)' \
+        'hostile hogs the CPU:^\(d2\) hogging the CPU' \
+        'Linux done:XENOLITH-TEST-END'
+    hostile_answers domu-hostile-after-linux-attacks-answered-as-xen "$log" 2
 fi
 exit $status

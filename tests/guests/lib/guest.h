@@ -97,6 +97,9 @@ bool check_rc2(long got, long want1, long want2, const char *fmt, ...) GUEST_PRI
 void note(const char *fmt, ...) GUEST_PRINTF(1, 2);
 
 unsigned int guest_nr_failed(void);
+unsigned int guest_nr_checks(void);
+/* The text of the first failed check ("" while none failed). */
+const char *guest_first_failure(void);
 GUEST_NORETURN void guest_fail(const char *fmt, ...) GUEST_PRINTF(1, 2);
 GUEST_NORETURN void guest_skip(const char *fmt, ...) GUEST_PRINTF(1, 2);
 /* SUCCESS if every check passed, else FAILURE naming the first failed check. */
@@ -130,6 +133,13 @@ bool xen_detect(void);
 long xen_map_shared_info(struct shared_info *page);
 /* System time in ns from a pvclock record (retries while it is updated). */
 uint64_t pvclock_read_ns(const volatile struct vcpu_time_info *t);
+/*
+ * Block about ms milliseconds on the vCPU's one-shot timer (VIRQ_TIMER on
+ * the callback vector, SCHEDOP_block); 0 with the time slept, or the failing
+ * hypercall's rc (-ETIME: the timer never came).  Maps shared_info at a
+ * framework page and undoes the rest of its set-up (lib/sleep.c).
+ */
+long guest_sleep_ms(uint32_t ms, uint64_t *slept_ns);
 
 /* ---- CPU helpers ------------------------------------------------------ */
 
@@ -245,6 +255,8 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 bool str_has_word(const char *s, const char *word);
+/* The number in the word "<key><number>" of s (decimal or 0x hex); false if none. */
+bool str_word_u64(const char *s, const char *key, uint64_t *val);
 
 /* Linker symbols. */
 extern char __image_start[], __image_end[];

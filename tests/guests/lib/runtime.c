@@ -15,6 +15,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define ISA_DEBUG_EXIT_PORT 0xf4
+#define WAIT_MS_MAX 600000U          /* wait_ms= is capped at 10 minutes */
 
 /* The PVH entry point, for loaders that boot the ELF through this note. */
 __asm__(".pushsection .note.Xen, \"a\", @note\n"
@@ -81,6 +82,24 @@ static void print_banner(void)
                      guest_env.nr_memmap, guest_env.cmdline);
 }
 
+/*
+ * wait_ms=N on the command line (Xen only): block N ms on the timer before
+ * the checks, so that a boot test can keep this domain alive, in the middle
+ * of its start, while another domain acts (tests/boot/run-domu-tests.sh).
+ */
+static void wait_before_run(void)
+{
+    uint64_t ms = 0, ns = 0;
+
+    if (!guest_env.on_xen || !str_word_u64(guest_env.cmdline, "wait_ms=", &ms))
+        return;
+    if (ms > WAIT_MS_MAX)
+        ms = WAIT_MS_MAX;
+    long rc = guest_sleep_ms((uint32_t)ms, &ns);
+    check_rc(rc, 0, "wait_ms=%lu: blocked %lu ms on the one-shot timer before the checks", ms,
+             ns / 1000000U);
+}
+
 void guest_start(uint32_t start_info_pa)
 {
     xen_detect();
@@ -98,6 +117,7 @@ void guest_start(uint32_t start_info_pa)
             guest_printf("  this guest can also run without Xen: \"bare\" on its command line\n");
         guest_skip("not running on Xen");
     }
+    wait_before_run();
     guest_test.run();
     guest_finish();
 }
@@ -173,6 +193,16 @@ void note(const char *fmt, ...)
 unsigned int guest_nr_failed(void)
 {
     return nr_failed;
+}
+
+unsigned int guest_nr_checks(void)
+{
+    return nr_checks;
+}
+
+const char *guest_first_failure(void)
+{
+    return first_failure;
 }
 
 /* ---- verdicts and shutdown ------------------------------------------------- */

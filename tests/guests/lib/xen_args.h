@@ -19,6 +19,9 @@
 #define GX_CALLBACK_TYPE_VECTOR 2ULL
 #define GX_CALLBACK_VIA_VECTOR(v) ((GX_CALLBACK_TYPE_VECTOR << 56) | (uint64_t)(v))
 
+/* memory_op sub-op the headers do not have yet. */
+#define GX_XENMEM_populate_physmap 6U
+
 /* Memory types in e820 entries returned by XENMEM_memory_map. */
 #define GX_E820_RAM 1U
 
@@ -83,6 +86,15 @@ struct gx_bind_virq {              /* EVTCHNOP_bind_virq */
     uint32_t port;                 /* out */
 };
 
+struct gx_memory_reservation {      /* XENMEM_{increase,decrease}_reservation, populate_physmap */
+    uint64_t extent_start;         /* guest-linear address of nr_extents gfns */
+    uint64_t nr_extents;
+    uint32_t extent_order;
+    uint32_t mem_flags;
+    uint16_t domid;
+    uint16_t pad[3];
+};
+
 _Static_assert(sizeof(struct gx_feature_info) == 8, "xen_feature_info");
 _Static_assert(sizeof(struct gx_compile_info) == XEN_COMPILE_INFO_SIZE, "compile_info");
 _Static_assert(sizeof(struct gx_add_to_physmap) == 24, "xen_add_to_physmap");
@@ -96,5 +108,7 @@ _Static_assert(__builtin_offsetof(struct gx_hvm_param, value) == 8, "hvm_param.v
 _Static_assert(sizeof(struct gx_register_vcpu_info) == 16, "register_vcpu_info");
 _Static_assert(sizeof(struct gx_singleshot_timer) == 16, "singleshot timer");
 _Static_assert(sizeof(struct gx_bind_virq) == 12, "evtchn_bind_virq");
+_Static_assert(sizeof(struct gx_memory_reservation) == 32, "xen_memory_reservation");
+_Static_assert(__builtin_offsetof(struct gx_memory_reservation, domid) == 24, "reservation.domid");
 
 #endif /* GUEST_XEN_ARGS_H */
