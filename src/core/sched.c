@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The scheduler (hv/sched.h).  One physical CPU: vCPUs take turns, each for
- * at most SCHED_EXITS_PER_SLICE exits or until it blocks; when every vCPU is
- * blocked the CPU idles until the earliest timer.  Without a preemption
- * timer a guest that never exits keeps the CPU (documented limit).
+ * a slice of SCHED_SLICE_NS (shorter when a guest timer falls due first) or
+ * until it blocks; when every vCPU is blocked the CPU idles until the
+ * earliest timer.  The host timer ends a slice even if the guest never exits.
+ * SCHED_EXITS_PER_SLICE only bounds a slice whose exits take no time (the
+ * simulator's clock); on hardware it is high enough that time decides, so a
+ * guest that exits often gets the same share as one that spins.
  */
 #include "hal/events.h"
 #include "hv/sched.h"
@@ -313,6 +316,23 @@ static void serve_consoles(void)
  * also the time at which the next entry's LAPIC timer is checked (nothing
  * but this loop runs in between).
  */
+/* Exits whose handling can arm a guest timer: hypercalls (singleshot, poll), MSR writes (LAPIC timer, TSC deadline), MMIO (xAPIC timer). */
+static bool exit_may_arm_timer(enum vmexit_reason r)
+{
+    return r == VMEXIT_HYPERCALL || r == VMEXIT_WRMSR || r == VMEXIT_NPF;
+}
+
+/* A timer armed during the slice that falls due before its end shortens it. */
+static uint64_t earliest_end(uint64_t end)
+{
+    uint64_t t = earliest_deadline();
+
+    if (t == 0 || t >= end)
+        return end;
+    hal_timer_arm(t);
+    return t;
+}
+
 static void run_slice(struct vcpu *v)
 {
     struct vmexit e;
@@ -331,6 +351,8 @@ static void run_slice(struct vcpu *v)
         vcpu_vendor_run(v, &e);
         vcpu_handle_exit(v, &e);
         now = hal_time_ns();
+        if (exit_may_arm_timer(e.reason))
+            end = earliest_end(end);
         if (now >= end)
             break;
     }

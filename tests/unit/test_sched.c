@@ -25,7 +25,7 @@
 #define REASON 0x2000U
 
 enum play { PLAY_POWEROFF, PLAY_REBOOT, PLAY_TRIPLE_FAULT, PLAY_HLT_THEN_POWEROFF, PLAY_HLT_FOREVER, PLAY_SPIN,
-            PLAY_LAPIC, PLAY_IRQ_WINDOW };
+            PLAY_LAPIC, PLAY_IRQ_WINDOW, PLAY_ARM_TIMER };
 
 static struct frame_desc table[NR];
 static enum play script[DOMAIN_MAX + 1];   /* by ASID */
@@ -33,6 +33,10 @@ static unsigned runs[DOMAIN_MAX + 1];
 static uint32_t order[64];                 /* ASIDs in the order they ran (PLAY_SPIN) */
 static unsigned nr_order;
 static uint64_t armed_at_first_run;
+/* PLAY_ARM_TIMER: the vCPU whose timer a hypercall arms mid-slice, and the host timer at the next entry. */
+static struct vcpu *arming_vcpu;
+static uint64_t armed_after_hypercall;
+#define ARM_TIMER_NS 1000000ULL
 
 /* PLAY_LAPIC: what each entry injected, when it ran, and how long the guest then ran. */
 #define LAPIC_RUNS 4U
@@ -88,6 +92,16 @@ static void play(uint8_t *page, struct vcpu_regs *regs, void *ctx)
         set_exit(vmcb, SVM_EXIT_INTR);
         return;
     }
+    if (p == PLAY_ARM_TIMER && n == 0) {
+        /* What a singleshot-timer hypercall leaves behind; the call itself is unknown (-ENOSYS). */
+        arming_vcpu->timer_deadline_ns = hal_time_ns() + ARM_TIMER_NS;
+        vmcb->save.rip = ENTRY;
+        vmcb->save.rax = 63;
+        set_exit(vmcb, SVM_EXIT_VMMCALL);
+        return;
+    }
+    if (p == PLAY_ARM_TIMER && n == 1)
+        armed_after_hypercall = sim_timer_deadline();
     if (p == PLAY_TRIPLE_FAULT) {
         set_exit(vmcb, SVM_EXIT_SHUTDOWN);
         return;
@@ -245,6 +259,22 @@ static void test_timer_armed_for_guest_deadline(void **state)
     assert_int_equal(s.nr_poweroff, 1);
 }
 
+/* A timer a hypercall arms in the middle of a slice re-arms the host timer for it at once. */
+static void test_timer_armed_during_slice(void **state)
+{
+    struct sched_summary s;
+    struct domain *d;
+    uint64_t t0 = hal_time_ns();
+
+    (void)state;
+    d = guest(9, PLAY_ARM_TIMER);
+    arming_vcpu = &d->guest.vcpus[0];
+    armed_after_hypercall = 0;
+    sched_run(&s);
+    assert_int_equal(armed_after_hypercall, t0 + ARM_TIMER_NS);
+    assert_int_equal(s.nr_poweroff, 1);
+}
+
 /*
  * The LAPIC timer fires at the first entry once its deadline has passed,
  * never before: each entry checks it against the clock read after the
@@ -348,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup(test_blocked_forever, setup),
         cmocka_unit_test_setup(test_timer_ends_slices, setup),
         cmocka_unit_test_setup(test_timer_armed_for_guest_deadline, setup),
+        cmocka_unit_test_setup(test_timer_armed_during_slice, setup),
         cmocka_unit_test_setup(test_lapic_timer_at_first_entry_after_deadline, setup),
         cmocka_unit_test_setup(test_irq_window, setup),
         cmocka_unit_test_setup(test_reason_text, setup),

@@ -9,9 +9,14 @@
 
 #include "hv/domain.h"
 
-/* Exits a vCPU may take before the next one gets the CPU. */
-#define SCHED_EXITS_PER_SLICE 64U
-/* ... and at most this long (the host timer interrupts a guest that does not exit). */
+/*
+ * Exits a vCPU may take before the next one gets the CPU: a bound for
+ * exits that take no time (the simulator); on hardware an exit costs a few
+ * microseconds at least, so the slice's time runs out first and a guest that
+ * exits often gets the same share of the CPU as one that never exits.
+ */
+#define SCHED_EXITS_PER_SLICE 1024U
+/* A slice lasts at most this long (the host timer interrupts a guest that does not exit). */
 #define SCHED_SLICE_NS 10000000ULL
 
 /* What sched_run() saw when the last domain ended. */
