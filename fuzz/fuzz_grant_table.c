@@ -8,14 +8,26 @@
  *     the input with bias towards refs, frames and domains that exist (and
  *     hostile buffers, counts and commands sometimes), through the hypercall
  *     entry;
+ *   - map_grant_ref (checked: a mapping reported done is the grant's frame
+ *     at the gfn asked, with the rights asked, under the handle returned)
+ *     and unmap_grant_ref of a live handle or not (checked: Xen's status
+ *     for each case, the gfn a hole afterwards, the handle gone);
  *   - add_to_physmap(XENMAPSPACE_grant_table) with any idx and gpfn;
  *   - the guest writing one of its grant entries (any flags, domid, frame);
- *   - a domain destroyed and created again (grant_domain_destroy first).
- * After every step: the memory invariant, every result one the table
- * declares, every domain's grant state well formed (frames within the
- * limit, each still its RAM, distinct, no mapping since the p2m side is
- * missing), and a copy that reported GNTST_okay really moved the bytes.
- * Any disagreement aborts.
+ *   - a domain writing through one of its guest-physical pages (a grant
+ *     mapping included: the bytes must land in the granter's frame, and a
+ *     read-only one must refuse);
+ *   - a domain destroyed and created again, through the grant layer
+ *     (grant_domain_destroy, then domain_destroy must succeed) or through
+ *     domain_destroy alone (refused with -EBUSY, changing nothing, while
+ *     another domain maps its frames).
+ * After every step: the whole-system invariant (memory, references, and
+ * every foreign leaf accounted by one live maptrack entry: see
+ * domain_check_invariants), every result one the table declares, every
+ * domain's grant state well formed (frames within the limit, each still
+ * its RAM, distinct), every live mapping showing the granter's bytes to the
+ * mapper, and a copy that reported GNTST_okay really moved the bytes.  Any
+ * disagreement aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +44,7 @@
 #define FZ_DOMS     3U
 #define FZ_ARG_PAGE 5U
 #define FZ_GT_GFN   0x110U       /* where grant frames usually go (inside RAM: evicts pages) */
+#define FZ_FREE_GFN 0x200U       /* above RAM: where grants are usually mapped */
 
 static const uint8_t *fz_data;
 static size_t fz_size, fz_pos;
@@ -74,15 +87,17 @@ static uint32_t fz_ref(void)
     return b < 200 ? b % 16U : b < 240 ? 500U + b % 30U : (uint32_t)fz_bytes(4);
 }
 
-/* A gfn: a data page, a grant-frame place, the hole, the read-only page, or anything. */
+/* A gfn: a data page, a grant-frame place, a free place, the hole, the read-only page, or anything. */
 static uint64_t fz_gfn(void)
 {
     unsigned b = fz_byte();
 
-    if (b < 128)
+    if (b < 112)
         return 0x30U + b % 8U;
-    if (b < 192)
+    if (b < 160)
         return FZ_GT_GFN + b % 4U;
+    if (b < 192)
+        return FZ_FREE_GFN + b % 8U;
     if (b < 208)
         return FX_PAGE_GFN + FX_HOLE;
     if (b < 224)
@@ -108,18 +123,32 @@ static int64_t fz_call(struct vcpu *v, uint32_t cmd, uint64_t addr, uint32_t cou
 
 /* ---- invariants ---------------------------------------------------------------------------- */
 
+/* Each live mapping of slot s shows the mapper the granter's frame, byte for byte. */
+static void fz_check_mappings(uint32_t s)
+{
+    static uint8_t seen[PAGE_SIZE];
+    const struct domain *d = &domain_table[s];
+
+    for (uint32_t h = 0; h < GRANT_MAPTRACK_MAX; h++) {
+        const struct grant_map *m = &grant_state[s].map[h];
+
+        if (m->flags == 0)
+            continue;
+        if (copy_from_guest_phys(&d->p2m, seen, m->gfn << PAGE_SHIFT, PAGE_SIZE) != 0 ||
+            memcmp(seen, sim_frame(m->mfn), PAGE_SIZE) != 0)
+            fz_fail("a mapping does not show the granted frame", s, h);
+    }
+}
+
 static void fz_check(void)
 {
     if (!fx_invariants())
-        fz_fail("memory invariant", 0, 0);
+        fz_fail("whole-system invariant", 0, 0);
     for (uint32_t s = 0; s < DOMAIN_MAX; s++) {
         const struct grant_domain *g = &grant_state[s];
 
         if (g->nr_frames > GRANT_MAX_FRAMES)
             fz_fail("too many frames", s, g->nr_frames);
-        for (uint32_t h = 0; h < GRANT_MAPTRACK_MAX; h++)
-            if (g->map[h].flags != 0)
-                fz_fail("a mapping exists without the p2m side", s, h);
         if (g->version == 0)
             continue;
         if (!domain_table[s].live || domain_table[s].id != g->owner)
@@ -131,6 +160,7 @@ static void fz_check(void)
                 if (g->frame[j] == g->frame[i])
                     fz_fail("grant frame twice", s, i);
         }
+        fz_check_mappings(s);
     }
 }
 
@@ -220,31 +250,129 @@ static void fz_copy(struct vcpu *v)
 
 static void fz_map(struct vcpu *v)
 {
-    struct gnttab_map_grant_ref m = { .host_addr = fz_gfn() << PAGE_SHIFT, .flags = fz_byte() & 0x3FU,
+    unsigned fb = fz_byte();
+    struct gnttab_map_grant_ref m = { .host_addr = fz_gfn() << PAGE_SHIFT,
+                                      .flags = fb < 200 ? GNTMAP_host_map | (fb & GNTMAP_readonly) : fb & 0x3FU,
                                       .ref = fz_ref(), .dom = fz_domid(), .handle = 0x5555, .status = 1 };
+    struct domain *d = v->domain;
+    struct grant_map gm;
+    mfn_t mfn;
+    unsigned access;
     int64_t rc;
 
     fx_put(v, FZ_ARG_PAGE, 64, &m, sizeof(m));
-    rc = fz_call(v, GNTTABOP_map_grant_ref, fz_arg(v), 1 + fz_byte() % 2U);
+    rc = fz_call(v, GNTTABOP_map_grant_ref, fz_arg(v), 1 + (fz_byte() < 220 ? 0U : 1U));
     fx_get(v, FZ_ARG_PAGE, 64, &m, sizeof(m));
-    if (rc == 0 && (m.status == GNTST_okay || m.handle != 0x5555))
-        fz_fail("a map succeeded without the p2m side", m.status, m.handle);
+    if (rc != 0 || m.status < GNTST_no_space || m.status > GNTST_okay)
+        return;
+    if (m.status != GNTST_okay) {
+        if (m.handle != 0x5555)
+            fz_fail("a failed map wrote a handle", m.status, m.handle);
+        return;
+    }
+    /* Done: the handle names the mapping, which is where it was asked, with the rights asked. */
+    if (grant_map_get(d, m.handle, &gm) != 0 || gm.gfn != m.host_addr >> PAGE_SHIFT ||
+        gm.rdom != m.dom || gm.ref != m.ref || m.dev_bus_addr != 0)
+        fz_fail("map reported done, maptrack disagrees", m.handle, (long long)m.host_addr);
+    if (domain_lookup(d->id, gm.gfn, &mfn, &access) != 0 || mfn != gm.mfn || frame_owner(mfn) != m.dom ||
+        ((access & P2M_ACCESS_W) != 0) != ((m.flags & GNTMAP_readonly) == 0) || (access & P2M_ACCESS_X) != 0)
+        fz_fail("map reported done, p2m disagrees", (long long)mfn, access);
+}
+
+/* unmap_grant_ref of a live handle (usually) or not, with the right address or not. */
+static void fz_unmap(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    uint32_t s = grant_slot(d);
+    grant_handle_t h = (grant_handle_t)(fz_byte() % 16U);
+    unsigned b = fz_byte();
+    struct gnttab_unmap_grant_ref u = { .handle = h, .status = 1 };
+    struct grant_map gm;
+    bool had;
+    int64_t rc;
+
+    /* Most of the time, the k-th live handle. */
+    if (b < 200) {
+        for (uint32_t k = 0, i = 0; i < GRANT_MAPTRACK_MAX; i++) {
+            if (grant_state[s].map[i].flags != 0 && k++ == h % 4U) {
+                u.handle = (grant_handle_t)i;
+                break;
+            }
+        }
+    }
+    had = grant_map_get(d, u.handle, &gm) == 0;
+    b = fz_byte();
+    u.host_addr = b < 160 && had ? (gm.gfn << PAGE_SHIFT) + fz_byte() : b < 200 ? 0 : fz_gfn() << PAGE_SHIFT;
+    u.dev_bus_addr = fz_byte() < 240 ? 0 : fz_bytes(8);
+    fx_put(v, FZ_ARG_PAGE, 64, &u, sizeof(u));
+    rc = fz_call(v, GNTTABOP_unmap_grant_ref, fx_addr(v, FZ_ARG_PAGE, 64), 1);
+    fx_get(v, FZ_ARG_PAGE, 64, &u, sizeof(u));
+    if (rc != 0)
+        fz_fail("unmap of a readable record failed", (long long)rc, 0);
+    if (!had) {
+        if (u.status != GNTST_bad_handle)
+            fz_fail("unmap of a free handle", u.status, u.handle);
+        return;
+    }
+    if (u.host_addr == 0 || (u.host_addr >> PAGE_SHIFT) != gm.gfn) {
+        if (u.status != (u.host_addr == 0 ? GNTST_okay : GNTST_general_error) ||
+            grant_map_get(d, u.handle, &gm) != 0)
+            fz_fail("unmap with another address", u.status, (long long)u.host_addr);
+        return;
+    }
+    {
+        mfn_t m;
+        unsigned a;
+
+        if (u.status != GNTST_okay || grant_map_get(d, u.handle, &gm) == 0 ||
+            domain_lookup(d->id, gm.gfn, &m, &a) != -XEN_ENOENT)
+            fz_fail("unmap of a live mapping", u.status, u.handle);
+    }
+}
+
+/* The domain writes one of its guest-physical pages (a grant mapping included). */
+static void fz_write(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    uint64_t gfn = fz_gfn();
+    uint8_t bytes[8];
+    mfn_t m = INVALID_MFN;
+    unsigned access = 0;
+    bool mapped = gfn <= P2M_MAX_GFN && domain_lookup(d->id, gfn, &m, &access) == 0;
+    uint32_t off = fz_byte() * 16U;
+    int rc;
+
+    for (unsigned i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (uint8_t)fz_byte();
+    rc = copy_to_guest_phys(&d->p2m, (gfn << PAGE_SHIFT) + off, bytes, sizeof(bytes));
+    if ((rc == 0) != (mapped && (access & P2M_ACCESS_W) != 0))
+        fz_fail("a write against the p2m's rights", rc, access);
+    if (rc == 0 && memcmp(sim_frame(m) + off, bytes, sizeof(bytes)) != 0)
+        fz_fail("a write landed elsewhere", (long long)gfn, (long long)m);
 }
 
 static void fz_op(struct vcpu *v)
 {
-    unsigned op = fz_byte() % 10U;
+    unsigned op = fz_byte() % 12U;
     uint8_t rec[48];
 
-    for (unsigned i = 0; i < sizeof(rec); i++)
-        rec[i] = (uint8_t)fz_byte();
     switch (op) {
     case 0:
         fz_copy(v);
         return;
     case 1:
+    case 10:
         fz_map(v);
         return;
+    case 11:
+        fz_unmap(v);
+        return;
+    default:
+        break;
+    }
+    for (unsigned i = 0; i < sizeof(rec); i++)
+        rec[i] = (uint8_t)fz_byte();
+    switch (op) {
     case 2:                                  /* setup_table: a sane record most of the time */
         memset(rec, 0, 8);
         rec[0] = (uint8_t)fz_domid();
@@ -310,6 +438,32 @@ static void fz_domain(unsigned i)
     grant_domain_init(fz_v[i]->domain);
 }
 
+/* domain_destroy alone: refused (nothing changed) while another domain maps one of its
+ * frames; otherwise it goes with the grant mappings it holds, and comes back. */
+static void fz_destroy_direct(unsigned who)
+{
+    struct domain *d = fz_v[who]->domain;
+    uint64_t granted = d->nr_granted, own = 0;
+    int rc;
+
+    for (uint32_t h = 0; h < GRANT_MAPTRACK_MAX; h++) {
+        const struct grant_map *m = &grant_state[grant_slot(d)].map[h];
+
+        own += m->flags != 0 && m->rdom == who && frame_owner(m->mfn) == who;
+    }
+    rc = domain_destroy((domid_t)who);
+    if (rc != (granted == own ? 0 : -XEN_EBUSY))
+        fz_fail("domain_destroy alone", rc, (long long)granted);
+    if (rc != 0) {
+        if (domain_find((domid_t)who) != d || d->nr_granted != granted)
+            fz_fail("a refused domain_destroy changed something", who, 0);
+        return;
+    }
+    /* The grant layer catches up: the dead slot's maptrack and the pins it held. */
+    grant_domain_destroy(d);
+    fz_domain(who);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     unsigned modes;
@@ -332,8 +486,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fz_op(fz_v[who]);
         } else if (b < 200) {
             fz_add_to_physmap(fz_v[who]);
-        } else if (b < 250) {
+        } else if (b < 230) {
             fz_guest_grant(fz_v[who]->domain);
+        } else if (b < 245) {
+            fz_write(fz_v[who]);
+        } else if (b < 250) {
+            fz_destroy_direct(who);
         } else {
             grant_domain_destroy(fz_v[who]->domain);
             if (domain_destroy((domid_t)who) != 0)

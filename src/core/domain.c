@@ -6,6 +6,7 @@
  */
 #include "hv/domain.h"
 
+#include "hv/grant_table.h"
 #include "xen/errno.h"
 
 struct domain domain_table[DOMAIN_MAX];
@@ -57,12 +58,13 @@ static void domain_guest_reset(struct domain_guest *g)
 
 /* Make slot d (whose p2m is set up) domain `id`. */
 /*@ requires \valid(d);
-    assigns d->id, d->max_pages, d->tot_pages, d->guest, d->live; */
+    assigns d->id, d->max_pages, d->tot_pages, d->nr_granted, d->guest, d->live; */
 static void domain_slot_fill(struct domain *d, domid_t id, uint64_t max_pages)
 {
     d->id = id;
     d->max_pages = max_pages;
     d->tot_pages = 0;
+    d->nr_granted = 0;
     domain_guest_reset(&d->guest);
     d->live = true;
 }
@@ -312,6 +314,86 @@ int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access)
     return d == NULL ? -XEN_ESRCH : p2m_lookup(&d->p2m, gfn, mfn, access);
 }
 
+/* ---- grant mappings ------------------------------------------------------------------- */
+
+/* Grant mappings are never executable (Xen's are not either). */
+/*@ assigns \nothing; */
+static unsigned foreign_access(bool readonly)
+{
+    return readonly ? P2M_ACCESS_R : (P2M_ACCESS_R | P2M_ACCESS_W);
+}
+
+int domain_map_foreign(domid_t id, gfn_t gfn, mfn_t mfn, bool readonly, domid_t granter)
+{
+    struct domain *d = domain_find(id);
+    struct domain *g = domain_find(granter);
+    int rc;
+
+    if (d == NULL || g == NULL)
+        return -XEN_ESRCH;
+    rc = p2m_map_foreign(&d->p2m, gfn, mfn, foreign_access(readonly), granter);
+    if (rc == 0)
+        g->nr_granted++;
+    return rc;
+}
+
+int domain_unmap_foreign(domid_t id, gfn_t gfn, mfn_t mfn)
+{
+    struct domain *d = domain_find(id);
+    struct domain *g;
+    int rc;
+
+    if (d == NULL)
+        return -XEN_ESRCH;
+    /* The granter: alive while its frame is mapped (domain_destroy refuses). */
+    g = domain_find(frame_owner(mfn));
+    rc = p2m_unmap_foreign(&d->p2m, gfn, mfn);
+    if (rc == 0 && g != NULL && g->nr_granted > 0)
+        g->nr_granted--;
+    return rc;
+}
+
+/* How many of the grant mappings d holds map d's own frames (they count in
+ * d's nr_granted and go with d). */
+/*@ requires dom_state_ok && \valid_read(d);
+    assigns \nothing; */
+static uint64_t own_grant_mappings(const struct domain *d)
+{
+    gfn_t from = 0, g;
+    mfn_t m;
+    uint64_t n = 0;
+
+    /*@ loop invariant n <= k <= d->p2m.nr_foreign;
+        loop assigns k, n, from, g, m;
+        loop variant d->p2m.nr_foreign - k; */
+    for (uint64_t k = 0; k < d->p2m.nr_foreign; k++) {
+        if (from > P2M_MAX_GFN || p2m_foreign_next(&d->p2m, from, &g, &m) != 0)
+            break;
+        if (frame_owner(m) == d->id)
+            n++;
+        from = g + 1;
+    }
+    return n;
+}
+
+/* Drop every grant mapping d holds (d is going). */
+/*@ requires dom_state_ok && \valid(d) && (\exists integer k; dom_slot_ok(k) && d == &domain_table[k]);
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok; */
+static void drop_grant_mappings(struct domain *d)
+{
+    gfn_t from = 0, g;
+    mfn_t m;
+
+    /*@ loop invariant dom_state_ok && from <= P2M_MAX_GFN + 1;
+        loop assigns from, g, m, domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1];
+        loop variant P2M_MAX_GFN + 1 - from; */
+    while (from <= P2M_MAX_GFN && d->p2m.nr_foreign > 0 && p2m_foreign_next(&d->p2m, from, &g, &m) == 0) {
+        (void)domain_unmap_foreign(d->id, g, m);
+        from = g + 1;
+    }
+}
+
 int domain_destroy(domid_t id)
 {
     struct domain *d = domain_find(id);
@@ -319,6 +401,11 @@ int domain_destroy(domid_t id)
 
     if (d == NULL)
         return -XEN_ESRCH;
+    /* Another domain still maps one of d's frames: the grant layer drops
+     * those mappings first (grant_domain_destroy); until then d stays. */
+    if (d->nr_granted != own_grant_mappings(d))
+        return -XEN_EBUSY;
+    drop_grant_mappings(d);
     rc = p2m_teardown(&d->p2m);
     /* Every frame the domain still owns is RAM nobody maps any more. */
     /*@ loop invariant 0 <= i <= frame_heap.nr;
@@ -337,6 +424,7 @@ int domain_destroy(domid_t id)
         (void)frame_free(i, 0, id);   /* owned, untyped: cannot fail */
     }
     d->tot_pages = 0;
+    d->nr_granted = 0;
     d->live = false;
     d->id = DOMID_INVALID;
     return rc;
@@ -389,6 +477,70 @@ static bool check_accounting(void)
     return true;
 }
 
+/* Slot of live domain id, or DOMAIN_MAX. */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= DOMAIN_MAX; */
+static unsigned live_slot(domid_t id)
+{
+    unsigned s;
+
+    /*@ loop invariant 0 <= s <= DOMAIN_MAX;
+        loop assigns s;
+        loop variant DOMAIN_MAX - s; */
+    for (s = 0; s < DOMAIN_MAX; s++)
+        if (domain_table[s].live && domain_table[s].id == id)
+            break;
+    return s;
+}
+
+/* Add to granted[] the foreign leaves of d, per slot of the frame's owner;
+ * false when one maps a frame no live domain owns, or the leaves listed are
+ * not d's nr_foreign (p2m_check has counted them already). */
+/*@ requires dom_state_ok && \valid_read(d) && \valid(granted + (0 .. DOMAIN_MAX - 1));
+    assigns granted[0 .. DOMAIN_MAX - 1]; */
+static bool count_granted(const struct domain *d, uint64_t *granted)
+{
+    gfn_t from = 0, g;
+    mfn_t m;
+    uint64_t k = 0;
+
+    /*@ loop invariant from <= P2M_MAX_GFN + 1;
+        loop assigns k, from, g, m, granted[0 .. DOMAIN_MAX - 1];
+        loop variant P2M_MAX_GFN + 1 - from; */
+    while (from <= P2M_MAX_GFN && p2m_foreign_next(&d->p2m, from, &g, &m) == 0) {
+        unsigned s = live_slot(frame_owner(m));
+
+        if (s == DOMAIN_MAX || k == d->p2m.nr_foreign)
+            return false;
+        granted[s]++;
+        k++;
+        from = g + 1;
+    }
+    return k == d->p2m.nr_foreign;
+}
+
+/* Every domain's nr_granted against the foreign leaves of all p2ms. */
+/*@ requires dom_state_ok;
+    assigns \nothing; */
+static bool check_granted(void)
+{
+    uint64_t granted[DOMAIN_MAX] = { 0 };
+
+    /*@ loop invariant 0 <= s <= DOMAIN_MAX;
+        loop assigns s, granted[0 .. DOMAIN_MAX - 1];
+        loop variant DOMAIN_MAX - s; */
+    for (unsigned s = 0; s < DOMAIN_MAX; s++)
+        if (domain_table[s].live && !count_granted(&domain_table[s], granted))
+            return false;
+    /*@ loop invariant 0 <= s <= DOMAIN_MAX;
+        loop assigns s;
+        loop variant DOMAIN_MAX - s; */
+    for (unsigned s = 0; s < DOMAIN_MAX; s++)
+        if (domain_table[s].live && granted[s] != domain_table[s].nr_granted)
+            return false;
+    return true;
+}
+
 bool domain_check_invariants(uint32_t *scratch, mfn_t nr)
 {
     if (nr != frame_heap.nr || !frame_check_invariants())
@@ -416,5 +568,6 @@ bool domain_check_invariants(uint32_t *scratch, mfn_t nr)
         if (!p2m_check(&d->p2m, scratch, nr))
             return false;
     }
-    return frame_ref_check_counts(scratch, nr) && check_accounting();
+    return frame_ref_check_counts(scratch, nr) && check_accounting() && check_granted() &&
+           grant_check_mappings();
 }

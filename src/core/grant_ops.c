@@ -131,7 +131,9 @@ int16_t grant_op_map(struct domain *ld, const struct gnttab_map_grant_ref *op, g
     st = map_frame(ld, rd, rs, op->ref, !ro, &mfn);
     if (st != GNTST_okay)
         return st;
-    if (gfn > P2M_MAX_GFN || grant_p2m_map_foreign(ld, gfn, mfn, ro) != 0)
+    /* Over the caller's RAM the grant replaces the page (it stays the caller's, unmapped);
+     * over another grant mapping, or out of memory: general_error, as in Xen. */
+    if (gfn > P2M_MAX_GFN || grant_p2m_map_foreign(ld, gfn, mfn, ro, rd->id) != 0)
         return GNTST_general_error;
     if (grant_map_alloc(ld, rs, rd->id, op->ref, GNTMAP_host_map | (ro ? GNTMAP_readonly : 0U), gfn, mfn,
                         &h) != 0) {
@@ -152,6 +154,7 @@ int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *o
     /* No device mappings exist, so dev_bus_addr names nothing to undo (Xen ignores it then). */
     if (op->host_addr == 0)
         return GNTST_okay;           /* nothing asked of the host mapping: it stays */
+    /* Xen answers general_error when host_addr is not where the handle maps. */
     if ((op->host_addr >> PAGE_SHIFT) != m.gfn || grant_p2m_unmap_foreign(ld, m.gfn, m.mfn) != 0)
         return GNTST_general_error;
     grant_map_free(ld, op->handle);

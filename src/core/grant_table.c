@@ -113,15 +113,16 @@ void grant_unpin(uint32_t rs, domid_t rdom, grant_ref_t ref)
 }
 
 /* Drop mapping h of slot t: out of t's p2m, out of the maptrack, then the granter's bits. */
-/*@ requires grant_inv && gt_slot(t) && gt_handle(h) && grant_state[t].map[h].flags != 0;
+/*@ requires grant_inv && dom_state_ok && gt_slot(t) && gt_handle(h) && grant_state[t].map[h].flags != 0;
     assigns grant_state[0 .. DOMAIN_MAX - 1].map[0 .. GRANT_MAPTRACK_MAX - 1],
+            domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1],
             hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
-    ensures grant_inv && grant_state[t].map[h].flags == 0; */
+    ensures grant_inv && dom_state_ok && grant_state[t].map[h].flags == 0; */
 static void map_drop(uint32_t t, uint32_t h)
 {
     struct grant_map m = grant_state[t].map[h];
 
-    /* The domain is going: its mapping goes whatever the p2m says. */
+    /* One side of the mapping is going: the mapping goes, whatever the p2m says. */
     (void)grant_p2m_unmap_foreign(&domain_table[t], m.gfn, m.mfn);
     grant_state[t].map[h].flags = 0;
     grant_unpin(m.rslot, m.rdom, m.ref);
@@ -143,13 +144,15 @@ void grant_domain_destroy(struct domain *d)
     uint32_t ds = grant_slot(d);
     domid_t id = d->id;
 
-    /*@ loop invariant 0 <= t <= DOMAIN_MAX && grant_inv;
+    /*@ loop invariant 0 <= t <= DOMAIN_MAX && grant_inv && dom_state_ok;
         loop assigns t, grant_state[0 .. DOMAIN_MAX - 1].map[0 .. GRANT_MAPTRACK_MAX - 1],
+                     domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1],
                      hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
         loop variant DOMAIN_MAX - t; */
     for (uint32_t t = 0; t < DOMAIN_MAX; t++) {
-        /*@ loop invariant 0 <= h <= GRANT_MAPTRACK_MAX && grant_inv;
+        /*@ loop invariant 0 <= h <= GRANT_MAPTRACK_MAX && grant_inv && dom_state_ok;
             loop assigns h, grant_state[0 .. DOMAIN_MAX - 1].map[0 .. GRANT_MAPTRACK_MAX - 1],
+                         domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1],
                          hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
             loop variant GRANT_MAPTRACK_MAX - h; */
         for (uint32_t h = 0; h < GRANT_MAPTRACK_MAX; h++) {
@@ -383,21 +386,74 @@ bool grant_pinned_mfn(uint32_t rslot, domid_t rdom, grant_ref_t ref, mfn_t *mfn)
     return false;
 }
 
-/* ---- the p2m side (see the header: waiting for a p2m operation) --------------------- */
+/* ---- the p2m side ------------------------------------------------------------------ */
 
-int grant_p2m_map_foreign(struct domain *d, gfn_t gfn, mfn_t mfn, bool readonly)
+int grant_p2m_map_foreign(struct domain *d, gfn_t gfn, mfn_t mfn, bool readonly, domid_t granter)
 {
-    (void)d;
-    (void)gfn;
-    (void)mfn;
-    (void)readonly;
-    return -XEN_EOPNOTSUPP;
+    return domain_map_foreign(d->id, gfn, mfn, readonly, granter);
 }
 
 int grant_p2m_unmap_foreign(struct domain *d, gfn_t gfn, mfn_t mfn)
 {
-    (void)d;
-    (void)gfn;
-    (void)mfn;
-    return -XEN_EOPNOTSUPP;
+    return domain_unmap_foreign(d->id, gfn, mfn);
+}
+
+/* Live mapping m of domain d: a foreign leaf as the entry says (see grant_check_mappings). */
+/*@ requires dom_state_ok && gt_dom_ok(d) && \valid_read(m);
+    assigns \nothing; */
+static bool map_entry_ok(const struct domain *d, const struct grant_map *m)
+{
+    mfn_t f = INVALID_MFN;
+    unsigned a = 0;
+    bool ro = (m->flags & GNTMAP_readonly) != 0;
+
+    if (m->rslot >= DOMAIN_MAX || !domain_table[m->rslot].live || domain_table[m->rslot].id != m->rdom)
+        return false;              /* the granter is gone: its death drops every mapping */
+    if (p2m_foreign_lookup(&d->p2m, m->gfn, &f, &a) != 0 || f != m->mfn || frame_owner(f) != m->rdom)
+        return false;
+    return (a & P2M_ACCESS_R) != 0 && ((a & P2M_ACCESS_W) == 0) == ro;
+}
+
+/* Slot s (a live domain): its live mappings are its foreign leaves, one each. */
+/*@ requires grant_inv && dom_state_ok && gt_slot(s);
+    assigns \nothing; */
+static bool slot_maps_ok(uint32_t s)
+{
+    const struct domain *d = &domain_table[s];
+    uint32_t live[GRANT_MAPTRACK_MAX];
+    uint32_t n = 0;
+
+    if (!grant_active(d))
+        return d->p2m.nr_foreign == 0;
+    /*@ loop invariant 0 <= n <= h <= GRANT_MAPTRACK_MAX;
+        loop invariant \forall integer i; 0 <= i < n ==> 0 <= live[i] < GRANT_MAPTRACK_MAX;
+        loop assigns h, n, live[0 .. GRANT_MAPTRACK_MAX - 1];
+        loop variant GRANT_MAPTRACK_MAX - h; */
+    for (uint32_t h = 0; h < GRANT_MAPTRACK_MAX; h++) {
+        const struct grant_map *m = &grant_state[s].map[h];
+
+        if (m->flags == 0)
+            continue;
+        if (!map_entry_ok(d, m))
+            return false;
+        /*@ loop invariant 0 <= i <= n;
+            loop assigns i;
+            loop variant n - i; */
+        for (uint32_t i = 0; i < n; i++)
+            if (grant_state[s].map[live[i]].gfn == m->gfn)
+                return false;      /* two mappings of one gfn: one leaf for both */
+        live[n++] = h;
+    }
+    return n == d->p2m.nr_foreign;
+}
+
+bool grant_check_mappings(void)
+{
+    /*@ loop invariant 0 <= s <= DOMAIN_MAX;
+        loop assigns s;
+        loop variant DOMAIN_MAX - s; */
+    for (uint32_t s = 0; s < DOMAIN_MAX; s++)
+        if (domain_table[s].live && !slot_maps_ok(s))
+            return false;
+    return true;
 }

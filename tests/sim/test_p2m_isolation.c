@@ -8,7 +8,10 @@
  * returns every frame it had, scrubbed, and its old frames cannot then be
  * mapped by the other; a map that replaces an older mapping (Xen's p2m
  * semantics) lets go of the old frame and takes nothing that is not the
- * guest's.  The whole-system checker runs after every phase and
+ * guest's.  Grants are the one way into another guest's memory: a guest
+ * reaches exactly the frames granted to it, with the rights granted, and
+ * nothing once the mapping or the granter is gone, whatever it asks of the
+ * grant layer.  The whole-system checker runs after every phase and
  * after each step of a randomised attack.
  */
 #include <stdarg.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #include "hv/domain.h"
+#include "hv/grant_table.h"
 #include "hv/guest_copy.h"
 #include "xen/errno.h"
 #include "sim.h"
@@ -71,6 +75,7 @@ static int setup(void **state)
     assert_int_equal(frame_init(table, sizeof(table), NR), 0);
     assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
     domain_table_reset();
+    grant_reset();
     secret = frame_alloc(0, DOMID_XEN);
     memset(sim_frame(secret), MARK_HV, PAGE_SIZE);
     initial_free = frame_free_count();
@@ -86,14 +91,17 @@ static int setup(void **state)
     return 0;
 }
 
-/* Every frame in the machine holds the bytes its owner put there. */
+/* Every frame in the machine holds the bytes its owner put there (grant frames hold entries). */
 static void assert_memory_intact(void)
 {
     for (mfn_t m = FIRST; m < NR; m++) {
         domid_t o = frame_owner(m);
         const uint8_t *p = sim_frame(m);
+        struct domain *d = domain_find(o);
         uint8_t want;
 
+        if (d != NULL && grant_active(d) && grant_is_frame(d, m))
+            continue;
         if (m == secret)
             want = MARK_HV;
         else if (o == DOM_A && frame_type(m) == FRAME_TYPE_GUEST_RAM)
@@ -303,6 +311,161 @@ static void test_random_attack(void **state)
     assert_memory_intact();
 }
 
+/* ---- grants ------------------------------------------------------------------------------- */
+
+/* A's grant entry ref (in A's grant frame 0). */
+static void a_grants(grant_ref_t ref, uint16_t flags, domid_t to, uint32_t gfn)
+{
+    mfn_t f;
+
+    assert_int_equal(grant_frame_mfn(domain_find(DOM_A), 0, &f), 0);
+    memcpy(sim_frame(f) + ref * 8U, &(struct grant_entry_v1){ flags, to, gfn }, 8);
+}
+
+static int16_t b_maps(grant_ref_t ref, gfn_t gfn, bool ro, grant_handle_t *h)
+{
+    struct gnttab_map_grant_ref op = { .host_addr = gfn << PAGE_SHIFT, .ref = ref, .dom = DOM_A,
+                                       .flags = GNTMAP_host_map | (ro ? GNTMAP_readonly : 0U) };
+
+    return grant_op_map(domain_find(DOM_B), &op, h);
+}
+
+static void grant_setup(void)
+{
+    grant_domain_init(domain_find(DOM_A));
+    grant_domain_init(domain_find(DOM_B));
+    a_grants(1, GTF_permit_access, DOM_B, 10);                  /* read-write to B */
+    a_grants(2, GTF_permit_access | GTF_readonly, DOM_B, 11);   /* read-only to B */
+    a_grants(3, GTF_permit_access, 99, 12);                     /* to somebody else */
+    a_grants(4, GTF_permit_access, DOM_B, 4000);                /* a gfn A does not have */
+    a_grants(5, GTF_permit_access, DOM_B, (uint32_t)(1024 + 7));   /* inside A's 2 MiB leaf */
+}
+
+/* B reaches exactly what A granted it, with the rights granted, and nothing after. */
+static void test_grants_reach_only_granted(void **state)
+{
+    struct domain *b = domain_find(DOM_B);
+    grant_handle_t h[8];
+    mfn_t a10, a11, m;
+    unsigned acc;
+    (void)state;
+
+    grant_setup();
+    assert_int_equal(domain_lookup(DOM_A, 10, &a10, &acc), 0);
+    assert_int_equal(domain_lookup(DOM_A, 11, &a11, &acc), 0);
+    assert_int_equal(b_maps(1, FREE_GFN, false, &h[0]), GNTST_okay);
+    assert_int_equal(b_maps(2, FREE_GFN + 1, true, &h[1]), GNTST_okay);
+    assert_int_equal(b_maps(2, FREE_GFN + 2, false, &h[2]), GNTST_general_error);   /* read-only grant */
+    assert_int_equal(b_maps(3, FREE_GFN + 2, true, &h[2]), GNTST_general_error);    /* not B's */
+    assert_int_equal(b_maps(4, FREE_GFN + 2, true, &h[2]), GNTST_bad_page);
+    assert_int_equal(b_maps(6, FREE_GFN + 2, true, &h[2]), GNTST_general_error);    /* never granted */
+    assert_int_equal(b_maps(5, FREE_GFN + 3, false, &h[3]), GNTST_okay);            /* 4 KiB of A's 2 MiB */
+    check();
+    /* Only A's granted frames appear in B, each where B asked. */
+    for (gfn_t g = 0; g < FREE_GFN + 16; g++) {
+        if (domain_lookup(DOM_B, g, &m, &acc) != 0)
+            continue;
+        if (g < FREE_GFN) {
+            assert_int_equal(frame_owner(m), DOM_B);
+            continue;
+        }
+        assert_int_equal(frame_owner(m), DOM_A);
+        assert_true(m == a10 || m == a11 || g == FREE_GFN + 3);
+        assert_int_equal(acc & P2M_ACCESS_X, 0);
+    }
+    /* Reads see A's bytes; writes land only through the writable grant. */
+    assert_int_equal(copy_from_guest_phys(&b->p2m, page, (uint64_t)FREE_GFN << PAGE_SHIFT, PAGE_SIZE), 0);
+    assert_int_equal(page[100], MARK_A);
+    memset(page, MARK_B, sizeof(page));
+    assert_int_equal(copy_to_guest_phys(&b->p2m, (uint64_t)(FREE_GFN + 1) << PAGE_SHIFT, page, 8), -XEN_EFAULT);
+    assert_int_equal(copy_to_guest_phys(&b->p2m, (uint64_t)(FREE_GFN + 3) << PAGE_SHIFT, page, 8), 0);
+    memset(page, MARK_A, sizeof(page));
+    assert_int_equal(copy_to_guest_phys(&b->p2m, (uint64_t)(FREE_GFN + 3) << PAGE_SHIFT, page, 8), 0);
+    assert_memory_intact();
+    /* Unmapped: gone for B. */
+    assert_int_equal(grant_op_unmap(b, &(struct gnttab_unmap_grant_ref){
+                                           .host_addr = (uint64_t)FREE_GFN << PAGE_SHIFT, .handle = h[0] }),
+                     GNTST_okay);
+    assert_int_equal(copy_from_guest_phys(&b->p2m, page, (uint64_t)FREE_GFN << PAGE_SHIFT, 8), -XEN_EFAULT);
+    check();
+    /* A dies: B keeps nothing of it, A's frames come back scrubbed. */
+    assert_int_equal(domain_destroy(DOM_A), -XEN_EBUSY);
+    grant_domain_destroy(domain_find(DOM_A));
+    assert_int_equal(domain_destroy(DOM_A), 0);
+    assert_int_equal(copy_from_guest_phys(&b->p2m, page, (uint64_t)(FREE_GFN + 1) << PAGE_SHIFT, 8),
+                     -XEN_EFAULT);
+    assert_int_equal(copy_from_guest_phys(&b->p2m, page, (uint64_t)(FREE_GFN + 3) << PAGE_SHIFT, 8),
+                     -XEN_EFAULT);
+    assert_int_equal(b->p2m.nr_foreign, 0);
+    assert_true(sim_frame_is_zero(a10));
+    check();
+    assert_memory_intact();
+}
+
+/* Random grant requests by B and entry changes by A, with B's ordinary p2m operations in between. */
+static void test_grant_random_attack(void **state)
+{
+    struct domain *b = domain_find(DOM_B);
+    unsigned mapped = 0, unmapped = 0;
+    (void)state;
+
+    grant_setup();
+    for (unsigned step = 0; step < 3000; step++) {
+        gfn_t gfn = (rnd() & 1) ? FREE_GFN + rnd() % 32 : rnd() % 600;
+        grant_handle_t h = (grant_handle_t)(rnd() % 40);
+        mfn_t m;
+        unsigned a;
+
+        switch (rnd() % 6) {
+        case 0:
+        case 1:
+            mapped += b_maps((grant_ref_t)(rnd() % 8), gfn, rnd() & 1, &h) == GNTST_okay;
+            break;
+        case 2: {
+            struct grant_map gm;
+            bool had = grant_map_get(b, h, &gm) == 0;
+            uint64_t at = (rnd() & 3) ? gfn << PAGE_SHIFT : 0;
+
+            if (had && (rnd() & 1))
+                at = gm.gfn << PAGE_SHIFT;                   /* the right address half the time */
+            if (grant_op_unmap(b, &(struct gnttab_unmap_grant_ref){ .host_addr = at, .handle = h }) ==
+                    GNTST_okay && had && at != 0)
+                unmapped++;
+            break;
+        }
+        case 3:
+            a_grants((grant_ref_t)(rnd() % 8), (uint16_t)(rnd() & (GTF_permit_access | GTF_readonly)),
+                     (rnd() & 3) ? DOM_B : 99, (uint32_t)(rnd() % 1600));
+            break;
+        case 4:
+            if (rnd() & 1)
+                (void)domain_unmap(DOM_B, gfn, 0);
+            else
+                (void)domain_set_access(DOM_B, gfn, 0, (unsigned)(rnd() % 8));
+            break;
+        default:
+            (void)domain_map(DOM_B, gfn, rnd() % NR, 0, P2M_ACCESS_RWX);
+            break;
+        }
+        /* Whatever B translates is its own RAM or A's RAM through one of its grant mappings. */
+        if (domain_lookup(DOM_B, gfn, &m, &a) == 0) {
+            if (frame_owner(m) != DOM_B) {
+                assert_int_equal(frame_owner(m), DOM_A);
+                assert_true(grant_maps_frame(b, m));
+            }
+            assert_int_equal(frame_type(m), FRAME_TYPE_GUEST_RAM);
+        }
+        if (step % 50 == 0)
+            check();
+    }
+    check();
+    assert_true(mapped > 100 && unmapped > 50);   /* the attack did map and unmap */
+    grant_domain_destroy(domain_find(DOM_A));
+    assert_int_equal(domain_destroy(DOM_A), 0);
+    assert_int_equal(b->p2m.nr_foreign, 0);
+    check();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +475,8 @@ int main(void)
         cmocka_unit_test_setup(test_destroy_returns_all, setup),
         cmocka_unit_test_setup(test_map_replaces, setup),
         cmocka_unit_test_setup(test_random_attack, setup),
+        cmocka_unit_test_setup(test_grants_reach_only_granted, setup),
+        cmocka_unit_test_setup(test_grant_random_attack, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

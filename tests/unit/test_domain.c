@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests of domain memory management: the bounded table, populate
- * (4 KiB and 2 MiB, all or nothing), unmapped RAM, the p2m wrappers, destroy
- * returning every frame scrubbed, and each error code.  The whole-system
- * checker (domain_check_invariants) runs after every step.
+ * (4 KiB and 2 MiB, all or nothing), unmapped RAM, the p2m wrappers, grant
+ * mappings at the domain level (foreign leaves, nr_granted, destroy refused
+ * while another domain maps a frame), destroy returning every frame
+ * scrubbed, and each error code.  The whole-system checker
+ * (domain_check_invariants) runs after every step.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "hv/domain.h"
+#include "hv/grant_table.h"
 #include "xen/errno.h"
 #include "sim.h"
 
@@ -36,6 +39,7 @@ static int setup(void **state)
     assert_int_equal(frame_init(table, sizeof(table), NR), 0);
     assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
     domain_table_reset();
+    grant_reset();
     initial_free = frame_free_count();
     check();
     return 0;
@@ -262,6 +266,59 @@ static void test_destroy(void **state)
     check();
 }
 
+/* Domain 2 maps a frame of domain 1 (with the maptrack entry the invariant asks for). */
+static void test_foreign(void **state)
+{
+    struct domain *d1, *d2;
+    grant_handle_t h;
+    mfn_t m, mine;
+    unsigned a;
+    uint64_t tot1, tot2;
+    (void)state;
+
+    assert_int_equal(domain_create(1, 100, PTE_FORMAT_NPT), 0);
+    assert_int_equal(domain_create(2, 100, PTE_FORMAT_EPT), 0);
+    assert_int_equal(domain_populate(1, 0, 4, 0), 0);
+    assert_int_equal(domain_populate(2, 0, 4, 0), 0);
+    d1 = domain_find(1);
+    d2 = domain_find(2);
+    grant_domain_init(d1);
+    grant_domain_init(d2);
+    assert_int_equal(domain_lookup(1, 2, &m, &a), 0);
+    assert_int_equal(domain_lookup(2, 3, &mine, &a), 0);
+    tot1 = d1->tot_pages;
+    tot2 = d2->tot_pages;
+    /* Over domain 2's RAM page 3: that page stays 2's, unmapped. */
+    assert_int_equal(domain_map_foreign(2, 3, m, false, 1), 0);
+    assert_int_equal(grant_map_alloc(d2, grant_slot(d1), 1, 0, GNTMAP_host_map, 3, m, &h), 0);
+    check();
+    assert_int_equal(d1->nr_granted, 1);
+    assert_int_equal(d2->p2m.nr_foreign, 1);
+    assert_int_equal(d2->tot_pages, tot2);                            /* not 2's RAM */
+    assert_int_equal(d1->tot_pages, tot1);
+    assert_int_equal(frame_refcount(mine), 0);
+    assert_int_equal(frame_owner(mine), 2);
+    assert_int_equal(domain_lookup(2, 3, &m, &a), 0);
+    assert_int_equal(a, P2M_ACCESS_R | P2M_ACCESS_W);                 /* never executable */
+    assert_int_equal(domain_unmap(2, 3, 0), -XEN_ENXIO);
+    assert_int_equal(domain_set_access(2, 3, 0, P2M_ACCESS_R), -XEN_ENXIO);
+    assert_int_equal(domain_map(2, 3, mine, 0, RWX), -XEN_EINVAL);
+    assert_int_equal(domain_free_ram(1, m, 0), -XEN_EBUSY);           /* the granter cannot free it */
+    /* Domain 1 cannot go while domain 2 maps its frame; nothing changes. */
+    assert_int_equal(domain_destroy(1), -XEN_EBUSY);
+    assert_non_null(domain_find(1));
+    check();
+    /* Domain 2 goes: its foreign leaf goes with it, the frame stays 1's. */
+    assert_int_equal(domain_destroy(2), 0);
+    assert_int_equal(frame_refcount(m), 1);
+    assert_int_equal(frame_owner(m), 1);
+    assert_int_equal(d1->nr_granted, 0);
+    check();
+    assert_int_equal(domain_destroy(1), 0);
+    assert_int_equal(frame_free_count(), initial_free);
+    check();
+}
+
 static void test_checker_catches(void **state)
 {
     mfn_t m, leak;
@@ -319,6 +376,7 @@ int main(void)
         cmocka_unit_test_setup(test_alloc_free_ram, setup),
         cmocka_unit_test_setup(test_wrappers, setup),
         cmocka_unit_test_setup(test_destroy, setup),
+        cmocka_unit_test_setup(test_foreign, setup),
         cmocka_unit_test_setup(test_checker_catches, setup),
         cmocka_unit_test_setup(test_destroy_inconsistent, setup),
     };

@@ -3,10 +3,14 @@
  * Unit tests of the grant-table state and of single operations
  * (grant_table.c, grant_access.c, grant_ops.c), without the hypercall
  * layer: slots, frame growth and its accounting, entries in guest frames,
- * the maptrack and pin bits, teardown of mappings when either side dies,
- * and each operation's status for every error path.  Two domains grant and
- * copy.  Mapping itself is refused with GNTST_general_error until the p2m
- * accepts foreign frames (grant_p2m_map_foreign), which is tested as such.
+ * the maptrack and pin bits, and each operation's status for every error
+ * path.  Two domains grant, copy and map: a mapped grant is the granter's
+ * frame in the mapper's p2m (read through copy_from_guest_phys, written
+ * through copy_to_guest_phys unless read-only), the pin bits follow the
+ * mappings, and the death of either side drops every mapping and
+ * reference.  The whole-system invariant (grant mappings included) is
+ * checked after every step that changes a mapping.  test_grant_map.c
+ * continues with more mapping scenarios.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,6 +71,21 @@ static mfn_t mfn_of(const struct domain *d, gfn_t g)
 
     assert_int_equal(domain_lookup(d->id, g, &m, &a), 0);
     return m;
+}
+
+static bool unmapped(const struct domain *d, gfn_t g)
+{
+    mfn_t m;
+    unsigned a;
+
+    return domain_lookup(d->id, g, &m, &a) == -XEN_ENOENT;
+}
+
+/* Maptrack entries made by hand (no p2m side): forgotten before the invariant is checked. */
+static void forget_maps(struct domain *d)
+{
+    for (grant_handle_t h = 0; h < GRANT_MAPTRACK_MAX; h++)
+        grant_map_free(d, h);
 }
 
 static bool slot_empty(uint32_t s)
@@ -259,6 +278,10 @@ static void test_maptrack(void **state)
     assert_true(grant_map_room(b));
     assert_int_equal(grant_map_get(b, h, &m), -XEN_EINVAL);
     assert_int_equal(grant_pin_flags(grant_slot(a), DA, 7), GTF_reading);   /* read-only one left */
+    /* Entries without their p2m side break the invariant. */
+    assert_false(fx_invariants());
+    forget_maps(b);
+    assert_true(fx_invariants());
 }
 
 static void test_unpin(void **state)
@@ -289,26 +312,54 @@ static void test_unpin(void **state)
 static void test_destroy_drops_mappings(void **state)
 {
     struct domain *a, *b, *c;
+    struct gnttab_map_grant_ref op;
     grant_handle_t h;
-    struct grant_map m;
+    mfn_t fa, fc, fb;
     (void)state;
 
     a = gdom(DA);
     b = gdom(DB);
     c = gdom(3);
-    grant(a, 1, GTF_permit_access | GTF_reading | GTF_writing, DB, GFN_A_DATA);
-    grant(c, 1, GTF_permit_access | GTF_reading, DB, 0x40);
-    assert_int_equal(grant_map_alloc(b, grant_slot(a), DA, 1, GNTMAP_host_map, 0x300, 1, &h), 0);
-    assert_int_equal(grant_map_alloc(b, grant_slot(c), 3, 1, GNTMAP_host_map | GNTMAP_readonly, 0x301, 2, &h),
-                     0);
-    assert_int_equal(grant_map_alloc(c, grant_slot(b), DB, 0, GNTMAP_host_map, 0x302, 3, &h), 0);
+    fa = mfn_of(a, GFN_A_DATA);
+    fb = mfn_of(b, GFN_B_DATA);
+    fc = mfn_of(c, 0x40);
+    grant(a, 1, GTF_permit_access, DB, GFN_A_DATA);
+    grant(c, 1, GTF_permit_access, DB, 0x40);
+    grant(b, 0, GTF_permit_access, 3, GFN_B_DATA);
+    op = (struct gnttab_map_grant_ref){ .host_addr = 0x300000, .flags = GNTMAP_host_map, .ref = 1, .dom = DA };
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_okay);
+    op = (struct gnttab_map_grant_ref){ .host_addr = 0x301000, .flags = GNTMAP_host_map | GNTMAP_readonly,
+                                        .ref = 1, .dom = 3 };
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_okay);
+    op = (struct gnttab_map_grant_ref){ .host_addr = 0x302000, .flags = GNTMAP_host_map, .ref = 0, .dom = DB };
+    assert_int_equal(grant_op_map(c, &op, &h), GNTST_okay);
+    assert_int_equal(entry(a, 1)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+    assert_int_equal(entry(c, 1)->flags, GTF_permit_access | GTF_reading);
+    assert_int_equal(frame_refcount(fa), 2);         /* A's own leaf and B's grant leaf */
+    assert_int_equal(b->nr_granted, 1);
+    assert_true(fx_invariants());
+    /* While C maps one of B's frames, B cannot go. */
+    assert_int_equal(domain_destroy(DB), -XEN_EBUSY);
+    assert_true(fx_invariants());
     /* B dies: its mappings of A's and C's grants go, and so does C's mapping of B's. */
     grant_domain_destroy(b);
     assert_int_equal(entry(a, 1)->flags, GTF_permit_access);
     assert_int_equal(entry(c, 1)->flags, GTF_permit_access);
-    assert_int_equal(grant_map_get(c, h, &m), -XEN_EINVAL);
+    assert_int_equal(grant_map_get(c, h, &(struct grant_map){ 0 }), -XEN_EINVAL);
+    assert_true(unmapped(b, 0x300));
+    assert_true(unmapped(b, 0x301));
+    assert_true(unmapped(c, 0x302));
+    assert_int_equal(frame_refcount(fa), 1);
+    assert_int_equal(frame_refcount(fc), 1);
+    assert_int_equal(frame_refcount(fb), 1);
+    assert_int_equal(b->nr_granted, 0);
+    assert_int_equal(b->p2m.nr_foreign, 0);
+    assert_int_equal(c->p2m.nr_foreign, 0);
     assert_true(slot_empty(grant_slot(b)));
     assert_false(grant_active(b));
+    assert_true(fx_invariants());
+    assert_int_equal(domain_destroy(DB), 0);
+    assert_true(fx_invariants());
 }
 
 /* ---- operations ---------------------------------------------------------------------------------- */
@@ -318,15 +369,17 @@ static struct gnttab_map_grant_ref map_req(domid_t dom, grant_ref_t ref, uint32_
     return (struct gnttab_map_grant_ref){ .host_addr = 0x500000, .flags = flags, .ref = ref, .dom = dom };
 }
 
-static void test_op_map(void **state)
+static void test_op_map_errors(void **state)
 {
     struct domain *a, *b;
     struct gnttab_map_grant_ref op;
     grant_handle_t h = 0xABCD;
+    mfn_t fa;
     (void)state;
 
     a = gdom(DA);
     b = gdom(DB);
+    fa = mfn_of(a, GFN_A_DATA);
     grant(a, 3, GTF_permit_access, DB, GFN_A_DATA);
     grant(a, 4, GTF_permit_access | GTF_readonly, DB, GFN_A_DATA);
     grant(a, 5, GTF_permit_access, 7, GFN_A_DATA);             /* for someone else */
@@ -335,6 +388,10 @@ static void test_op_map(void **state)
     grant(a, 9, GTF_permit_access, DB, FX_PAGE_GFN + FX_RO);   /* read-only in A's p2m */
     op = map_req(DA, 3, 0);
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_gntref);
+    op = map_req(DA, 3, GNTMAP_readonly);
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_gntref);
+    op = map_req(DA, 3, GNTMAP_device_map);                    /* no device mapping for HVM */
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
     op = map_req(DA, 3, GNTMAP_host_map | GNTMAP_device_map);
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
     op = map_req(DA, 3, GNTMAP_host_map | GNTMAP_contains_pte);
@@ -347,11 +404,15 @@ static void test_op_map(void **state)
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_domain);
     op = map_req(DA, 512, GNTMAP_host_map);
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_gntref);
+    op = map_req(DA, 0xFFFFFFFFU, GNTMAP_host_map);
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_gntref);
     op = map_req(DA, 4, GNTMAP_host_map);                      /* write a read-only grant */
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
-    op = map_req(DA, 5, GNTMAP_host_map | GNTMAP_readonly);
+    op = map_req(DA, 5, GNTMAP_host_map | GNTMAP_readonly);    /* not granted to B */
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
     op = map_req(DA, 6, GNTMAP_host_map | GNTMAP_readonly);
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
+    op = map_req(DA, 7, GNTMAP_host_map | GNTMAP_readonly);    /* never written: GTF_invalid */
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
     op = map_req(DA, 8, GNTMAP_host_map | GNTMAP_readonly);
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_page);
@@ -360,69 +421,256 @@ static void test_op_map(void **state)
     op = map_req(DA, 3, GNTMAP_host_map);
     op.host_addr = (P2M_MAX_GFN + 1) << PAGE_SHIFT;
     assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
-    /* Everything right: the p2m cannot take a foreign frame yet, and nothing changed. */
-    op = map_req(DA, 3, GNTMAP_host_map);
-    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
-    op = map_req(DA, 4, GNTMAP_host_map | GNTMAP_readonly);
-    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
+    /* A domain without grant state grants nothing. */
+    (void)fx_domain(4, 0, FX_LONG);
+    op = map_req(4, 3, GNTMAP_host_map);
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_bad_domain);
+    /* Nothing changed anywhere. */
     assert_int_equal(h, 0xABCD);
     assert_int_equal(entry(a, 3)->flags, GTF_permit_access);
     assert_int_equal(entry(a, 4)->flags, GTF_permit_access | GTF_readonly);
-    assert_true(grant_map_room(b));
+    assert_true(unmapped(b, 0x500));
+    assert_int_equal(b->p2m.nr_foreign, 0);
+    assert_int_equal(frame_refcount(fa), 1);
     assert_int_equal(grant_pin_flags(grant_slot(a), DA, 3), 0);
-    assert_int_equal(grant_p2m_map_foreign(b, 0x500, mfn_of(a, GFN_A_DATA), false), -XEN_EOPNOTSUPP);
-    assert_int_equal(grant_p2m_unmap_foreign(b, 0x500, mfn_of(a, GFN_A_DATA)), -XEN_EOPNOTSUPP);
+    assert_true(fx_invariants());
 }
 
-static void test_op_map_pinned_and_full(void **state)
+static void test_op_map_and_access(void **state)
 {
     struct domain *a, *b;
     struct gnttab_map_grant_ref op;
-    grant_handle_t h;
-    (void)state;
-
-    a = gdom(DA);
-    b = gdom(DB);
-    /* A mapping that exists already pins the grant: the entry is not looked at again. */
-    grant(a, 3, GTF_invalid, 0, 0);
-    assert_int_equal(grant_map_alloc(b, grant_slot(a), DA, 3, GNTMAP_host_map | GNTMAP_readonly, 0x600,
-                                     mfn_of(a, GFN_A_DATA), &h), 0);
-    op = map_req(DA, 3, GNTMAP_host_map | GNTMAP_readonly);
-    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);   /* the p2m step */
-    /* ... but a write mapping over a read-only pin checks it. */
-    op = map_req(DA, 3, GNTMAP_host_map);
-    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);
-    grant(a, 3, GTF_permit_access, DB, GFN_A_DATA);
-    assert_int_equal(grant_op_map(b, &op, &h), GNTST_general_error);   /* the p2m step again */
-    while (grant_map_room(b))
-        assert_int_equal(grant_map_alloc(b, grant_slot(a), DA, 1, GNTMAP_host_map, 0, 0, &h), 0);
-    assert_int_equal(grant_op_map(b, &op, &h), GNTST_no_space);
-}
-
-static void test_op_unmap(void **state)
-{
-    struct domain *a, *b;
-    struct gnttab_unmap_grant_ref op = { 0 };
-    grant_handle_t h;
+    grant_handle_t hw = 0xABCD, hr = 0xABCD;
+    uint8_t buf[16];
+    uint8_t *pa;
+    mfn_t fa;
     struct grant_map m;
     (void)state;
 
     a = gdom(DA);
     b = gdom(DB);
+    fa = mfn_of(a, GFN_A_DATA);
+    pa = sim_frame(fa);
+    memcpy(pa + 64, "A's own bytes", 13);
+    grant(a, 3, GTF_permit_access, DB, GFN_A_DATA);
+    grant(a, 4, GTF_permit_access | GTF_readonly, DB, GFN_A_DATA);
+    /* Read-write: the frame appears at gfn 0x500 of B, the entry is pinned both ways. */
+    op = map_req(DA, 3, GNTMAP_host_map);
+    assert_int_equal(grant_op_map(b, &op, &hw), GNTST_okay);
+    assert_true(hw < GRANT_MAPTRACK_MAX);
+    assert_int_equal(entry(a, 3)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+    assert_int_equal(mfn_of(b, 0x500), fa);
+    assert_int_equal(frame_owner(fa), DA);                    /* still A's, counted as A's */
+    assert_int_equal(frame_refcount(fa), 2);
+    assert_int_equal(a->nr_granted, 1);
+    assert_int_equal(b->p2m.nr_foreign, 1);
+    assert_int_equal(grant_map_get(b, hw, &m), 0);
+    assert_int_equal(m.flags, GNTMAP_host_map);
+    assert_int_equal(m.gfn, 0x500);
+    assert_int_equal(m.mfn, fa);
+    assert_true(fx_invariants());
+    /* B reads A's bytes through its own guest-physical address, and writes back. */
+    assert_int_equal(copy_from_guest_phys(&b->p2m, buf, 0x500000 + 64, 13), 0);
+    assert_memory_equal(buf, "A's own bytes", 13);
+    assert_int_equal(copy_to_guest_phys(&b->p2m, 0x500000 + 200, "from B", 6), 0);
+    assert_memory_equal(pa + 200, "from B", 6);
+    /* Read-only: readable, never writable; only GTF_reading for it. */
+    op = map_req(DA, 4, GNTMAP_host_map | GNTMAP_readonly);
+    op.host_addr = 0x501000;
+    assert_int_equal(grant_op_map(b, &op, &hr), GNTST_okay);
+    assert_int_not_equal(hr, hw);
+    assert_int_equal(entry(a, 4)->flags, GTF_permit_access | GTF_readonly | GTF_reading);
+    assert_int_equal(copy_from_guest_phys(&b->p2m, buf, 0x501000 + 200, 6), 0);
+    assert_memory_equal(buf, "from B", 6);
+    memset(buf, 0x77, sizeof(buf));
+    assert_int_equal(copy_to_guest_phys(&b->p2m, 0x501000 + 300, buf, 4), -XEN_EFAULT);
+    assert_int_equal(pa[300], 0);
+    {
+        mfn_t got;
+        unsigned acc;
+
+        assert_int_equal(domain_lookup(DB, 0x501, &got, &acc), 0);
+        assert_int_equal(acc, P2M_ACCESS_R);                   /* read-only, not executable */
+        assert_int_equal(domain_lookup(DB, 0x500, &got, &acc), 0);
+        assert_int_equal(acc, P2M_ACCESS_R | P2M_ACCESS_W);
+    }
+    assert_int_equal(frame_refcount(fa), 3);
+    assert_int_equal(a->nr_granted, 2);
+    assert_true(fx_invariants());
+    /* B's own tot_pages never counts A's frame. */
+    assert_int_equal(b->tot_pages, FX_RAM);
+}
+
+static void test_op_map_over_mappings(void **state)
+{
+    struct domain *a, *b;
+    struct gnttab_map_grant_ref op;
+    grant_handle_t h, h2 = 0xABCD;
+    mfn_t fa, ram;
+    uint64_t tot;
+    (void)state;
+
+    a = gdom(DA);
+    b = gdom(DB);
+    fa = mfn_of(a, GFN_A_DATA);
+    grant(a, 3, GTF_permit_access, DB, GFN_A_DATA);
+    grant(a, 4, GTF_permit_access, DB, GFN_A_DATA + 1);
+    /* Over B's RAM: as in Xen, the grant takes the place; the page stays B's, unmapped. */
+    ram = mfn_of(b, GFN_B_DATA);
+    tot = b->tot_pages;
+    op = map_req(DA, 3, GNTMAP_host_map);
+    op.host_addr = (uint64_t)GFN_B_DATA << PAGE_SHIFT;
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_okay);
+    assert_int_equal(mfn_of(b, GFN_B_DATA), fa);
+    assert_int_equal(frame_owner(ram), DB);
+    assert_int_equal(frame_refcount(ram), 0);
+    assert_int_equal(b->tot_pages, tot);
+    assert_true(fx_invariants());
+    /* Over a grant mapping: refused, as in Xen; nothing changes. */
+    op = map_req(DA, 4, GNTMAP_host_map);
+    op.host_addr = (uint64_t)GFN_B_DATA << PAGE_SHIFT;
+    assert_int_equal(grant_op_map(b, &op, &h2), GNTST_general_error);
+    assert_int_equal(h2, 0xABCD);
+    assert_int_equal(mfn_of(b, GFN_B_DATA), fa);
+    assert_int_equal(entry(a, 4)->flags, GTF_permit_access);
+    assert_int_equal(grant_pin_flags(grant_slot(a), DA, 4), 0);
+    assert_int_equal(b->p2m.nr_foreign, 1);
+    assert_true(fx_invariants());
+    /* ... and the ordinary p2m paths cannot take the grant away or change it. */
+    assert_int_equal(domain_unmap(DB, GFN_B_DATA, P2M_ORDER_4K), -XEN_ENXIO);
+    assert_int_equal(domain_set_access(DB, GFN_B_DATA, P2M_ORDER_4K, P2M_ACCESS_RWX), -XEN_ENXIO);
+    assert_int_equal(domain_map(DB, GFN_B_DATA, ram, P2M_ORDER_4K, P2M_ACCESS_RWX), -XEN_EINVAL);
+    assert_int_equal(mfn_of(b, GFN_B_DATA), fa);
+    /* After the unmap the gfn is a hole; B's page can go back there. */
+    assert_int_equal(grant_op_unmap(b, &(struct gnttab_unmap_grant_ref){
+                                            .host_addr = (uint64_t)GFN_B_DATA << PAGE_SHIFT, .handle = h }),
+                     GNTST_okay);
+    assert_true(unmapped(b, GFN_B_DATA));
+    assert_int_equal(domain_map(DB, GFN_B_DATA, ram, P2M_ORDER_4K, P2M_ACCESS_RWX), 0);
+    assert_true(fx_invariants());
+}
+
+static void test_op_map_pinned(void **state)
+{
+    struct domain *a, *b;
+    struct gnttab_map_grant_ref op;
+    grant_handle_t h1, h2, h3;
+    mfn_t fa;
+    (void)state;
+
+    a = gdom(DA);
+    b = gdom(DB);
+    fa = mfn_of(a, GFN_A_DATA);
+    grant(a, 3, GTF_permit_access, DB, GFN_A_DATA);
+    op = map_req(DA, 3, GNTMAP_host_map | GNTMAP_readonly);
+    op.host_addr = 0x600000;
+    assert_int_equal(grant_op_map(b, &op, &h1), GNTST_okay);
+    /* A mapping pins the grant: a second read-only one does not look at the entry again
+     * (here withdrawn and pointed elsewhere) and gets the pinned frame. */
+    grant(a, 3, GTF_invalid, 0, GFN_A_DATA + 1);
+    op.host_addr = 0x601000;
+    assert_int_equal(grant_op_map(b, &op, &h2), GNTST_okay);
+    assert_int_equal(mfn_of(b, 0x601), fa);
+    /* ... but a write mapping over a read-only pin checks it. */
+    op = map_req(DA, 3, GNTMAP_host_map);
+    op.host_addr = 0x602000;
+    assert_int_equal(grant_op_map(b, &op, &h3), GNTST_general_error);
+    assert_true(unmapped(b, 0x602));
+    grant(a, 3, GTF_permit_access, DB, GFN_A_DATA + 1);
+    assert_int_equal(grant_op_map(b, &op, &h3), GNTST_okay);
+    assert_int_equal(mfn_of(b, 0x602), fa);                  /* still the frame first pinned */
+    assert_int_equal(entry(a, 3)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+    assert_int_equal(frame_refcount(fa), 4);
+    assert_true(fx_invariants());
+}
+
+static void test_op_map_table_full(void **state)
+{
+    struct domain *a, *b;
+    struct gnttab_map_grant_ref op;
+    grant_handle_t h;
+    unsigned n = 0;
+    (void)state;
+
+    a = gdom(DA);
+    b = gdom(DB);
+    grant(a, 3, GTF_permit_access | GTF_readonly, DB, GFN_A_DATA);
+    op = map_req(DA, 3, GNTMAP_host_map | GNTMAP_readonly);
+    while (grant_map_room(b)) {
+        op.host_addr = (0x1000ULL + n) << PAGE_SHIFT;
+        assert_int_equal(grant_op_map(b, &op, &h), GNTST_okay);
+        n++;
+    }
+    assert_int_equal(n, GRANT_MAPTRACK_MAX);
+    assert_int_equal(b->p2m.nr_foreign, GRANT_MAPTRACK_MAX);
+    op.host_addr = (0x1000ULL + n) << PAGE_SHIFT;
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_no_space);
+    assert_true(unmapped(b, 0x1000 + n));
+    assert_true(fx_invariants());
+    /* One unmapped: room for one again. */
+    assert_int_equal(grant_op_unmap(b, &(struct gnttab_unmap_grant_ref){ .host_addr = 0x1000000, .handle = 0 }),
+                     GNTST_okay);
+    assert_int_equal(grant_op_map(b, &op, &h), GNTST_okay);
+    assert_int_equal(h, 0);
+    assert_true(fx_invariants());
+}
+
+static void test_op_unmap(void **state)
+{
+    struct domain *a, *b;
+    struct gnttab_map_grant_ref mop;
+    struct gnttab_unmap_grant_ref op = { 0 };
+    grant_handle_t hw, hr;
+    struct grant_map m;
+    mfn_t fa;
+    (void)state;
+
+    a = gdom(DA);
+    b = gdom(DB);
+    fa = mfn_of(a, GFN_A_DATA);
     op.handle = 0;
     assert_int_equal(grant_op_unmap(b, &op), GNTST_bad_handle);
     op.handle = GRANT_MAPTRACK_MAX;
     assert_int_equal(grant_op_unmap(b, &op), GNTST_bad_handle);
-    assert_int_equal(grant_map_alloc(b, grant_slot(a), DA, 3, GNTMAP_host_map, 0x600, 9, &h), 0);
-    op.handle = h;
+    op.handle = 0xFFFF;
+    assert_int_equal(grant_op_unmap(b, &op), GNTST_bad_handle);
+    grant(a, 3, GTF_permit_access, DB, GFN_A_DATA);
+    mop = map_req(DA, 3, GNTMAP_host_map);
+    mop.host_addr = 0x600000;
+    assert_int_equal(grant_op_map(b, &mop, &hw), GNTST_okay);
+    mop.flags |= GNTMAP_readonly;
+    mop.host_addr = 0x601000;
+    assert_int_equal(grant_op_map(b, &mop, &hr), GNTST_okay);
+    op.handle = hw;
     op.host_addr = 0;
     assert_int_equal(grant_op_unmap(b, &op), GNTST_okay);          /* nothing asked */
+    assert_int_equal(mfn_of(b, 0x600), fa);
     op.host_addr = 0x601000;
     assert_int_equal(grant_op_unmap(b, &op), GNTST_general_error);  /* not where it is */
-    op.host_addr = 0x600000;
+    assert_int_equal(mfn_of(b, 0x600), fa);
+    assert_int_equal(mfn_of(b, 0x601), fa);
+    assert_int_equal(grant_map_get(b, hw, &m), 0);                  /* still tracked */
+    assert_true(fx_invariants());
+    /* The writable one goes: GTF_writing with it; the gfn is a hole. */
+    op.host_addr = 0x600123;                                         /* any offset in the page */
     op.dev_bus_addr = 0x1234000;                                     /* no device mapping: ignored */
-    assert_int_equal(grant_op_unmap(b, &op), GNTST_general_error);  /* the p2m step */
-    assert_int_equal(grant_map_get(b, h, &m), 0);                   /* still tracked */
+    assert_int_equal(grant_op_unmap(b, &op), GNTST_okay);
+    assert_true(unmapped(b, 0x600));
+    assert_int_equal(grant_map_get(b, hw, &m), -XEN_EINVAL);
+    assert_int_equal(entry(a, 3)->flags, GTF_permit_access | GTF_reading);
+    assert_int_equal(frame_refcount(fa), 2);
+    assert_int_equal(a->nr_granted, 1);
+    assert_true(fx_invariants());
+    assert_int_equal(grant_op_unmap(b, &op), GNTST_bad_handle);     /* twice */
+    /* The last one goes: no pin left, no reference left. */
+    op.handle = hr;
+    op.host_addr = 0x601000;
+    assert_int_equal(grant_op_unmap(b, &op), GNTST_okay);
+    assert_int_equal(entry(a, 3)->flags, GTF_permit_access);
+    assert_int_equal(frame_refcount(fa), 1);
+    assert_int_equal(a->nr_granted, 0);
+    assert_int_equal(b->p2m.nr_foreign, 0);
+    assert_true(fx_invariants());
 }
 
 static struct grant_copy_req copy_req(uint64_t src, domid_t sdom, uint64_t dst, domid_t ddom, uint16_t len,
@@ -564,7 +812,10 @@ static void test_op_cache_flush(void **state)
     assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EPERM);    /* the hypervisor's frame */
     f.a.dev_bus_addr = theirs << PAGE_SHIFT;
     assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);   /* A's, not mapped by B */
-    assert_int_equal(grant_map_alloc(b, grant_slot(a), DA, 1, GNTMAP_host_map, 0x700, theirs, &h), 0);
+    grant(a, 1, GTF_permit_access, DB, GFN_A_DATA);
+    assert_int_equal(grant_op_map(b, &(struct gnttab_map_grant_ref){ .host_addr = 0x700000, .ref = 1, .dom = DA,
+                                                                      .flags = GNTMAP_host_map }, &h),
+                     GNTST_okay);
     assert_int_equal(grant_op_cache_flush(b, &f), 0);
 }
 
@@ -579,8 +830,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_maptrack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unpin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_drops_mappings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_op_map, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_op_map_pinned_and_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_op_map_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_op_map_and_access, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_op_map_over_mappings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_op_map_pinned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_op_map_table_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_op_unmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_op_copy_two_domains, setup, teardown),
         cmocka_unit_test_setup_teardown(test_op_copy_errors, setup, teardown),

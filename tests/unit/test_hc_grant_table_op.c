@@ -4,9 +4,12 @@
  * it: arguments and status fields in guest memory, 64-bit and 32-bit
  * layouts, every sub-op's errors, grant frames placed with add_to_physmap
  * (space 1) and filled by the guest itself, two domains copying through
- * grants, preemption of long batches, and map_grant_ref refused with
- * GNTST_general_error while the p2m side is missing.  Every result must be
- * one the hypercall table declares.
+ * grants and mapping them (the mapper's guest accesses reach the granter's
+ * page; read-only maps refuse writes), preemption of long batches, and
+ * memory_op's view of grant frames and grant mappings (reservations,
+ * add_to_physmap over a mapped grant).  Every result must be one the
+ * hypercall table declares, and the whole-system invariant holds after
+ * every test.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -460,29 +463,127 @@ static void test_copy_preempted(void **state)
 static void test_map_unmap(void **state)
 {
     struct vcpu *a, *b;
-    struct gnttab_map_grant_ref m[3];
-    struct gnttab_unmap_grant_ref u = { .host_addr = 0x600000, .handle = 0, .status = 9 };
+    struct gnttab_map_grant_ref m[4];
+    struct gnttab_unmap_grant_ref u[3];
+    uint8_t buf[8];
+    mfn_t fa;
     (void)state;
 
     two_domains(&a, &b, FX_LONG);
+    fa = mfn_at(a->domain, 0x30);
     memset(m, 0, sizeof(m));
     m[0] = (struct gnttab_map_grant_ref){ .host_addr = 0x600000, .flags = GNTMAP_host_map, .ref = 1, .dom = DA,
-                                          .handle = 0x1234, .status = 9 };
+                                          .handle = 0x1234, .status = 9, .dev_bus_addr = 0x5555 };
     m[1] = m[0];
     m[1].dom = 9;
     m[2] = m[0];
     m[2].ref = 4096;
-    assert_int_equal(gop(b, GNTTABOP_map_grant_ref, m, sizeof(m), 3), 0);
-    /* The one missing piece: the p2m cannot map A's frame into B yet. */
-    assert_int_equal(m[0].status, GNTST_general_error);
-    assert_int_equal(m[0].handle, 0x1234);
+    m[3] = m[0];
+    m[3].ref = 2;
+    m[3].flags |= GNTMAP_readonly;
+    m[3].host_addr = 0x601000;
+    assert_int_equal(gop(b, GNTTABOP_map_grant_ref, m, sizeof(m), 4), 0);
+    assert_int_equal(m[0].status, GNTST_okay);
+    assert_int_equal(m[0].dev_bus_addr, 0);                     /* no device mapping */
     assert_int_equal(m[1].status, GNTST_bad_domain);
+    assert_int_equal(m[1].handle, 0x1234);                      /* written on success only */
     assert_int_equal(m[2].status, GNTST_bad_gntref);
-    assert_int_equal(mfn_at(b->domain, 0x600), INVALID_MFN);
+    assert_int_equal(m[3].status, GNTST_okay);
+    assert_int_not_equal(m[3].handle, m[0].handle);
+    assert_int_equal(mfn_at(b->domain, 0x600), fa);
+    assert_int_equal(mfn_at(b->domain, 0x601), fa);
+    /* A's entries carry the pins, written where A placed its table. */
     assert_memory_equal(fx_gpa(a->domain, (uint64_t)GT_GFN * PAGE_SIZE + 8),
-                        &(uint16_t){ GTF_permit_access }, 2);   /* no pin bit left */
+                        &(uint16_t){ GTF_permit_access | GTF_reading | GTF_writing }, 2);
+    assert_memory_equal(fx_gpa(a->domain, (uint64_t)GT_GFN * PAGE_SIZE + 16),
+                        &(uint16_t){ GTF_permit_access | GTF_readonly | GTF_reading }, 2);
+    /* B's guest accesses reach A's page: through either mapping for reads, the writable one for writes. */
+    assert_int_equal(copy_from_guest_phys(&b->domain->p2m, buf, 0x601000, 6), 0);
+    assert_memory_equal(buf, "from A", 6);
+    assert_int_equal(copy_to_guest_phys(&b->domain->p2m, 0x600000 + 8, "B!", 2), 0);
+    assert_memory_equal(fx_gpa(a->domain, 0x30ULL * PAGE_SIZE + 8), "B!", 2);
+    assert_int_equal(copy_to_guest_phys(&b->domain->p2m, 0x601000 + 8, "no", 2), -XEN_EFAULT);
+    assert_true(fx_invariants());
+    /* Unmap: a bad handle, a wrong address, then both; the same again is a bad handle. */
+    u[0] = (struct gnttab_unmap_grant_ref){ .host_addr = 0x600000, .handle = 77, .status = 9 };
+    u[1] = (struct gnttab_unmap_grant_ref){ .host_addr = 0x602000, .handle = m[0].handle, .status = 9 };
+    u[2] = (struct gnttab_unmap_grant_ref){ .host_addr = 0x601000, .handle = m[3].handle, .status = 9 };
+    assert_int_equal(gop(b, GNTTABOP_unmap_grant_ref, u, sizeof(u), 3), 0);
+    assert_int_equal(u[0].status, GNTST_bad_handle);
+    assert_int_equal(u[1].status, GNTST_general_error);
+    assert_int_equal(u[2].status, GNTST_okay);
+    assert_int_equal(mfn_at(b->domain, 0x601), INVALID_MFN);
+    assert_int_equal(mfn_at(b->domain, 0x600), fa);
+    u[0] = (struct gnttab_unmap_grant_ref){ .host_addr = 0x600000, .handle = m[0].handle, .status = 9 };
+    assert_int_equal(gop(b, GNTTABOP_unmap_grant_ref, u, sizeof(u[0]), 1), 0);
+    assert_int_equal(u[0].status, GNTST_okay);
+    assert_int_equal(mfn_at(b->domain, 0x600), INVALID_MFN);
+    assert_memory_equal(fx_gpa(a->domain, (uint64_t)GT_GFN * PAGE_SIZE + 8), &(uint16_t){ GTF_permit_access }, 2);
+    assert_int_equal(frame_refcount(fa), 1);
+    assert_int_equal(gop(b, GNTTABOP_unmap_grant_ref, u, sizeof(u[0]), 1), 0);
+    assert_int_equal(u[0].status, GNTST_bad_handle);
+}
+
+static void test_map_compat(void **state)
+{
+    struct vcpu *a, *b;
+    struct gnttab_map_grant_ref m = { .host_addr = 0x600000, .flags = GNTMAP_host_map | GNTMAP_readonly, .ref = 2,
+                                      .dom = DA };
+    struct gnttab_unmap_grant_ref u = { .host_addr = 0x600000 };
+    (void)state;
+
+    two_domains(&a, &b, FX_FLAT32);
+    assert_int_equal(gop(b, GNTTABOP_map_grant_ref, &m, sizeof(m), 1), 0);
+    assert_int_equal(m.status, GNTST_okay);
+    assert_memory_equal(fx_gpa(b->domain, 0x600000), "from A", 6);
+    assert_true(fx_invariants());
+    u.handle = m.handle;
     assert_int_equal(gop(b, GNTTABOP_unmap_grant_ref, &u, sizeof(u), 1), 0);
-    assert_int_equal(u.status, GNTST_bad_handle);
+    assert_int_equal(u.status, GNTST_okay);
+    assert_int_equal(mfn_at(b->domain, 0x600), INVALID_MFN);
+}
+
+/* memory_op around grants: what reservations count, and a mapped grant's gfn left alone. */
+static void test_memory_op_and_grants(void **state)
+{
+    struct vcpu *a, *b;
+    struct gnttab_setup_table st;
+    struct gnttab_map_grant_ref m = { .host_addr = 0x40000, .flags = GNTMAP_host_map, .ref = 1, .dom = DA };
+    domid_t self = DOMID_SELF;
+    int64_t before_a, before_b;
+    mfn_t fa;
+    (void)state;
+
+    a = gdom(DA, 0, FX_LONG);
+    b = gdom(DB, 0, FX_LONG);
+    fx_put(a, ARGP + 3, 0, &self, sizeof(self));
+    fx_put(b, ARGP + 3, 0, &self, sizeof(self));
+    before_a = FX_CALL2(a, HYPERVISOR_memory_op, XENMEM_current_reservation, fx_addr(a, ARGP + 3, 0));
+    before_b = FX_CALL2(b, HYPERVISOR_memory_op, XENMEM_current_reservation, fx_addr(b, ARGP + 3, 0));
+    assert_int_equal(before_a, FX_RAM);
+    /* Grant frames are not guest RAM: 4 frames, same reservation. */
+    setup_64(a, DOMID_SELF, 4, &st, fx_addr(a, ARGP + 2, 0));
+    assert_int_equal(st.status, GNTST_okay);
+    assert_int_equal(a->domain->tot_pages, FX_RAM + 4);
+    assert_int_equal(FX_CALL2(a, HYPERVISOR_memory_op, XENMEM_current_reservation, fx_addr(a, ARGP + 3, 0)),
+                     before_a);
+    /* A grant B maps (over its RAM page 0x40) is A's: B's reservation does not change. */
+    assert_int_equal(xatp(a, DOMID_SELF, XENMAPSPACE_grant_table, 0, GT_GFN), 0);
+    guest_grant(a, 1, GTF_permit_access, DB, 0x30);
+    fa = mfn_at(a->domain, 0x30);
+    assert_int_equal(gop(b, GNTTABOP_map_grant_ref, &m, sizeof(m), 1), 0);
+    assert_int_equal(m.status, GNTST_okay);
+    assert_int_equal(mfn_at(b->domain, 0x40), fa);
+    assert_int_equal(FX_CALL2(b, HYPERVISOR_memory_op, XENMEM_current_reservation, fx_addr(b, ARGP + 3, 0)),
+                     before_b);
+    assert_int_equal(FX_CALL2(a, HYPERVISOR_memory_op, XENMEM_current_reservation, fx_addr(a, ARGP + 3, 0)),
+                     before_a);
+    /* add_to_physmap cannot take a mapped grant's place (only unmap_grant_ref removes it). */
+    assert_int_equal(xatp(b, DOMID_SELF, XENMAPSPACE_grant_table, 0, 0x40), -XEN_EINVAL);
+    assert_int_equal(xatp(b, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x40), -XEN_EINVAL);
+    assert_int_equal(mfn_at(b->domain, 0x40), fa);
+    assert_int_equal(b->domain->guest.shared_info_mfn, INVALID_MFN);   /* nothing allocated either */
+    assert_true(fx_invariants());
 }
 
 static void test_cache_flush(void **state)
@@ -538,6 +639,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_copy_compat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_preempted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_unmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_compat, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_op_and_grants, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_death, setup, teardown),
     };

@@ -34,9 +34,15 @@
  * they are -EINVAL (what Xen says for a frame it cannot find);
  * _gmfn_foreign is -ENOSYS, as in Xen.
  *
- * Reservations count guest RAM: tot_pages without the shared_info frame
- * (which Xen does not count either).  maximum_gpfn is the highest gfn the
- * p2m maps now (0 when none).
+ * A gpfn where the domain maps another domain's frame through a grant is
+ * refused by both map spaces (-EINVAL; Xen's guest_remove_page says -ENXIO
+ * there, which memory_op does not declare here): only unmap_grant_ref
+ * removes a grant mapping.
+ *
+ * Reservations count guest RAM: tot_pages without the shared_info frame and
+ * the grant frames (Xen counts neither); frames the domain maps through
+ * grants are their owner's and never in its tot_pages.  maximum_gpfn is the
+ * highest gfn the p2m maps now, grant mappings included (0 when none).
  */
 #include "hv/hypercall_table.h"
 
@@ -59,6 +65,16 @@ static int64_t write_arg(struct vcpu *v, uint64_t arg, const void *buf, size_t l
 }
 
 /* ---- add_to_physmap(shared_info) ------------------------------------------------ */
+
+/* Does gpfn hold a grant mapping (a frame of another domain), which only
+ * unmap_grant_ref may remove? */
+static bool granted_at(const struct domain *d, gfn_t gpfn)
+{
+    mfn_t m;
+    unsigned access;
+
+    return p2m_foreign_lookup(&d->p2m, gpfn, &m, &access) == 0;
+}
 
 static bool room_for_one(const struct domain *d)
 {
@@ -97,7 +113,7 @@ static int64_t map_shared_info(struct domain *d, gfn_t gpfn)
     bool have_prev;
     int64_t rc;
 
-    if (gpfn > P2M_MAX_GFN)
+    if (gpfn > P2M_MAX_GFN || granted_at(d, gpfn))
         return -XEN_EINVAL;
     have_prev = domain_lookup(d->id, gpfn, &prev, &access) == 0;
     if (have_prev && prev == d->guest.shared_info_mfn)
@@ -130,7 +146,7 @@ static int64_t map_grant_frame(struct domain *d, uint64_t idx, gfn_t gpfn)
     gfn_t old;
     int64_t rc;
 
-    if (gpfn > P2M_MAX_GFN || idx >= GRANT_MAX_FRAMES)
+    if (gpfn > P2M_MAX_GFN || idx >= GRANT_MAX_FRAMES || granted_at(d, gpfn))
         return -XEN_EINVAL;
     rc = grant_frame_mfn(d, (uint32_t)idx, &m);
     if (rc != 0)
@@ -272,7 +288,8 @@ static int64_t reservation(struct vcpu *v, unsigned op, uint64_t extent, uint64_
         return (int64_t)d->max_pages;
     if (op == XENMEM_maximum_gpfn)
         return (int64_t)maximum_gpfn(d);
-    return (int64_t)(d->tot_pages - (d->guest.shared_info_mfn != INVALID_MFN ? 1U : 0U));
+    return (int64_t)(d->tot_pages - (d->guest.shared_info_mfn != INVALID_MFN ? 1U : 0U) -
+                     (grant_active(d) ? grant_nr_frames(d) : 0U));
 }
 
 int64_t hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)

@@ -157,6 +157,20 @@ static unsigned l1_present(const struct p2m *p2m, mfn_t l1)
     return n;
 }
 
+/* Does level-1 table l1 hold a foreign leaf?  (An unmappable table counts as
+ * one: the caller refuses rather than guess.) */
+static bool l1_has_foreign(const struct p2m *p2m, mfn_t l1)
+{
+    const uint64_t *t = hal_table_map(l1);
+
+    if (t == NULL)
+        return true;
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        if (pte_present(p2m->format, t[i]) && pte_is_foreign(p2m->format, t[i]))
+            return true;
+    return false;
+}
+
 /* ---- init ------------------------------------------------------------------------ */
 
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
@@ -169,7 +183,7 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
     if (root == INVALID_MFN)
         return -XEN_ENOMEM;
     *p2m = (struct p2m){ .root = root, .owner = owner, .format = fmt,
-                         .nr_tables = 1, .nr_mapped = 0,
+                         .nr_tables = 1, .nr_mapped = 0, .nr_foreign = 0,
                          .root_map = hal_table_map(root), .root_map_mfn = root };
     return 0;
 }
@@ -221,8 +235,9 @@ struct map_plan {
 /*
  * pos is where p2m_descend stopped: at the target level, at a non-present
  * entry above it, or (4 KiB map) at a 2 MiB leaf, which must be split.
- * -XEN_EINVAL when a level-1 table to be replaced cannot be mapped (only a
- * malformed p2m has one).
+ * -XEN_EINVAL when what would be replaced holds a foreign leaf (only
+ * p2m_unmap_foreign removes one), or when a level-1 table to be replaced
+ * cannot be mapped (only a malformed p2m has one).
  */
 static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_pos *pos,
                     struct map_plan *mp)
@@ -232,8 +247,10 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
         mp->need = pos->level - target;
     } else if (pos->level == target) {
         mp->old = pos->entry;
+        if (target == 1 && pte_is_foreign(p2m->format, pos->entry))
+            return -XEN_EINVAL;
         if (target == 2 && !pte_is_large(p2m->format, pos->entry) &&
-            hal_table_map(pte_mfn(pos->entry)) == NULL)
+            l1_has_foreign(p2m, pte_mfn(pos->entry)))
             return -XEN_EINVAL;
     } else {
         *mp = (struct map_plan){ 1, true, 0 };
@@ -262,14 +279,55 @@ static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
     }
 }
 
+/*
+ * The plan of a map at gfn (target level 1 or 2), with the table pages it
+ * needs taken: 0, or the error that leaves everything as it was.
+ */
+static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
+                       struct map_plan *mp, struct spare *s)
+{
+    int rc;
+
+    if (!p2m_descend(p2m, gfn, target, pos))
+        return -XEN_EINVAL;
+    rc = map_plan(p2m, target, pos, mp);
+    if (rc == 0)
+        rc = spare_fill(p2m, s, mp->need);
+    return rc;
+}
+
+/*
+ * Apply a prepared map (nothing here can fail; the spare pages are exactly
+ * what is linked): write `leaf`, linking missing tables or splitting a
+ * 2 MiB leaf, and drop what it replaced.  The owner's RAM leaves the
+ * replacement removed are taken off nr_mapped; the caller counts the new
+ * leaf.
+ */
+static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
+                      const struct map_plan *mp, struct spare *s, uint64_t leaf)
+{
+    mfn_t table = pos->table;
+
+    if (mp->split) {
+        unsigned i = p2m_table_index(gfn, 1);
+
+        split_2m(p2m, s, pos, i, leaf);
+        (void)frame_ref_put(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
+        p2m->nr_mapped--;     /* the one page of the 2 MiB leaf replaced */
+        return;
+    }
+    for (unsigned level = pos->level; level > target; level--)
+        table = link_table(p2m, s, table, p2m_table_index(gfn, level));
+    hal_table_map(table)[p2m_table_index(gfn, target)] = leaf;
+    map_release(p2m, target, mp->old);
+}
+
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     unsigned target = order == P2M_ORDER_2M ? 2U : 1U;
     struct walk_pos pos;
     struct map_plan mp;
     struct spare s;
-    mfn_t table;
-    uint64_t leaf;
     int rc = check_target(p2m, gfn, order);
 
     if (rc != 0)
@@ -278,32 +336,76 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
         (mfn & (order_pages(order) - 1U)) != 0)
         return -XEN_EINVAL;
     rc = frame_ref_check(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
-    if (rc != 0)
-        return rc;
-    if (!p2m_descend(p2m, gfn, target, &pos))
-        return -XEN_EINVAL;
-    rc = map_plan(p2m, target, &pos, &mp);
     if (rc == 0)
-        rc = spare_fill(p2m, &s, mp.need);
+        rc = map_prepare(p2m, gfn, target, &pos, &mp, &s);
     if (rc != 0)
         return rc;
-
-    /* Apply: nothing below can fail; spare_fill took exactly what is linked. */
     (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
-    leaf = pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M);
-    if (mp.split) {
-        unsigned i = p2m_table_index(gfn, 1);
-
-        split_2m(p2m, &s, &pos, i, leaf);
-        (void)frame_ref_put(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
-        return 0;             /* 512 pages mapped before and after */
-    }
-    table = pos.table;
-    for (unsigned level = pos.level; level > target; level--)
-        table = link_table(p2m, &s, table, p2m_table_index(gfn, level));
-    hal_table_map(table)[p2m_table_index(gfn, target)] = leaf;
-    map_release(p2m, target, mp.old);
+    map_apply(p2m, gfn, target, &pos, &mp, &s,
+              pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M));
     p2m->nr_mapped += order_pages(order);
+    return 0;
+}
+
+/* ---- foreign (grant) leaves ---------------------------------------------------------- */
+
+int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter)
+{
+    struct walk_pos pos;
+    struct map_plan mp;
+    struct spare s;
+    int rc = check_target(p2m, gfn, P2M_ORDER_4K);
+
+    if (rc != 0)
+        return rc;
+    if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX)
+        return -XEN_EINVAL;
+    /* The granter's RAM (refused otherwise: free, the hypervisor's, a table page). */
+    rc = frame_ref_check(mfn, 1, granter, FRAME_TYPE_GUEST_RAM);
+    if (rc == 0)
+        rc = map_prepare(p2m, gfn, 1, &pos, &mp, &s);
+    if (rc != 0)
+        return rc;
+    (void)frame_ref_get(mfn, 1, granter, FRAME_TYPE_GUEST_RAM);
+    map_apply(p2m, gfn, 1, &pos, &mp, &s, pte_make_foreign(p2m->format, mfn, access));
+    p2m->nr_foreign++;
+    return 0;
+}
+
+/* Walk to the 4 KiB leaf at gfn: true with pos at level 1 when it is present and foreign. */
+static bool find_foreign(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
+{
+    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !p2m_descend(p2m, gfn, 1, pos))
+        return false;
+    return pos->level == 1 && pte_present(p2m->format, pos->entry) &&
+           pte_is_foreign(p2m->format, pos->entry);
+}
+
+int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
+{
+    struct walk_pos pos;
+
+    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !p2m_descend(p2m, gfn, 1, &pos))
+        return -XEN_EINVAL;
+    if (!pte_present(p2m->format, pos.entry))
+        return -XEN_ENOENT;
+    /* Only the grant mapping named: never the owner's RAM, never another frame. */
+    if (pos.level != 1 || !pte_is_foreign(p2m->format, pos.entry) || pte_mfn(pos.entry) != mfn ||
+        frame_ref_put(mfn, 1, frame_owner(mfn)) != 0)
+        return -XEN_EINVAL;
+    hal_table_map(pos.table)[pos.index] = 0;
+    p2m->nr_foreign--;
+    return 0;
+}
+
+int p2m_foreign_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
+{
+    struct walk_pos pos;
+
+    if (!find_foreign(p2m, gfn, &pos))
+        return -XEN_ENOENT;
+    *mfn = pte_mfn(pos.entry);
+    *access = pte_access(p2m->format, pos.entry);
     return 0;
 }
 
@@ -335,6 +437,8 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     bool split;
     int rc = find_4k(p2m, gfn, &pos, &split);
 
+    if (rc == 0 && !split && pte_is_foreign(p2m->format, pos.entry))
+        rc = -XEN_ENXIO;          /* a grant mapping: p2m_unmap_foreign's to remove */
     if (rc == 0 && split)
         rc = spare_fill(p2m, &s, 1);
     if (rc != 0)
@@ -367,6 +471,8 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
     }
     if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
         return -XEN_ENOENT;
+    if (l1_has_foreign(p2m, pte_mfn(pos.entry)))
+        return -XEN_ENXIO;
     p2m->nr_mapped -= l1_clear(p2m, pte_mfn(pos.entry));
     hal_table_map(pos.table)[pos.index] = 0;
     (void)table_free(p2m->owner, pte_mfn(pos.entry));
@@ -390,6 +496,8 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
     bool split;
     int rc = find_4k(p2m, gfn, &pos, &split);
 
+    if (rc == 0 && !split && pte_is_foreign(p2m->format, pos.entry))
+        rc = -XEN_ENXIO;          /* a grant mapping keeps the grant's rights */
     if (rc != 0)
         return rc;
     if (split && pte_access(p2m->format, pos.entry) == access)
@@ -423,6 +531,8 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
     }
     if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
         return -XEN_ENOENT;
+    if (l1_has_foreign(p2m, pte_mfn(pos.entry)))
+        return -XEN_ENXIO;
     l1_set_access(p2m, pte_mfn(pos.entry), access);
     return 0;
 }
@@ -456,7 +566,11 @@ static int teardown_table(struct p2m *p2m, mfn_t table, unsigned level)
         if (!pte_present(p2m->format, e))
             continue;
         t[i] = 0;
-        if (level == 1 || (level == 2 && pte_is_large(p2m->format, e))) {
+        if (level == 1 && pte_is_foreign(p2m->format, e)) {
+            /* A grant mapping: the frame is its owner's, which keeps it. */
+            if (frame_ref_put(pte_mfn(e), 1, frame_owner(pte_mfn(e))) != 0)
+                rc = -XEN_EINVAL;
+        } else if (level == 1 || (level == 2 && pte_is_large(p2m->format, e))) {
             bool large = level == 2;
             if (frame_ref_put(large ? pte_mfn_2m(e) : pte_mfn(e),
                               large ? ENTRIES_PER_TABLE : 1U, p2m->owner) != 0)
@@ -481,77 +595,8 @@ int p2m_teardown(struct p2m *p2m)
     p2m->root = INVALID_MFN;
     p2m->nr_tables = 0;
     p2m->nr_mapped = 0;
+    p2m->nr_foreign = 0;
     p2m->root_map = NULL;
     p2m->root_map_mfn = INVALID_MFN;
     return rc;
-}
-
-/* ---- checker --------------------------------------------------------------------------------- */
-
-struct check_ctx {
-    const struct p2m *p2m;
-    uint32_t *counts;
-    mfn_t nr;
-    uint64_t tables;
-    uint64_t mapped;
-};
-
-/* Count references to frames [m, m + n) of guest RAM of the p2m's owner. */
-static bool check_leaf(struct check_ctx *c, mfn_t m, mfn_t n)
-{
-    if (m >= c->nr || n > c->nr - m)
-        return false;
-    for (mfn_t i = m; i < m + n; i++) {
-        if (frame_owner(i) != c->p2m->owner || frame_type(i) != FRAME_TYPE_GUEST_RAM)
-            return false;
-        c->counts[i]++;
-    }
-    c->mapped += n;
-    return true;
-}
-
-/*@ decreases level; */
-static bool check_table(struct check_ctx *c, mfn_t table, unsigned level)
-{
-    const uint64_t *t;
-
-    /* A table counted before is shared, or reached through a loop. */
-    if (table >= c->nr || c->counts[table] != 0 || frame_owner(table) != c->p2m->owner ||
-        frame_type(table) != FRAME_TYPE_P2M_TABLE)
-        return false;
-    t = hal_table_map(table);
-    if (t == NULL)
-        return false;
-    c->counts[table] = 1;
-    c->tables++;
-    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
-        uint64_t e = t[i];
-        bool ok;
-
-        if (!pte_present(c->p2m->format, e))
-            continue;
-        if (pte_hw_kind(c->p2m->format, level, e) == PTE_HW_BAD)
-            return false;     /* present to p2m.c, refused by the CPU: not what p2m.c writes */
-        if (level == 1)
-            ok = check_leaf(c, pte_mfn(e), 1);
-        else if (pte_is_large(c->p2m->format, e))
-            ok = level == 2 && pte_mfn(e) % ENTRIES_PER_TABLE == 0 &&
-                 check_leaf(c, pte_mfn_2m(e), ENTRIES_PER_TABLE);
-        else
-            ok = check_table(c, pte_mfn(e), level - 1);
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-bool p2m_check(const struct p2m *p2m, uint32_t *counts, mfn_t nr)
-{
-    struct check_ctx c = { p2m, counts, nr, 0, 0 };
-
-    if (p2m->root == INVALID_MFN)
-        return p2m->nr_tables == 0 && p2m->nr_mapped == 0;
-    if (!check_table(&c, p2m->root, P2M_LEVELS))
-        return false;
-    return c.tables == p2m->nr_tables && c.mapped == p2m->nr_mapped;
 }

@@ -68,4 +68,17 @@ uint64_t pte_make_leaf(enum pte_format fmt, mfn_t mfn, unsigned access, bool lar
     return e + npt_leaf_flags(access);
 }
 
+uint64_t pte_make_foreign(enum pte_format fmt, mfn_t mfn, unsigned access)
+{
+    uint64_t e = mfn * PAGE_BYTES;
+
+    /* Built like pte_make_leaf's 4 KiB leaf, with the software bit added:
+     * bit 9 (NPT) lies between the flags and the address, bit 52 (EPT)
+     * above the address, so neither changes another field. */
+    if (fmt == PTE_FORMAT_EPT)
+        return e + EPT_WB + access + PTE_EPT_FOREIGN;
+    /*@ assert npt_rights: access == 1 || access == 3 || access == 5 || access == 7; */
+    return e + npt_leaf_flags(access) + PTE_NPT_FOREIGN;
+}
+
 /* The decoders are static inline in hv/pte.h. */

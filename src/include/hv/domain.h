@@ -5,6 +5,14 @@
  * RAM, mapped or not) and its p2m (whose table pages are counted apart, in
  * p2m.nr_tables).  Ids are Xen's domid_t; reserved ids (DOMID_XEN and the
  * others from DOMID_FIRST_RESERVED up) are never guests.
+ *
+ * Grant mappings (docs/GRANT-TABLES.md): a domain may map another domain's
+ * RAM frame through a foreign leaf of its p2m (p2m_map_foreign).  The frame
+ * stays its owner's and counts in the owner's tot_pages, never the
+ * mapper's; the owner's nr_granted counts the foreign leaves, in every p2m,
+ * that map its frames.  A domain is destroyed only when no foreign leaf
+ * maps its frames (the grant layer drops those first); the foreign leaves
+ * it holds itself go with it.
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
@@ -57,6 +65,7 @@ struct domain {
     domid_t id;
     uint64_t max_pages;      /* RAM limit, in 4 KiB frames */
     uint64_t tot_pages;      /* RAM held, in 4 KiB frames (table pages not included) */
+    uint64_t nr_granted;     /* foreign leaves, in all p2ms (its own included), mapping its frames */
     struct p2m p2m;
     struct domain_guest guest;
 };
@@ -164,9 +173,43 @@ int domain_set_access(domid_t id, gfn_t gfn, unsigned order, unsigned access);
 int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access);
 
 /*
- * Tear the domain down: unmap everything, free its p2m tables and every frame
- * it owns (through frame_free, which scrubs).  0, -XEN_ESRCH, or -XEN_EINVAL
- * when something was inconsistent (everything that could be freed was).
+ * Grant mappings by domain id (the grant layer's p2m side).  Map frame mfn
+ * of live domain `granter` at gfn of domain id's p2m, read-only (R) or
+ * read-write (RW; never executable, like Xen's grant mappings), as a
+ * foreign leaf holding one reference on mfn for granter; granter's
+ * nr_granted counts it.  0, or -XEN_ESRCH (either domain not live), or
+ * p2m_map_foreign's errors (-XEN_EINVAL also when gfn holds a grant mapping
+ * already; RAM of id's at gfn is replaced, as in Xen).  On error nothing
+ * changed.
+ */
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_ESRCH || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
+            \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW; */
+int domain_map_foreign(domid_t id, gfn_t gfn, mfn_t mfn, bool readonly, domid_t granter);
+
+/*
+ * Remove the grant mapping of mfn at gfn of domain id's p2m (the reference
+ * goes back to mfn's owner, whose nr_granted drops).  0, or -XEN_ESRCH, or
+ * p2m_unmap_foreign's errors (-XEN_ENOENT nothing at gfn; -XEN_EINVAL not a
+ * foreign leaf of mfn).  On error nothing changed.
+ */
+/*@ requires dom_state_ok;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_ESRCH || \result == -XEN_EINVAL || \result == -XEN_ENOENT; */
+int domain_unmap_foreign(domid_t id, gfn_t gfn, mfn_t mfn);
+
+/*
+ * Tear the domain down: drop the grant mappings it holds, unmap everything,
+ * free its p2m tables and every frame it owns (through frame_free, which
+ * scrubs).  0, -XEN_ESRCH, -XEN_EBUSY (another domain still maps one of
+ * its frames through a grant: nothing changed; grant_domain_destroy drops
+ * those mappings), or -XEN_EINVAL when something was inconsistent
+ * (everything that could be freed was).
  */
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
@@ -180,8 +223,13 @@ int domain_destroy(domid_t id);
  * every live p2m well formed (p2m_check), every frame's refcount equal to the
  * references found in all p2ms, a free or hypervisor frame never mapped or
  * typed as guest memory, every guest-owned frame belonging to a live domain
- * and typed, tot_pages and nr_tables equal to the frames so typed.
- * `scratch` holds nr entries (nr == frame_heap.nr).
+ * and typed, tot_pages and nr_tables equal to the frames so typed; and the
+ * grant mappings (grant_check_mappings): every foreign leaf is accounted by
+ * exactly one live maptrack entry of its domain (same gfn and frame, write
+ * access only if the entry is not read-only), of a frame of the live domain
+ * the entry names, and every domain's nr_granted is the number of foreign
+ * leaves mapping its frames.  `scratch` holds nr entries (nr ==
+ * frame_heap.nr).
  */
 /*@ requires frame_heap_inv && \valid(scratch + (0 .. nr - 1));
     requires \separated(scratch + (0 .. nr - 1), domain_table + (0 .. DOMAIN_MAX - 1),

@@ -87,14 +87,16 @@ void grant_domain_init(struct domain *d);
 
 /*
  * d goes away; call before domain_destroy (which frees the grant frames
- * with the rest of d's RAM).  Drops every mapping d holds of other domains'
- * grants (their GTF_reading/GTF_writing are cleared when no other mapping
- * keeps them) and every mapping other domains hold of d's grants (removed
- * from their p2ms), then marks the slot unused.
+ * with the rest of d's RAM, and refuses while another domain maps one of
+ * d's frames).  Drops every mapping d holds of other domains' grants (out
+ * of d's p2m; their GTF_reading/GTF_writing are cleared when no other
+ * mapping keeps them) and every mapping other domains hold of d's grants
+ * (out of their p2ms), then marks the slot unused.  Afterwards no foreign
+ * reference involves d, either way.
  */
 /*@ requires grant_inv && dom_state_ok && gt_dom_ok(d);
     assigns grant_state[0 .. DOMAIN_MAX - 1], domain_table[0 .. DOMAIN_MAX - 1],
-            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures grant_inv && dom_state_ok;
     ensures \forall integer i; dom_slot_ok(i) && d == &domain_table[i] ==>
               gt_slot_empty(i) && grant_state[i].owner == DOMID_INVALID && grant_state[i].version == 0; */
@@ -226,19 +228,36 @@ bool grant_maps_frame(const struct domain *ld, mfn_t mfn);
 bool grant_pinned_mfn(uint32_t rslot, domid_t rdom, grant_ref_t ref, mfn_t *mfn);
 
 /*
- * The p2m side of a grant mapping: map machine frame mfn, owned by another
- * domain, at gfn of d's p2m (read-only or read-write), and take it away.
- * This needs a p2m operation that accepts a frame d does not own, which the
- * p2m does not offer yet (p2m_map refuses foreign frames): both return
- * -XEN_EOPNOTSUPP and change nothing, so map_grant_ref reports
- * GNTST_general_error.  docs/GRANT-TABLES.md describes the change.
+ * The p2m side of a grant mapping: machine frame mfn of domain `granter`
+ * mapped at gfn of d's p2m as a foreign leaf, read-only (R) or read-write
+ * (RW), holding a reference on the frame for granter; and taken away.
+ * domain_map_foreign / domain_unmap_foreign's results (0 or an errno; on
+ * error nothing changed).
  */
-/*@ assigns \nothing;
-    ensures \result == -XEN_EOPNOTSUPP; */
-int grant_p2m_map_foreign(struct domain *d, gfn_t gfn, mfn_t mfn, bool readonly);
-/*@ assigns \nothing;
-    ensures \result == -XEN_EOPNOTSUPP; */
+/*@ requires dom_state_ok && gt_dom_ok(d);
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok;
+    ensures \result <= 0; */
+int grant_p2m_map_foreign(struct domain *d, gfn_t gfn, mfn_t mfn, bool readonly, domid_t granter);
+/*@ requires dom_state_ok && gt_dom_ok(d);
+    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1];
+    ensures dom_state_ok;
+    ensures \result <= 0; */
 int grant_p2m_unmap_foreign(struct domain *d, gfn_t gfn, mfn_t mfn);
+
+/*
+ * The grant side of domain_check_invariants (tests, fuzzers): for every live
+ * domain, each live maptrack entry is a foreign leaf of its p2m at the
+ * entry's gfn mapping the entry's frame, readable, writable exactly when the
+ * entry is not read-only, of a frame the live domain the entry names owns;
+ * no two entries share a gfn; and the domain's foreign leaves are exactly
+ * as many as its live entries (none for a domain without grant state).
+ * Together: every foreign leaf is accounted by one live grant mapping.
+ */
+/*@ requires grant_inv && dom_state_ok;
+    assigns \nothing; */
+bool grant_check_mappings(void);
 
 /* ---- grant entries and frame bytes (grant_access.c) ------------------------------ */
 
@@ -281,20 +300,36 @@ struct grant_copy_req {
 
 /*
  * map_grant_ref for caller domain ld (an HVM/PVH domain: host_addr is a
- * guest-physical address).  The status (GNTST_*); on GNTST_okay *handle is
- * the new handle.
+ * guest-physical address): the granted frame appears at gfn host_addr >> 12
+ * of ld's p2m (GNTMAP_host_map; read-only with GNTMAP_readonly), a maptrack
+ * entry records it, and the granter's entry gets GTF_reading (and
+ * GTF_writing for a writable mapping).  The status (GNTST_*); on
+ * GNTST_okay *handle is the new handle.  On any other status nothing
+ * changed.
  */
 /*@ requires grant_inv && dom_state_ok && gt_dom_ok(ld) && \valid_read(op) && \valid(handle);
-    requires \separated(handle, grant_state + (0 .. DOMAIN_MAX - 1), domain_table + (0 .. DOMAIN_MAX - 1));
-    assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], *handle;
-    ensures grant_inv;
+    requires \separated(handle, grant_state + (0 .. DOMAIN_MAX - 1), domain_table + (0 .. DOMAIN_MAX - 1),
+                         frame_heap.table + (0 .. frame_heap.nr - 1), &frame_heap, &frame_nr_free,
+                         frame_free_head + (0 .. FRAME_MAX_ORDER));
+    assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], *handle,
+            domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures grant_inv && dom_state_ok;
     ensures GNTST_no_space <= \result <= GNTST_okay; */
 int16_t grant_op_map(struct domain *ld, const struct gnttab_map_grant_ref *op, grant_handle_t *handle);
 
-/* unmap_grant_ref for ld: the status. */
+/*
+ * unmap_grant_ref for ld: the status.  The mapping named by the handle
+ * leaves ld's p2m (the gfn is then unmapped) and the maptrack, and the
+ * granter's GTF_reading / GTF_writing bits no other mapping needs are
+ * cleared.  GNTST_bad_handle (no such mapping); host_addr 0: nothing asked,
+ * GNTST_okay, the mapping stays; host_addr not where the handle maps:
+ * GNTST_general_error.
+ */
 /*@ requires grant_inv && dom_state_ok && gt_dom_ok(ld) && \valid_read(op);
-    assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
-    ensures grant_inv;
+    assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1];
+    ensures grant_inv && dom_state_ok;
     ensures GNTST_no_space <= \result <= GNTST_okay; */
 int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *op);
 

@@ -9,9 +9,15 @@
  * FRAME_TYPE_P2M_TABLE with one reference (their parent entry, or struct
  * p2m for the root), and counted in nr_tables.  Leaves map frames the domain
  * owns, typed FRAME_TYPE_GUEST_RAM; each mapped 4 KiB frame holds one
- * reference per leaf that maps it.  Every operation validates everything and
- * allocates the table pages it may need before it changes anything, so a
- * failure (including out of memory) leaves the p2m as it was.
+ * reference per leaf that maps it.  The one exception is a foreign leaf
+ * (p2m_map_foreign): a 4 KiB leaf marked with the software bit of hv/pte.h
+ * that maps another domain's guest RAM through a grant, holding one
+ * reference taken for that frame's owner, and counted in nr_foreign rather
+ * than nr_mapped.  Only p2m_unmap_foreign removes it: p2m_map, p2m_unmap and
+ * p2m_set_access refuse a range that holds one, so no ordinary path treats a
+ * granted frame as the domain's RAM.  Every operation validates everything
+ * and allocates the table pages it may need before it changes anything, so
+ * a failure (including out of memory) leaves the p2m as it was.
  *
  * Empty tables are kept until p2m_teardown, except that a 2 MiB operation
  * covering a whole level-1 table (2 MiB unmap, or a 2 MiB map, which
@@ -39,7 +45,8 @@ struct p2m {
     domid_t owner;
     enum pte_format format;
     uint64_t nr_tables;      /* table pages in use, root included */
-    uint64_t nr_mapped;      /* 4 KiB frames mapped by leaves */
+    uint64_t nr_mapped;      /* 4 KiB frames of the owner mapped by leaves */
+    uint64_t nr_foreign;     /* foreign leaves (other domains' frames, through grants) */
     /*
      * hal_table_map(root), kept by p2m_init so that lookups make one HAL call
      * fewer.  Trusted only while root_map_mfn == root: a struct p2m written by
@@ -151,7 +158,7 @@ static inline unsigned p2m_table_index(gfn_t gfn, unsigned level)
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
     ensures !fr_guest(owner) || !pte_format_ok(fmt) ==> \result == -XEN_EINVAL;
     ensures \result == 0 ==> p2m->root != (mfn_t)INVALID_MFN && p2m->owner == owner &&
-            p2m->nr_tables == 1 && p2m->nr_mapped == 0; */
+            p2m->nr_tables == 1 && p2m->nr_mapped == 0 && p2m->nr_foreign == 0; */
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
 
 /*
@@ -164,6 +171,8 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
  * check first (domain_populate does).  0, or
  *   -XEN_EINVAL    p2m not initialised; bad order, access, gfn range or alignment;
  *                  an mfn beyond the frame table or not typed guest RAM;
+ *                  a foreign leaf in the range (a grant mapping is never
+ *                  replaced this way: Xen's answer too);
  *                  tables on the way that p2m.c does not write (malformed)
  *   -XEN_EPERM     an mfn free, the hypervisor's, or another domain's
  *   -XEN_ENOMEM    no frame for a table page (a split or a new table)
@@ -188,7 +197,9 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
  * Remove every mapping of [gfn, gfn + 2^order), dropping the references.
  * A 4 KiB unmap inside a 2 MiB leaf splits it first.  0, or -XEN_EINVAL (bad
  * arguments), -XEN_ENOENT (nothing mapped there), -XEN_ENOMEM (no page for
- * the split).  On error nothing changed.
+ * the split), -XEN_ENXIO (a foreign leaf in the range: not the domain's
+ * page, which is what Xen's guest_remove_page answers; only
+ * p2m_unmap_foreign removes it).  On error nothing changed.
  */
 /*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
     assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
@@ -196,14 +207,15 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
-            \result == -XEN_ENOMEM;
+            \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
     ensures !p2m_gfn_ok(gfn, order) ==> \result == -XEN_EINVAL; */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order);
 
 /*
  * Change the rights of every mapping in [gfn, gfn + 2^order).  A 4 KiB change
  * inside a 2 MiB leaf splits it (unless the rights are unchanged).  0, or
- * -XEN_EINVAL, -XEN_ENOENT, -XEN_ENOMEM as for p2m_unmap.
+ * -XEN_EINVAL, -XEN_ENOENT, -XEN_ENOMEM, -XEN_ENXIO as for p2m_unmap (a
+ * grant mapping's rights are the grant's, not the domain's to change).
  */
 /*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
     assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
@@ -211,9 +223,73 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order);
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
-            \result == -XEN_ENOMEM;
+            \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
     ensures !p2m_gfn_ok(gfn, order) ==> \result == -XEN_EINVAL; */
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access);
+
+/*
+ * A grant mapping: a 4 KiB foreign leaf at gfn for frame mfn, which guest
+ * `granter` owns as typed guest RAM, with `access`; one reference on mfn is
+ * taken for granter (the frame stays granter's: p2m_unmap_foreign, or
+ * p2m_teardown, drops the reference).  Whatever of the owner's RAM gfn
+ * mapped is replaced as p2m_map replaces it (its reference dropped, the
+ * frame still the owner's, unmapped; a 2 MiB leaf is split).  granter may
+ * be the owner itself (a domain mapping its own grant).  0, or
+ *   -XEN_EINVAL    p2m not initialised; gfn beyond P2M_MAX_GFN; bad access;
+ *                  granter not a guest id; mfn beyond the frame table or not
+ *                  typed guest RAM; gfn holds a foreign leaf already;
+ *                  malformed tables on the way
+ *   -XEN_EPERM     mfn free, the hypervisor's, or not granter's
+ *   -XEN_ENOMEM    no frame for a table page
+ *   -XEN_EOVERFLOW mfn's reference count is at its maximum
+ * On error nothing changed.
+ */
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1],
+            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
+            \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW;
+    ensures foreign_keeps_root: \result == 0 ==> p2m->root == \old(p2m->root);
+    ensures foreign_granter_ram: \result == 0 ==>
+              fr_range_refable{Pre}(mfn, 1, granter, FRAME_TYPE_GUEST_RAM);
+    ensures foreign_bad_args: !p2m_gfn_ok(gfn, 0) || !p2m_mfn_ok(mfn, 0) ==> \result == -XEN_EINVAL; */
+int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter);
+
+/*
+ * Remove the foreign leaf at gfn, which must map mfn, dropping the reference
+ * it holds for mfn's owner.  0, or -XEN_EINVAL (bad arguments, the leaf at
+ * gfn is not foreign, or maps another frame), -XEN_ENOENT (nothing mapped at
+ * gfn).  On error nothing changed.
+ */
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m, frame_heap.table[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv && p2m_root_map_ok(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT; */
+int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn);
+
+/*
+ * Is the 4 KiB leaf at gfn foreign?  0 with its frame and the rights the
+ * leaf itself carries, or -XEN_ENOENT (nothing there, a leaf of the owner's
+ * RAM, a 2 MiB leaf, gfn beyond P2M_MAX_GFN, uninitialised p2m).  Ordinary
+ * lookups (p2m_lookup) do not tell the two kinds apart: the CPU does not.
+ */
+/*@ requires \valid_read(p2m) && \valid(mfn) && \valid(access) && \separated(mfn, access);
+    assigns *mfn, *access;
+    ensures \result == 0 || \result == -XEN_ENOENT; */
+int p2m_foreign_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access);
+
+/*
+ * The first foreign leaf at a gfn >= from (listing them: teardown of a
+ * domain, checkers).  0 with *gfn and *mfn, or -XEN_ENOENT (none, from
+ * beyond P2M_MAX_GFN, uninitialised p2m).
+ */
+/*@ requires \valid_read(p2m) && \valid(gfn) && \valid(mfn) && \separated(gfn, mfn);
+    assigns *gfn, *mfn;
+    ensures \result == 0 || \result == -XEN_ENOENT;
+    ensures \result == 0 ==> from <= *gfn <= P2M_MAX_GFN; */
+int p2m_foreign_next(const struct p2m *p2m, gfn_t from, gfn_t *gfn, mfn_t *mfn);
 
 /*
  * Translate a guest frame as the CPU's nested walk would (see above): 0 with
@@ -311,8 +387,9 @@ static inline int p2m_cursor_lookup(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn,
 }
 
 /*
- * Drop every leaf's references and free every table page, root included;
- * the p2m is uninitialised afterwards.  0, or -XEN_EINVAL when something
+ * Drop every leaf's references (a foreign leaf's for its frame's owner, whose
+ * frame stays allocated) and free every table page, root included; the p2m
+ * is uninitialised afterwards.  0, or -XEN_EINVAL when something
  * found on the way was not what the invariants promise (it is skipped; the
  * rest is still freed).
  */
@@ -321,17 +398,22 @@ static inline int p2m_cursor_lookup(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn,
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
-    ensures p2m->root == (mfn_t)INVALID_MFN && p2m->nr_tables == 0 && p2m->nr_mapped == 0; */
+    ensures p2m->root == (mfn_t)INVALID_MFN && p2m->nr_tables == 0 && p2m->nr_mapped == 0 &&
+            p2m->nr_foreign == 0; */
 int p2m_teardown(struct p2m *p2m);
 
 /*
  * O(size of the tables) check for tests and fuzzers.  Adds one to counts[f]
  * for every reference this p2m holds on frame f (root: 1; each table entry;
- * each 4 KiB frame of each leaf).  False when the tables are malformed: a
- * table or leaf frame beyond the frame table, not owned by p2m->owner or of
- * the wrong type, a table reached twice (shared or a loop), a 1 GiB leaf, a
- * misaligned 2 MiB leaf, an entry p2m_lookup would not accept (see above:
- * p2m.c never writes one), or nr_tables / nr_mapped wrong.
+ * each 4 KiB frame of each leaf, foreign leaves included).  Foreign leaves
+ * are checked apart: 4 KiB only, a frame typed guest RAM of some guest
+ * (own RAM leaves: the p2m owner's), counted against nr_foreign.  False
+ * when the tables are malformed: a table or leaf frame beyond the frame
+ * table, not owned by the right domain or of the wrong type, a table reached
+ * twice (shared or a loop), a 1 GiB leaf, a misaligned 2 MiB leaf, the
+ * foreign bit anywhere but in a 4 KiB leaf, an entry p2m_lookup would not
+ * accept (see above: p2m.c never writes one), or nr_tables / nr_mapped /
+ * nr_foreign wrong.
  */
 /*@ requires frame_heap_inv && \valid_read(p2m);
     requires \valid(counts + (0 .. nr - 1));

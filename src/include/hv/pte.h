@@ -8,10 +8,10 @@
  * Layouts (AMD APM vol. 2 5.3/15.25; Intel SDM vol. 3C 29.3.2):
  *   NPT non-leaf   P(0) | RW(1) | US(2) | table address
  *   NPT leaf       P(0) | RW(1) if writable | US(2) | NX(63) if not executable
- *                  | PS(7) on a 2 MiB leaf | frame address
+ *                  | PS(7) on a 2 MiB leaf | foreign(9) on a grant leaf | frame address
  *   EPT non-leaf   R(0) | W(1) | X(2) | table address
  *   EPT leaf       R/W/X(0-2) | memory type WB=6 (3-5) | PS(7) on a 2 MiB leaf
- *                  | frame address
+ *                  | frame address | foreign(52) on a grant leaf
  * Addresses are bits 12..51; a 2 MiB leaf's address is bits 21..51 (bit 12 is
  * PAT there on NPT, which Xenolith never sets).
  */
@@ -36,6 +36,15 @@ enum pte_format {
 #define PTE_ADDR_MASK_2M 0x000FFFFFFFE00000ULL
 /* Largest frame number an entry can hold. */
 #define PTE_MFN_MAX      0xFFFFFFFFFFULL
+/*
+ * The software bit that marks a 4 KiB leaf "foreign": it maps another
+ * domain's frame through a grant (hv/p2m.h, p2m_map_foreign).  The CPU
+ * ignores both: NPT bit 9 is one of the AVL bits 9-11 of every long-mode
+ * entry; EPT bit 52 is ignored in a leaf (bits 52-56).  Only leaves built by
+ * pte_make_foreign carry it.
+ */
+#define PTE_NPT_FOREIGN  0x200ULL                 /* bit 9 */
+#define PTE_EPT_FOREIGN  0x10000000000000ULL      /* bit 52 */
 
 #include "../../../spec/pte.acsl"
 
@@ -49,6 +58,7 @@ bool pte_access_valid(enum pte_format fmt, unsigned access);
     assigns \nothing;
     ensures pte_l_present(fmt, \result);
     ensures !pte_l_large(\result);
+    ensures !pte_l_foreign(fmt, \result);
     ensures pte_l_addr(\result) == table;
     ensures pte_l_access(fmt, \result) == P2M_ACCESS_RWX; */
 uint64_t pte_make_table(enum pte_format fmt, mfn_t table);
@@ -60,10 +70,23 @@ uint64_t pte_make_table(enum pte_format fmt, mfn_t table);
     assigns \nothing;
     ensures pte_l_present(fmt, \result);
     ensures pte_l_large(\result) <==> large;
+    ensures !pte_l_foreign(fmt, \result);
     ensures pte_l_addr(\result) == mfn;
     ensures large ==> pte_l_addr_2m(\result) == mfn;
     ensures pte_l_access(fmt, \result) == access; */
 uint64_t pte_make_leaf(enum pte_format fmt, mfn_t mfn, unsigned access, bool large);
+
+/* A foreign 4 KiB leaf (see PTE_*_FOREIGN): pte_make_leaf's entry plus the
+ * format's software bit, nothing else changed. */
+/*@ requires pte_format_ok(fmt) && pte_access_ok(fmt, access);
+    requires mfn <= PTE_MFN_MAX;
+    assigns \nothing;
+    ensures pte_l_present(fmt, \result);
+    ensures !pte_l_large(\result);
+    ensures pte_l_foreign(fmt, \result);
+    ensures pte_l_addr(\result) == mfn;
+    ensures pte_l_access(fmt, \result) == access; */
+uint64_t pte_make_foreign(enum pte_format fmt, mfn_t mfn, unsigned access);
 
 /*
  * The decoders below are static inline: p2m_lookup runs them four times per
@@ -87,6 +110,17 @@ static inline bool pte_is_large(enum pte_format fmt, uint64_t e)
 {
     (void)fmt;                      /* PS is bit 7 in both formats */
     return e / 0x80 % 2 == 1;
+}
+
+/* Does the entry carry the foreign bit?  (Meaningful for 4 KiB leaves;
+ * pte_make_table and pte_make_leaf never set it: their contracts say so.) */
+/*@ assigns \nothing;
+    ensures \result <==> pte_l_foreign(fmt, e); */
+static inline bool pte_is_foreign(enum pte_format fmt, uint64_t e)
+{
+    if (fmt == PTE_FORMAT_EPT)
+        return e / PTE_EPT_FOREIGN % 2 == 1;
+    return e / PTE_NPT_FOREIGN % 2 == 1;
 }
 
 /* Frame of a table entry or 4 KiB leaf. */
