@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One grant operation of a batch (map, unmap, copy, cache_flush), with Xen's
+ * One grant operation of a batch (map, unmap, copy), with Xen's
  * status codes (docs/GRANT-TABLES.md has the table).  Each checks
  * everything before it changes anything.  Callers are HVM/PVH domains: a
  * gmfn or host_addr is guest-physical, and device or PV-style mappings
@@ -41,7 +41,8 @@ static int16_t owned_frame(const struct domain *d, uint64_t gfn, unsigned need, 
 /*
  * Grant ref of rd lets domain ld_id read it (and write it when `write`):
  * GNTST_okay with *frame the granted gfn, GNTST_bad_gntref (beyond rd's
- * table), GNTST_general_error.
+ * table, which always has at least its first frame's entries),
+ * GNTST_general_error.
  */
 /*@ requires grant_inv && gt_dom_ok(rd) && \valid(frame);
     requires \separated(frame, grant_state + (0 .. DOMAIN_MAX - 1));
@@ -53,8 +54,13 @@ static int16_t entry_check(const struct domain *rd, grant_ref_t ref, domid_t ld_
     struct grant_entry_v1 e;
     int rc = grant_entry_read(rd, ref, &e);
 
+    /*
+     * Xen gives every domain its first grant frame when it is created; here
+     * that frame is made when the domain first asks for it, and until then
+     * its entries read as zero: not granted, GNTST_general_error as on Xen.
+     */
     if (rc == -XEN_EINVAL)
-        return GNTST_bad_gntref;
+        return ref < GRANT_ENTRIES_PER_FRAME ? GNTST_general_error : GNTST_bad_gntref;
     if (rc != 0 || (e.flags & GTF_type_mask) != GTF_permit_access || e.domid != ld_id ||
         (write && (e.flags & GTF_readonly) != 0))
         return GNTST_general_error;
@@ -165,8 +171,10 @@ int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *o
 /* ---- copy ------------------------------------------------------------------------------ */
 
 /*
- * The domain one side of a copy names: a grant's domain (DOMID_SELF: the
- * caller), or the caller itself for a gmfn, which must say DOMID_SELF.
+ * The domain one side of a copy names (DOMID_SELF: the caller), looked up
+ * first as Xen does: one that is absent is GNTST_bad_domain whatever the
+ * side holds; a gmfn may name only the caller's own memory (DOMID_SELF or
+ * its own id), else GNTST_permission_denied.
  */
 /*@ requires grant_inv && gt_dom_ok(ld) && \valid(d);
     assigns *d;
@@ -174,14 +182,12 @@ int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *o
     ensures \result == GNTST_okay ==> gt_dom_ok(*d); */
 static int16_t side_domain(struct domain *ld, domid_t domid, bool is_gref, struct domain **d)
 {
-    if (!is_gref) {
-        if (domid != DOMID_SELF)
-            return GNTST_permission_denied;
-        *d = ld;
-        return GNTST_okay;
-    }
     *d = domid == DOMID_SELF ? ld : granter(domid);
-    return *d == NULL ? GNTST_bad_domain : GNTST_okay;
+    if (*d == NULL)
+        return GNTST_bad_domain;
+    if (!is_gref && *d != ld)
+        return GNTST_permission_denied;
+    return GNTST_okay;
 }
 
 /* The frame of one side of a copy of ld's (d from side_domain). */
@@ -225,26 +231,4 @@ int16_t grant_op_copy(struct domain *ld, const struct grant_copy_req *op)
         return st;
     return grant_frame_copy(dm, op->dest.offset, sm, op->source.offset, op->len) == 0 ? GNTST_okay
                                                                                    : GNTST_general_error;
-}
-
-/* ---- cache_flush ------------------------------------------------------------------------- */
-
-int grant_op_cache_flush(const struct domain *ld, const struct gnttab_cache_flush *op)
-{
-    mfn_t m = op->a.dev_bus_addr >> PAGE_SHIFT;
-    domid_t owner;
-
-    if (op->offset > PAGE_SIZE || op->length > PAGE_SIZE || (uint32_t)op->offset + op->length > PAGE_SIZE ||
-        (op->op & ~(GNTTAB_CACHE_INVAL | GNTTAB_CACHE_CLEAN)) != 0)
-        return -XEN_EINVAL;
-    if (op->length == 0 || op->op == 0)
-        return 0;
-    owner = frame_owner(m);
-    if (owner == DOMID_INVALID)
-        return -XEN_EINVAL;              /* beyond machine memory */
-    if (owner == ld->id)
-        return 0;
-    if (granter(owner) == NULL)
-        return -XEN_EPERM;               /* free, the hypervisor's, or a domain going away */
-    return grant_maps_frame(ld, m) ? 0 : -XEN_EINVAL;
 }

@@ -740,10 +740,14 @@ static void test_op_copy_errors(void **state)
     r = copy_req(1, DA, GFN_B_DATA, DOMID_SELF, 2, GNTCOPY_source_gref);
     r.dest.offset = 4095;
     assert_int_equal(grant_op_copy(b, &r), GNTST_bad_copy_arg);
-    r = copy_req(GFN_B_DATA, DB, GFN_B_DATA, DOMID_SELF, 1, 0);   /* a gmfn needs DOMID_SELF */
+    r = copy_req(GFN_B_DATA, DB, GFN_B_DATA, DOMID_SELF, 1, 0);   /* a gmfn of its own, by id */
+    assert_int_equal(grant_op_copy(b, &r), GNTST_okay);
+    r = copy_req(GFN_B_DATA, DOMID_SELF, GFN_A_DATA, DA, 1, 0);    /* another domain's gmfn */
     assert_int_equal(grant_op_copy(b, &r), GNTST_permission_denied);
-    r = copy_req(GFN_B_DATA, DOMID_SELF, GFN_A_DATA, DA, 1, 0);
-    assert_int_equal(grant_op_copy(b, &r), GNTST_permission_denied);
+    r = copy_req(GFN_B_DATA, 9, GFN_B_DATA, DOMID_SELF, 1, 0);     /* the domain is looked up first */
+    assert_int_equal(grant_op_copy(b, &r), GNTST_bad_domain);
+    r = copy_req(GFN_B_DATA, DOMID_SELF, GFN_B_DATA, 9, 1, 0);
+    assert_int_equal(grant_op_copy(b, &r), GNTST_bad_domain);
     r = copy_req(1, 9, GFN_B_DATA, DOMID_SELF, 1, GNTCOPY_source_gref);
     assert_int_equal(grant_op_copy(b, &r), GNTST_bad_domain);
     r = copy_req(GFN_B_DATA, DOMID_SELF, 1, 9, 1, GNTCOPY_dest_gref);
@@ -770,55 +774,6 @@ static void test_op_copy_errors(void **state)
     assert_int_equal(grant_op_copy(b, &r), GNTST_bad_domain);
 }
 
-static void test_op_cache_flush(void **state)
-{
-    struct domain *a, *b;
-    struct gnttab_cache_flush f = { .a.dev_bus_addr = 0, .offset = 0, .length = 64, .op = GNTTAB_CACHE_CLEAN };
-    mfn_t mine, theirs;
-    grant_handle_t h;
-    (void)state;
-
-    a = gdom(DA);
-    b = gdom(DB);
-    mine = mfn_of(b, GFN_B_DATA);
-    theirs = mfn_of(a, GFN_A_DATA);
-    f.a.dev_bus_addr = mine << PAGE_SHIFT;
-    assert_int_equal(grant_op_cache_flush(b, &f), 0);
-    f.op = GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL;
-    assert_int_equal(grant_op_cache_flush(b, &f), 0);
-    f.op = GNTTAB_CACHE_SOURCE_GREF | GNTTAB_CACHE_CLEAN;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);
-    f.op = 4;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);
-    f.op = GNTTAB_CACHE_INVAL;
-    f.offset = 4040;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);
-    f.offset = 5000;
-    f.length = 0;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);
-    f.offset = 0;
-    f.length = 5000;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);
-    /* Nothing to do is fine whatever the address. */
-    f.length = 0;
-    f.a.dev_bus_addr = ~0ULL;
-    assert_int_equal(grant_op_cache_flush(b, &f), 0);
-    f.length = 8;
-    f.op = 0;
-    assert_int_equal(grant_op_cache_flush(b, &f), 0);
-    f.op = GNTTAB_CACHE_INVAL;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);   /* beyond machine memory */
-    f.a.dev_bus_addr = (uint64_t)(FX_FIRST - 1) << PAGE_SHIFT;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EPERM);    /* the hypervisor's frame */
-    f.a.dev_bus_addr = theirs << PAGE_SHIFT;
-    assert_int_equal(grant_op_cache_flush(b, &f), -XEN_EINVAL);   /* A's, not mapped by B */
-    grant(a, 1, GTF_permit_access, DB, GFN_A_DATA);
-    assert_int_equal(grant_op_map(b, &(struct gnttab_map_grant_ref){ .host_addr = 0x700000, .ref = 1, .dom = DA,
-                                                                      .flags = GNTMAP_host_map }, &h),
-                     GNTST_okay);
-    assert_int_equal(grant_op_cache_flush(b, &f), 0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -838,7 +793,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_op_unmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_op_copy_two_domains, setup, teardown),
         cmocka_unit_test_setup_teardown(test_op_copy_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_op_cache_flush, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,7 @@
  * grant_table.c keeps this state (proved, spec/grant_table.acsl);
  * grant_access.c reads and writes grant entries and copies bytes through
  * the hypervisor's mapping of frames (outside the proof: hal_frame_map has
- * no contract); grant_ops.c does one map, unmap, copy or cache_flush
+ * no contract); grant_ops.c does one map, unmap or copy
  * operation; hc_grant_table_op.c reads the guest's arguments.
  */
 #ifndef HV_GRANT_TABLE_H
@@ -338,18 +338,5 @@ int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *o
     assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures GNTST_no_space <= \result <= GNTST_okay; */
 int16_t grant_op_copy(struct domain *ld, const struct grant_copy_req *op);
-
-/*
- * cache_flush for ld: 0 or an errno (the whole hypercall fails with it):
- * -XEN_EINVAL (range beyond the page, op bits other than CLEAN and INVAL,
- * which includes GNTTAB_CACHE_SOURCE_GREF; a frame beyond machine memory; a
- * frame of another domain that ld does not map through a grant), -XEN_EPERM
- * (a frame no domain owns).  x86 keeps DMA coherent, so there is nothing to
- * flush once the frame is checked.
- */
-/*@ requires grant_inv && dom_state_ok && gt_dom_ok(ld) && \valid_read(op);
-    assigns \nothing;
-    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EPERM; */
-int grant_op_cache_flush(const struct domain *ld, const struct gnttab_cache_flush *op);
 
 #endif /* HV_GRANT_TABLE_H */
