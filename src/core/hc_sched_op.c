@@ -147,6 +147,14 @@ static bool upcall_deliverable(const struct vcpu *v)
            pending != 0;
 }
 
+/* Only ports in use can be polled (Xen: -EINVAL for port 0 and free ports). */
+static bool port_in_use(const struct domain *d, uint32_t port)
+{
+    struct evtchn_info st;
+
+    return evtchn_status(d, port, &st) == 0 && st.status != EVTCHNSTAT_closed;
+}
+
 static int64_t sched_poll(struct vcpu *v, uint64_t arg)
 {
     struct sched_poll p;
@@ -161,7 +169,7 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
     if (p.nr_ports != 0 && hypercall_arg_read(v, p.ports, ports, p.nr_ports * sizeof(ports[0])) != 0)
         return -XEN_EFAULT;
     for (uint32_t i = 0; i < p.nr_ports; i++) {
-        if (ports[i] >= limit)
+        if (ports[i] >= limit || !port_in_use(v->domain, ports[i]))
             return -XEN_EINVAL;
         pending = pending || evtchn_is_pending(v->domain, ports[i]);
     }

@@ -328,10 +328,19 @@ static void test_poll_errors(void **state)
 {
     struct vcpu *v;
     uint32_t ports[129] = { 0 };
+    uint32_t a;
     struct sched_poll p;
     (void)state;
 
     v = poll_domain(FX_LONG);
+    /* Port 0 and free ports cannot be polled. */
+    assert_int_equal(do_poll(v, ports, 1, 0), -XEN_EINVAL);
+    ports[0] = 5;
+    assert_int_equal(do_poll(v, ports, 1, 0), -XEN_EINVAL);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    assert_int_equal(evtchn_bind_ipi(v->domain, 0, &a), 0);
+    for (unsigned i = 0; i < 129; i++)
+        ports[i] = a;
     assert_int_equal(do_poll(v, ports, 129, 0), -XEN_EINVAL);
     assert_int_equal(do_poll(v, ports, 0xFFFFFFFF, 0), -XEN_EINVAL);
     ports[1] = 4096;
@@ -344,7 +353,7 @@ static void test_poll_errors(void **state)
     assert_int_equal(sop(v, SCHEDOP_poll, fx_addr(v, 3, 40)), -XEN_EFAULT);
     assert_int_equal(v->run_state, VCPU_RUNNABLE);
     /* 128 ports is the most. */
-    ports[1] = 0;
+    ports[1] = a;
     assert_int_equal(do_poll(v, ports, 128, 0), 0);
     assert_int_equal(v->run_state, VCPU_BLOCKED);
 }
@@ -353,11 +362,12 @@ static void test_poll_errors(void **state)
 static void test_poll_compat(void **state)
 {
     struct vcpu *v;
-    uint32_t ports[1] = { 1023 };
+    uint32_t ports[1];
     (void)state;
 
     v = poll_domain(FX_FLAT32);
     evtchn_set_compat(v->domain, true);
+    assert_int_equal(evtchn_bind_ipi(v->domain, 0, &ports[0]), 0);
     assert_int_equal(do_poll(v, ports, 1, guest_time_now() + 777), 0);
     assert_int_equal(v->run_state, VCPU_BLOCKED);
     assert_int_equal(evtchn_poll_next_deadline(), guest_time_now() + 777);
