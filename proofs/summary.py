@@ -24,7 +24,10 @@ import os
 import re
 import sys
 
-OUT = "build/proofs"
+# This run's Frama-C output, and where wp.sh moves it once the summary is done
+# (the paths the messages name).
+RUN_DIR = os.environ.get("WP_RUN_DIR", "build/proofs")
+LOG_DIR = os.environ.get("WP_LOG_DIR", RUN_DIR)
 UNPROVED_RE = re.compile(r"\[wp\] \[(?:Failed|Timeout|Unknown)\] Goal (\S+)")
 
 
@@ -51,7 +54,8 @@ def short_prover(key):
 
 def unit_result(name, files, mode):
     """Read build/proofs/<unit>/ after a run: the unit's record."""
-    uo = os.path.join(OUT, name)
+    uo = os.path.join(RUN_DIR, name)
+    shown = os.path.join(LOG_DIR, name)
     rec = {"unit": name, "files": files, "goals": 0, "proved": 0, "unproved": 0,
            "secs": 0.0, "provers": {}, "functions": [], "lemmas": [],
            "unproved_goals": [], "untried": [], "problems": []}
@@ -59,7 +63,7 @@ def unit_result(name, files, mode):
     if os.path.exists(os.path.join(uo, "run.txt")):
         run = open(os.path.join(uo, "run.txt")).read().split()
     if not run:
-        rec["problems"].append("did not run (see %s)" % uo)
+        rec["problems"].append("did not run (see %s)" % shown)
         return rec, None
     if run[0] == "missing":
         rec["problems"].append("missing unit cache proofs/cache/%s/ (run `proofs/wp.sh update %s`)"
@@ -68,6 +72,7 @@ def unit_result(name, files, mode):
     rc, rec["secs"] = int(run[0]), float(run[1])
     log_path = os.path.join(uo, "wp-%s.log" % mode)
     log = open(log_path, errors="replace").read() if os.path.exists(log_path) else ""
+    log_path = os.path.join(shown, "wp-%s.log" % mode)
     stats = load_json(os.path.join(uo, "wp-stats.json"), {})
     main = stats.get("wp:global", {}).get("wp:main", {})
     rec["goals"] = int(main.get("total", 0))
@@ -130,7 +135,7 @@ def unit_result(name, files, mode):
             errors += 1
     if errors:
         rec["problems"].append("the report plug-in classified %d properties as errors "
-                               "(not valid; see %s/classify.json)" % (errors, uo))
+                               "(not valid; see %s/classify.json)" % (errors, shown))
     return rec, csv_path
 
 
@@ -338,8 +343,8 @@ def main():
         for g in r["unproved_goals"][:40]:
             print("proofs: unproved goal %s: %s" % (r["unit"], g))
         if len(r["unproved_goals"]) > 40:
-            print("proofs: ... and %d more unproved goals in %s (see build/proofs/%s/)"
-                  % (len(r["unproved_goals"]) - 40, r["unit"], r["unit"]))
+            print("proofs: ... and %d more unproved goals in %s (see %s/%s/)"
+                  % (len(r["unproved_goals"]) - 40, r["unit"], LOG_DIR, r["unit"]))
         if r["unproved"]:
             ok = False
     total = sum(r["goals"] for r in recs)

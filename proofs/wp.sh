@@ -48,7 +48,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 OUT=build/proofs
-mkdir -p "$OUT"
+# This run's logs: a directory of its own (another wp.sh may run at the same
+# time), renamed build/proofs/<mode>/ at the end.
+RUN=$OUT/run.$$
+rm -rf "$RUN"
+mkdir -p "$RUN"
 
 # ---- units ----------------------------------------------------------------------
 declare -a UNITS=()
@@ -84,6 +88,16 @@ else
         if [ "$arg" = "$u" ] || [ "$arg" = "$f" ]; then found=$u; fi
       done
     done
+    if [ -z "$found" ] && [ -f "$arg" ] && [ "${arg%.c}" != "$arg" ]; then
+      # A C file not in proofs/files.list: a trial unit, run and cached like
+      # the others but left out of the reports until it is listed.
+      found=$(basename "$arg" .c)
+      if [ -n "${UNIT_FILES[$found]+set}" ]; then
+        echo "proofs: unit $found already names other files" >&2; exit 2
+      fi
+      UNIT_FILES[$found]=$arg
+      echo "proofs: $found: trial unit ($arg is not in proofs/files.list)"
+    fi
     [ -n "$found" ] || { echo "proofs: no unit $arg in proofs/files.list" >&2; exit 2; }
     case " ${SELECTED[*]-} " in *" $found "*) ;; *) SELECTED+=("$found") ;; esac
   done
@@ -98,7 +112,7 @@ configure_why3() {
   why3 --config="$tmp" config detect >"$OUT/why3-detect.log" 2>&1
   # cvc5 1.0.3 is unknown to Why3 1.5.1 and rejects the ALL_SUPPORTED logic
   # the stock CVC4 drivers send: a hand-written driver and prover entry.
-  cat >"$OUT/cvc5.drv" <<DRV
+  cat >"$OUT/cvc5.drv.$$" <<DRV
 prelude ";; produced by proofs/wp.sh for cvc5 1.0.x ;;"
 prelude "(set-logic ALL)"
 import "$datadir/drivers/cvc4_16.gen"
@@ -113,6 +127,8 @@ name = "CVC5"
 shortcut = "cvc5"
 version = "1.0.3"
 CONF
+  # Renamed into place: a wp.sh running at the same time never reads half a file.
+  mv -f "$OUT/cvc5.drv.$$" "$OUT/cvc5.drv"
   mv -f "$tmp" "$WHY3CONFIG"
 }
 configure_why3
@@ -163,9 +179,9 @@ seed_cache() {
 }
 
 # run_unit <unit>: one Frama-C over the unit's files; leaves its log, stats,
-# CSV and classification in build/proofs/<unit>/ and "rc secs" in run.txt.
+# CSV and classification in $RUN/<unit>/ and "rc secs" in run.txt.
 run_unit() {
-  local u=$1 uo=$OUT/$1 cache=proofs/cache/$1 session=proofs/session/$1
+  local u=$1 uo=$RUN/$1 cache=proofs/cache/$1 session=proofs/session/$1
   local -a files args
   read -r -a files <<<"${UNIT_FILES[$u]}"
   rm -rf "$uo"
@@ -241,4 +257,11 @@ specs=()
 for u in "${SELECTED[@]}"; do specs+=("$u=${UNIT_FILES[$u]// /,}"); done
 all=()
 for u in "${UNITS[@]}"; do all+=("$u=${UNIT_FILES[$u]// /,}"); done
-python3 proofs/summary.py "$MODE" "$secs" "${specs[@]}" -- "${all[@]}"
+set +e
+WP_RUN_DIR=$RUN WP_LOG_DIR=$OUT/$MODE \
+  python3 proofs/summary.py "$MODE" "$secs" "${specs[@]}" -- "${all[@]}"
+rc=$?
+set -e
+rm -rf "${OUT:?}/$MODE"
+mv "$RUN" "$OUT/$MODE" 2>/dev/null || true
+exit "$rc"

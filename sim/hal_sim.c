@@ -9,6 +9,7 @@
 
 #include "hal/events.h"
 #include "hal/hal.h"
+#include "hal/mem.h"
 #include "hv/fault.h"
 #include "hv/setup.h"
 #include "sim.h"
@@ -279,6 +280,17 @@ uint64_t *hal_table_map(mfn_t mfn)
 }
 
 uint8_t *hal_frame_map(mfn_t mfn)
+{
+    return sim_frame(mfn);
+}
+
+/* The same views, under the contracts of the proofs' memory model (hal/mem.h). */
+uint64_t *hal_mem_table(mfn_t mfn)
+{
+    return hal_table_map(mfn);
+}
+
+uint8_t *hal_mem_frame(mfn_t mfn)
 {
     return sim_frame(mfn);
 }

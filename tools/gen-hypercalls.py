@@ -43,8 +43,15 @@ ASSIGNS = {
     "frames": ["frame_heap", "frame_nr_free", "frame_free_head[0 .. FRAME_MAX_ORDER]",
                "frame_heap.table[0 .. frame_heap.nr - 1]",
                "hal_frame_zero_model[0 .. frame_heap.nr - 1]"],
-    "console": ["guest_console_state"],
+    "console": ["guest_console_state", "console_model"],
     "time": ["guest_time_state"],
+    "evtchn": ["evtchn_table[0 .. DOMAIN_MAX - 1]"],
+    "guest": ["hal_mem_bytes[0 .. HAL_MEM_BYTES - 1]", "hal_mem_words[0 .. HAL_MEM_WORDS - 1]"],
+}
+# The invariant a handler that changes key's state requires and keeps.
+INVARIANTS = {
+    "console": "guest_console_inv",
+    "evtchn": "evtchn_inv",
 }
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -175,6 +182,11 @@ def result_clause(errors):
     return "\n            ".join(out)
 
 
+def invariants(keys):
+    """The invariants of the state keys names, in INVARIANTS order."""
+    return [inv for key, inv in INVARIANTS.items() if key in keys]
+
+
 def error_masks(h):
     lo = hi = 0
     for v in h["errvals"].values():
@@ -198,7 +210,8 @@ def gen_header(hcs):
     o = [SPDX_H, "/*\n", " * The hypercall table: what every implemented hypercall takes, who may\n",
          " * call it, what it may change and which errors it may return.\n", " *\n", NOTE, " */\n",
          "#ifndef HV_HYPERCALL_TABLE_H\n#define HV_HYPERCALL_TABLE_H\n\n",
-         "#include \"hv/domain.h\"\n#include \"hv/guest_console.h\"\n#include \"hv/guest_time.h\"\n",
+         "#include \"hv/domain.h\"\n#include \"hv/evtchn.h\"\n#include \"hv/guest_console.h\"\n",
+         "#include \"hv/guest_time.h\"\n",
          "#include \"hv/hypercall.h\"\n#include \"xen/errno.h\"\n\n",
          f"#define HYPERCALL_TABLE_SIZE {len(hcs)}U\n\n",
          "enum hypercall_domains {\n    HC_DOMAINS_ANY = 0,          /* every domain */\n",
@@ -207,11 +220,6 @@ def gen_header(hcs):
          "    enum hypercall_domains domains;\n",
          "    uint64_t errors[2];          /* bit e: -e may be returned (e < 128) */\n};\n\n",
          "extern const struct hypercall_info hypercall_info_table[HYPERCALL_TABLE_SIZE];\n\n",
-         "/*@ predicate hc_caller_ok(struct vcpu *v) =\n",
-         "      \\valid(v) && \\valid(v->domain) && v->domain->live &&\n",
-         "      (\\exists integer i; dom_slot_ok(i) && v->domain == &domain_table[i]) &&\n",
-         "      v->id < v->domain->guest.nr_vcpus && v->domain->guest.nr_vcpus <= DOMAIN_MAX_VCPUS &&\n",
-         "      v == &v->domain->guest.vcpus[v->id];\n*/\n\n",
          "/* ---- what the dispatcher gives handlers (hypercall.c) ---------------------- */\n\n",
          "/* The caller runs 32-bit (or 16-bit) code: 32-bit arguments and layouts. */\n",
          "/*@ requires \\valid_read(v);\n    assigns \\nothing;\n",
@@ -229,16 +237,22 @@ def gen_header(hcs):
          "/*@ requires hc_caller_ok(v) && \\valid(rc);\n    assigns *rc;\n",
          "    ensures \\result == \\null ==> (*rc == -XEN_ESRCH || *rc == -XEN_EPERM);\n",
          "    ensures \\result != \\null ==> \\exists integer i; dom_slot_ok(i) && "
-         "\\result == &domain_table[i]; */\n",
+         "\\result == &domain_table[i];\n",
+         "    ensures \\result != \\null ==> \\result->live;\n",
+         "    ensures \\result != \\null && \\result != v->domain ==>\n",
+         "              (v->domain->guest.start_flags & SIF_PRIVILEGED) != 0; */\n",
          "struct domain *hypercall_target_domain(struct vcpu *v, domid_t id, int *rc);\n\n",
          "/* Was rc declared for hypercall `info` (a success, or one of its errors)? */\n",
-         "/*@ requires \\valid_read(info);\n    assigns \\nothing; */\n",
+         "/*@ requires \\valid_read(info);\n    assigns \\nothing;\n",
+         "    ensures rc >= 0 ==> \\result;\n    ensures rc < -127 ==> !\\result; */\n",
          "bool hypercall_result_declared(const struct hypercall_info *info, int64_t rc);\n\n",
          "/* ---- the handlers --------------------------------------------------------- */\n"]
     for h in hcs:
         o.append(f"\n/* {h['nr']}: {h['name']}: {h['doc']}. */\n")
         o.append("/*@ requires hc_caller_ok(v);\n    requires frame_heap_inv;\n")
+        o += [f"    requires {inv};\n" for inv in invariants(h['assigns'])]
         o.append(f"    assigns {assigns_clause(h['assigns'], 12)};\n")
+        o += [f"    ensures {inv};\n" for inv in invariants(h['assigns'])]
         o.append(f"    ensures {result_clause(h['errors'])}; */\n")
         o.append(f"int64_t {h['handler']}(struct vcpu *v{params(h)});\n")
     all_assigns = union(hcs, "assigns")
@@ -252,9 +266,11 @@ def gen_header(hcs):
           "const struct hypercall_info *hypercall_table_lookup(uint64_t nr);\n\n",
           "/* Run handler nr with the register arguments; -XEN_ENOSYS when there is none. */\n",
           "/*@ requires hc_caller_ok(v) && \\valid_read(args + (0 .. HYPERCALL_NR_ARGS - 1));\n",
-          "    requires frame_heap_inv;\n",
-          f"    assigns {assigns_clause(all_assigns, 12)};\n",
-          f"    ensures {result_clause(all_errors)}; */\n",
+          "    requires frame_heap_inv;\n"]
+    o += [f"    requires {inv};\n" for inv in invariants(all_assigns)]
+    o += [f"    assigns {assigns_clause(all_assigns, 12)};\n"]
+    o += [f"    ensures {inv};\n" for inv in invariants(all_assigns)]
+    o += [f"    ensures {result_clause(all_errors)}; */\n",
           "int64_t hypercall_table_call(struct vcpu *v, uint64_t nr, "
           "const uint64_t args[HYPERCALL_NR_ARGS]);\n\n",
           "#endif /* HV_HYPERCALL_TABLE_H */\n"]

@@ -24,14 +24,15 @@
 #include "hv/hypercall_table.h"
 
 #include "hv/evtchn.h"
-#include "hv/guest_copy.h"
 
+/*@ assigns \nothing; */
 static bool guest_may_set(uint32_t index)
 {
     return index == HVM_PARAM_CALLBACK_IRQ || index == HVM_PARAM_STORE_EVTCHN ||
            index == HVM_PARAM_CONSOLE_EVTCHN;
 }
 
+/*@ assigns \nothing; */
 static bool guest_may_get(uint32_t index)
 {
     switch (index) {
@@ -52,63 +53,81 @@ static bool guest_may_get(uint32_t index)
     }
 }
 
-static int64_t read_param(struct vcpu *v, uint64_t arg, struct xen_hvm_param *a)
-{
-    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, a, arg, sizeof(*a)) == 0
-               ? 0 : -XEN_EFAULT;
-}
+#define PARAM_DOMID(a) hypercall_get_u16(a, offsetof(struct xen_hvm_param, domid))
+#define PARAM_INDEX(a) hypercall_get_u32(a, offsetof(struct xen_hvm_param, index))
+#define PARAM_VALUE    offsetof(struct xen_hvm_param, value)
 
+/*@ requires hc_caller_ok(v);
+    assigns domain_table[0 .. DOMAIN_MAX - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
+            \result == -XEN_ESRCH || \result == -XEN_EPERM; */
 static int64_t set_param(struct vcpu *v, uint64_t arg)
 {
-    struct xen_hvm_param a;
+    char a[sizeof(struct xen_hvm_param)];
     struct domain *d;
+    uint32_t index;
     int rc = 0;
 
-    if (read_param(v, arg, &a) != 0)
+    if (hypercall_arg_read(v, arg, a, sizeof(a)) != 0)
         return -XEN_EFAULT;
-    d = hypercall_target_domain(v, a.domid, &rc);
+    d = hypercall_target_domain(v, PARAM_DOMID(a), &rc);
     if (d == NULL)
         return rc;
-    if (a.index >= HVM_NR_PARAMS)
+    index = PARAM_INDEX(a);
+    if (index >= HVM_NR_PARAMS)
         return -XEN_EINVAL;
-    if (d == v->domain && !guest_may_set(a.index))
+    if (d == v->domain && !guest_may_set(index))
         return -XEN_EPERM;
-    d->guest.hvm_params[a.index] = a.value;
+    d->guest.hvm_params[index] = hypercall_get_u64(a, PARAM_VALUE);
     return 0;
 }
 
+/*@ requires hc_caller_ok(v);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
+            \result == -XEN_ESRCH || \result == -XEN_EPERM; */
 static int64_t get_param(struct vcpu *v, uint64_t arg)
 {
-    struct xen_hvm_param a;
+    char a[sizeof(struct xen_hvm_param)];
     struct domain *d;
+    uint32_t index;
     int rc = 0;
 
-    if (read_param(v, arg, &a) != 0)
+    if (hypercall_arg_read(v, arg, a, sizeof(a)) != 0)
         return -XEN_EFAULT;
-    if (a.index >= HVM_NR_PARAMS)
+    index = PARAM_INDEX(a);
+    if (index >= HVM_NR_PARAMS)
         return -XEN_EINVAL;
-    d = hypercall_target_domain(v, a.domid, &rc);
+    d = hypercall_target_domain(v, PARAM_DOMID(a), &rc);
     if (d == NULL)
         return rc;
-    if (d == v->domain && !guest_may_get(a.index))
+    if (d == v->domain && !guest_may_get(index))
         return -XEN_EPERM;
-    a.value = d->guest.hvm_params[a.index];
-    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, arg, &a, sizeof(a)) == 0
-               ? 0 : -XEN_EFAULT;
+    hypercall_put_u64(a, PARAM_VALUE, d->guest.hvm_params[index]);
+    return hypercall_arg_write(v, arg, a, sizeof(a));
 }
 
+/*@ requires hc_caller_ok(v);
+    assigns evtchn_table[0 .. DOMAIN_MAX - 1].upcall_vector[0 .. DOMAIN_MAX_VCPUS - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
+            \result == -XEN_ENOENT; */
 static int64_t set_upcall_vector(struct vcpu *v, uint64_t arg)
 {
-    struct xen_hvm_evtchn_upcall_vector a;
+    char a[sizeof(struct xen_hvm_evtchn_upcall_vector)];
     struct domain *d = v->domain;
+    uint32_t vcpu;
+    uint8_t vector;
 
-    if (copy_from_guest_linear(&d->p2m, &v->state.paging, &a, arg, sizeof(a)) != 0)
+    if (hypercall_arg_read(v, arg, a, sizeof(a)) != 0)
         return -XEN_EFAULT;
-    if (a.vector < 0x10)
+    vcpu = hypercall_get_u32(a, offsetof(struct xen_hvm_evtchn_upcall_vector, vcpu));
+    vector = hypercall_get_u8(a, offsetof(struct xen_hvm_evtchn_upcall_vector, vector));
+    if (vector < 0x10)
         return -XEN_EINVAL;
-    if (a.vcpu >= d->guest.nr_vcpus || a.vcpu >= DOMAIN_MAX_VCPUS)
+    if (vcpu >= d->guest.nr_vcpus || vcpu >= DOMAIN_MAX_VCPUS)
         return -XEN_ENOENT;
-    evtchn_set_upcall_vector(&d->guest.vcpus[a.vcpu], a.vector);
+    evtchn_set_upcall_vector(&d->guest.vcpus[vcpu], vector);
     return 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xen_version: what Xenolith says about itself.  Every buffer goes out
- * whole through copy_to_guest_linear (all or nothing); a bad buffer is
+ * whole through hypercall_arg_write (all or nothing); a bad buffer is
  * -EFAULT.  Strings are NUL-padded to their ABI size.
  *
  * XENVER_commandline is for privileged domains only (-EPERM otherwise), as
@@ -10,7 +10,7 @@
  */
 #include "hv/hypercall_table.h"
 
-#include "hv/guest_copy.h"
+#include "hv/bootinfo.h"
 #include "hv/setup.h"
 
 #ifndef XENOLITH_VERSION_MAJOR
@@ -45,47 +45,78 @@ _Static_assert(sizeof(capabilities) <= XEN_CAPABILITIES_LEN, "capabilities fit")
 _Static_assert(sizeof(XENOLITH_VERSION_EXTRA) <= XEN_EXTRAVERSION_LEN, "extraversion fits");
 _Static_assert(XENOLITH_VERSION_MAJOR <= 0xFFFF && XENOLITH_VERSION_MINOR <= 0xFFFF, "16:16");
 
-/* src (possibly cut) NUL-padded to size bytes of dst; the last byte is always NUL. */
-static void strpad(char *dst, size_t size, const char *src)
+/*
+ * src cut at its first NUL (it has srclen readable bytes; a string literal's
+ * sizeof) or at size - 1 bytes, NUL-padded to size bytes of dst.
+ */
+/*@ requires 0 < size && \valid(dst + (0 .. size - 1)) && \valid_read(src + (0 .. srclen - 1));
+    assigns dst[0 .. size - 1];
+    ensures dst[size - 1] == '\0'; */
+static void strpad(char *dst, size_t size, const char *src, size_t srclen)
 {
     size_t i = 0;
 
-    for (; i + 1 < size && src[i] != '\0'; i++)
+    /*@ loop invariant 0 <= i <= size - 1 && i <= srclen;
+        loop assigns i, dst[0 .. size - 2];
+        loop variant size - i; */
+    for (; i + 1 < size && i < srclen && src[i] != '\0'; i++)
         dst[i] = src[i];
+    /*@ loop invariant 0 <= i <= size;
+        loop invariant i == size ==> dst[size - 1] == '\0';
+        loop assigns i, dst[0 .. size - 1];
+        loop variant size - i; */
     for (; i < size; i++)
         dst[i] = '\0';
 }
 
-static int64_t put_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
+/*@ requires hc_caller_ok(v);
+    requires 0 < size <= XEN_CAPABILITIES_LEN && \valid_read(s + (0 .. slen - 1));
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT; */
+static int64_t put_string(struct vcpu *v, uint64_t arg, const char *s, size_t slen, size_t size)
 {
     char buf[XEN_CAPABILITIES_LEN];
 
-    strpad(buf, size, s);
+    strpad(buf, size, s, slen);
     return hypercall_arg_write(v, arg, buf, size);
 }
 
+#define COMPILE_INFO_FIELD(f) \
+    offsetof(struct xen_compile_info, f), sizeof(((struct xen_compile_info *)0)->f)
+
+/*@ requires hc_caller_ok(v);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT; */
 static int64_t put_compile_info(struct vcpu *v, uint64_t arg)
 {
-    struct xen_compile_info info;
+    char info[sizeof(struct xen_compile_info)];
 
-    strpad(info.compiler, sizeof(info.compiler), HC_COMPILER);
-    strpad(info.compile_by, sizeof(info.compile_by), XENOLITH_COMPILE_BY);
-    strpad(info.compile_domain, sizeof(info.compile_domain), XENOLITH_COMPILE_DOMAIN);
-    strpad(info.compile_date, sizeof(info.compile_date), XENOLITH_COMPILE_DATE);
-    return hypercall_arg_write(v, arg, &info, sizeof(info));
+    strpad(info + COMPILE_INFO_FIELD(compiler), HC_COMPILER, sizeof(HC_COMPILER));
+    strpad(info + COMPILE_INFO_FIELD(compile_by), XENOLITH_COMPILE_BY, sizeof(XENOLITH_COMPILE_BY));
+    strpad(info + COMPILE_INFO_FIELD(compile_domain), XENOLITH_COMPILE_DOMAIN,
+           sizeof(XENOLITH_COMPILE_DOMAIN));
+    strpad(info + COMPILE_INFO_FIELD(compile_date), XENOLITH_COMPILE_DATE,
+           sizeof(XENOLITH_COMPILE_DATE));
+    return hypercall_arg_write(v, arg, info, sizeof(info));
 }
 
 /* HVM guests get 0: the field only ever meant something to PV guests. */
+/*@ requires hc_caller_ok(v);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT; */
 static int64_t put_platform_parameters(struct vcpu *v, uint64_t arg)
 {
-    struct xen_platform_parameters p = { .virt_start = 0 };
-    struct xen_platform_parameters_compat pc = { .virt_start = 0 };
+    /* virt_start = 0, in either layout. */
+    static const char zero[sizeof(struct xen_platform_parameters)];
 
-    return hypercall_compat(v) ? hypercall_arg_write(v, arg, &pc, sizeof(pc))
-                               : hypercall_arg_write(v, arg, &p, sizeof(p));
+    return hypercall_arg_write(v, arg, zero,
+                               hypercall_compat(v) ? sizeof(struct xen_platform_parameters_compat)
+                                                   : sizeof(struct xen_platform_parameters));
 }
 
 /* Submap 0 for a translated, HVM-style guest; dom0 gets its bit. */
+/*@ requires \valid_read(d);
+    assigns \nothing; */
 static uint32_t features(const struct domain *d)
 {
     uint32_t f = (1U << XENFEAT_writable_page_tables) | (1U << XENFEAT_auto_translated_physmap) |
@@ -96,16 +127,19 @@ static uint32_t features(const struct domain *d)
     return f;
 }
 
+/*@ requires hc_caller_ok(v);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL; */
 static int64_t get_features(struct vcpu *v, uint64_t arg)
 {
-    struct xen_feature_info fi;
+    char fi[sizeof(struct xen_feature_info)];
 
-    if (copy_from_guest_linear(&v->domain->p2m, &v->state.paging, &fi, arg, sizeof(fi)) != 0)
+    if (hypercall_arg_read(v, arg, fi, sizeof(fi)) != 0)
         return -XEN_EFAULT;
-    if (fi.submap_idx >= XENFEAT_NR_SUBMAPS)
+    if (hypercall_get_u32(fi, offsetof(struct xen_feature_info, submap_idx)) >= XENFEAT_NR_SUBMAPS)
         return -XEN_EINVAL;
-    fi.submap = features(v->domain);
-    return hypercall_arg_write(v, arg, &fi, sizeof(fi));
+    hypercall_put_u32(fi, offsetof(struct xen_feature_info, submap), features(v->domain));
+    return hypercall_arg_write(v, arg, fi, sizeof(fi));
 }
 
 int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
@@ -116,13 +150,15 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
     case XENVER_version:
         return ((int64_t)XENOLITH_VERSION_MAJOR << 16) | XENOLITH_VERSION_MINOR;
     case XENVER_extraversion:
-        return put_string(v, arg, XENOLITH_VERSION_EXTRA, XEN_EXTRAVERSION_LEN);
+        return put_string(v, arg, XENOLITH_VERSION_EXTRA, sizeof(XENOLITH_VERSION_EXTRA),
+                          XEN_EXTRAVERSION_LEN);
     case XENVER_compile_info:
         return put_compile_info(v, arg);
     case XENVER_capabilities:
-        return put_string(v, arg, capabilities, XEN_CAPABILITIES_LEN);
+        return put_string(v, arg, capabilities, sizeof(capabilities), XEN_CAPABILITIES_LEN);
     case XENVER_changeset:
-        return put_string(v, arg, XENOLITH_CHANGESET, XEN_CHANGESET_LEN);
+        return put_string(v, arg, XENOLITH_CHANGESET, sizeof(XENOLITH_CHANGESET),
+                          XEN_CHANGESET_LEN);
     case XENVER_platform_parameters:
         return put_platform_parameters(v, arg);
     case XENVER_get_features:
@@ -133,7 +169,7 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg)
     case XENVER_commandline:
         if ((v->domain->guest.start_flags & SIF_PRIVILEGED) == 0)
             return -XEN_EPERM;
-        return put_string(v, arg, hv_boot_cmdline(), XEN_COMMANDLINE_LEN);
+        return put_string(v, arg, hv_boot_cmdline(), BOOT_CMDLINE_MAX, XEN_COMMANDLINE_LEN);
     case XENVER_guest_handle:
         /* Domains have no UUID (no toolstack gives one): all zeroes. */
         return hypercall_arg_write(v, arg, handle, sizeof(handle));

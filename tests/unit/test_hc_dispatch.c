@@ -3,7 +3,8 @@
  * Unit tests of the hypercall entry: register conventions of 64-bit and
  * 32-bit callers, result truncation, CPL checks, unknown numbers, the
  * statistics counter, preemption (rip and argument registers), and the
- * generated table (lookup, declared results, target-domain rules).
+ * generated table (lookup, declared results, target-domain rules), the
+ * argument copies and the little-endian field accessors of ABI records.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,6 +275,97 @@ static void test_target_domain(void **state)
     assert_false(hypercall_compat(z));
 }
 
+/* Fields of a record held as bytes: little-endian, any byte value, neighbours untouched. */
+static void test_record_bytes(void **state)
+{
+    static const unsigned char raw[16] = { 0x01, 0x80, 0xFF, 0x7F, 0x00, 0xFE, 0x81, 0x10,
+                                           0xAA, 0x55, 0xC3, 0x3C, 0x99, 0x66, 0xF0, 0x0F };
+    char buf[16];
+    uint64_t u64;
+    uint32_t u32;
+    uint16_t u16;
+    (void)state;
+
+    memcpy(buf, raw, sizeof(buf));
+    for (size_t off = 0; off + 8 <= sizeof(buf); off++) {
+        memcpy(&u64, raw + off, 8);
+        memcpy(&u32, raw + off, 4);
+        memcpy(&u16, raw + off, 2);
+        assert_int_equal(hypercall_get_u64(buf, off), u64);
+        assert_int_equal(hypercall_get_u32(buf, off), u32);
+        assert_int_equal(hypercall_get_u16(buf, off), u16);
+        assert_int_equal(hypercall_get_u8(buf, off), raw[off]);
+    }
+    memset(buf, 0x5A, sizeof(buf));
+    hypercall_put_u32(buf, 3, 0xFF8001FEU);
+    assert_int_equal(hypercall_get_u32(buf, 3), 0xFF8001FEU);
+    assert_int_equal((unsigned char)buf[3], 0xFE);
+    assert_int_equal((unsigned char)buf[6], 0xFF);
+    assert_int_equal((unsigned char)buf[2], 0x5A);
+    assert_int_equal((unsigned char)buf[7], 0x5A);
+    hypercall_put_u64(buf, 7, 0x8877665544332211ULL);
+    u64 = 0x8877665544332211ULL;
+    assert_memory_equal(buf + 7, &u64, 8);
+    assert_int_equal(hypercall_get_u64(buf, 7), 0x8877665544332211ULL);
+    assert_int_equal((unsigned char)buf[15], 0x5A);
+    assert_int_equal(hypercall_get_u32(buf, 3), 0xFF8001FEU);
+    hypercall_put_u64(buf, 0, ~0ULL);
+    assert_int_equal(hypercall_get_u64(buf, 0), ~0ULL);
+    hypercall_put_u32(buf, 0, 0);
+    assert_int_equal(hypercall_get_u64(buf, 0), 0xFFFFFFFF00000000ULL);
+}
+
+/* The argument copies: all or nothing, -EFAULT for a bad address, nothing else. */
+static void test_arg_copies(void **state)
+{
+    static char big[GUEST_COPY_MAX + 1];
+    struct vcpu *v;
+    char buf[32], seen[32], tmp[8];
+    (void)state;
+
+    for (int m = 0; m < 2; m++) {
+        fx_machine();
+        v = fx_domain(FX_DOMU, 0, m == 0 ? FX_LONG : FX_FLAT32);
+        for (size_t i = 0; i < sizeof(buf); i++)
+            buf[i] = (char)(0x80 + i);
+        assert_int_equal(hypercall_arg_write(v, fx_addr(v, 5, PAGE_SIZE - 8), buf, sizeof(buf)), 0);
+        fx_get(v, 5, PAGE_SIZE - 8, seen, sizeof(seen));     /* crosses into page 6 */
+        assert_memory_equal(seen, buf, sizeof(buf));
+        memset(seen, 0, sizeof(seen));
+        assert_int_equal(hypercall_arg_read(v, fx_addr(v, 5, PAGE_SIZE - 8), seen, sizeof(seen)), 0);
+        assert_memory_equal(seen, buf, sizeof(buf));
+        /* A read that faults anywhere leaves the buffer alone. */
+        memset(seen, 0x33, sizeof(seen));
+        assert_int_equal(hypercall_arg_read(v, fx_addr(v, FX_HOLE, 0) - 8, seen, sizeof(seen)),
+                         -XEN_EFAULT);
+        for (size_t i = 0; i < sizeof(seen); i++)
+            assert_int_equal(seen[i], 0x33);
+        /* Writes: nothing reaches a read-only page, nor the page before a hole. */
+        fx_fill(v, FX_RO, 0x11);
+        assert_int_equal(hypercall_arg_write(v, fx_addr(v, FX_RO, 0), buf, 8), -XEN_EFAULT);
+        fx_fill(v, FX_HOLE - 1, 0x22);
+        assert_int_equal(hypercall_arg_write(v, fx_addr(v, FX_HOLE, 0) - 4, buf, 8), -XEN_EFAULT);
+        fx_get(v, FX_HOLE - 1, PAGE_SIZE - 4, seen, 4);
+        for (size_t i = 0; i < 4; i++)
+            assert_int_equal(seen[i], 0x22);
+        /* In/out: readable but not writable is -EFAULT. */
+        assert_int_equal(hypercall_arg_read_inout(v, fx_addr(v, FX_RO, 0), tmp, 8), -XEN_EFAULT);
+        assert_int_equal(hypercall_arg_read_inout(v, fx_addr(v, 5, PAGE_SIZE - 8), seen, 16), 0);
+        assert_memory_equal(seen, buf, 16);
+        /* Too long for one copy. */
+        assert_int_equal(hypercall_arg_write(v, fx_addr(v, 5, 0), big, sizeof(big)), -XEN_EFAULT);
+        assert_int_equal(hypercall_arg_read(v, fx_addr(v, 5, 0), big, sizeof(big)), -XEN_EFAULT);
+        /* By guest-physical address: RAM yes, the hole and read-only RAM no. */
+        assert_int_equal(hypercall_phys_write(v->domain, fx_page_gpa(7) + 100, buf, 8), 0);
+        fx_get(v, 7, 100, seen, 8);
+        assert_memory_equal(seen, buf, 8);
+        assert_int_equal(hypercall_phys_write(v->domain, fx_page_gpa(FX_HOLE), buf, 8),
+                         -XEN_EFAULT);
+        assert_int_equal(hypercall_phys_write(v->domain, fx_page_gpa(FX_RO), buf, 8), -XEN_EFAULT);
+        assert_true(fx_invariants());
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +381,8 @@ int main(void)
         cmocka_unit_test_setup(test_set_arg_beyond_five_ignored, setup),
         cmocka_unit_test_setup(test_table_facts, setup),
         cmocka_unit_test_setup(test_target_domain, setup),
+        cmocka_unit_test_setup(test_record_bytes, setup),
+        cmocka_unit_test_setup(test_arg_copies, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

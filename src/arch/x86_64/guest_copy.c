@@ -23,6 +23,7 @@
 #include "hv/guest_copy.h"
 
 #include "hal/hal.h"
+#include "hal/mem.h"
 
 #define PAGE_OFFSET_MASK (PAGE_SIZE - 1UL)
 #define LOW32            0xFFFFFFFFULL
@@ -68,7 +69,7 @@ static inline uint8_t *guest_phys_frame(struct p2m_cursor *c, uint64_t gpa, unsi
 
     if (p2m_cursor_lookup(c, gpa / PAGE_SIZE, &mfn, &access) != 0 || (access & need) != need)
         return NULL;
-    return hal_frame_map(mfn);
+    return hal_mem_frame(mfn);
 }
 
 /* Linear addresses wrap at 4 GiB outside long mode, at 2^64 in it. */
@@ -80,8 +81,20 @@ static inline uint64_t linear_next(bool long_mode, uint64_t gla, size_t n)
     return long_mode ? next : next % (LOW32 + 1U);
 }
 
+/* Note one more page in the plan. */
+/*@ requires \valid(plan) && plan_ok(plan) && plan->nr < GUEST_COPY_MAX_PAGES;
+    requires gw_mem_chunk(f, PAGE_SIZE);
+    assigns plan->nr, plan->frame[plan->nr], plan->ad[plan->nr];
+    ensures plan_ok(plan) && plan->nr == \old(plan->nr) + 1; */
+static inline void plan_add(struct copy_plan *plan, uint8_t *f, bool ad)
+{
+    plan->frame[plan->nr] = f;
+    plan->ad[plan->nr] = ad;
+    plan->nr++;
+}
+
 /* Pass 1 for a guest-physical range. */
-/*@ requires \valid(plan) && \valid_read(p2m);
+/*@ requires \valid(plan) && \valid_read(p2m) && p2m_root_map_ok(p2m) && \separated(plan, p2m);
     assigns *plan;
     ensures plan_ok(plan);
     ensures \result == 0 || \result == -XEN_EFAULT;
@@ -97,8 +110,8 @@ static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned n
     if (len > GUEST_COPY_MAX || gpa > UINT64_MAX - (uint64_t)len)
         return -XEN_EFAULT;
     p2m_cursor_init(&c, p2m);
-    /*@ loop invariant 0 <= done <= len && plan->nr <= GUEST_COPY_MAX_PAGES;
-        loop invariant plan_ok(plan) && p2m_cursor_ok(&c) && plan->nr_ad == 0;
+    /*@ loop invariant 0 <= done <= len && plan_ok(plan) && plan->nr_ad == 0;
+        loop invariant p2m_cursor_ok(&c) && c.p2m == p2m;
         loop assigns done, c, plan->nr, plan->frame[0 .. GUEST_COPY_MAX_PAGES - 1],
                      plan->ad[0 .. GUEST_COPY_MAX_PAGES - 1];
         loop variant len - done; */
@@ -112,9 +125,7 @@ static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned n
         f = guest_phys_frame(&c, a, need);
         if (f == NULL)
             return -XEN_EFAULT;
-        plan->frame[plan->nr] = f;
-        plan->ad[plan->nr] = false;
-        plan->nr++;
+        plan_add(plan, f, false);
         done += chunk_len(a, len - done);
     }
     return 0;
@@ -122,9 +133,16 @@ static int plan_phys(const struct p2m *p2m, uint64_t gpa, size_t len, unsigned n
 
 /* Keep the A/D updates the walker found for the page it just checked. */
 /*@ requires \valid(plan) && \valid(w) && \separated(plan, w);
-    requires plan_ok(plan) && plan->nr_ad <= COPY_AD_MAX && gw_walker_ok(w);
+    requires \separated(plan, w->gp) && \separated(plan, w->p2m.p2m);
+    requires plan_ok(plan) && plan->nr_ad <= COPY_AD_MAX;
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
     assigns plan->nr_ad, plan->ad_list[0 .. COPY_AD_MAX - 1], w->lv[0 .. GW_MAX_LEVELS - 1].reported;
-    ensures plan_ok(plan) && gw_walker_ok(w); */
+    ensures plan_ok(plan);
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr); */
 static void plan_note_ad(struct copy_plan *plan, struct gw_walker *w)
 {
     struct gw_ad found[GW_MAX_LEVELS];
@@ -143,9 +161,13 @@ static void plan_note_ad(struct copy_plan *plan, struct gw_walker *w)
 }
 
 /* Pass 1 for a guest-linear range, with the walker set up by the caller. */
-/*@ requires \valid(plan) && \valid(w) && \separated(plan, w) && gw_walker_ok(w);
+/*@ requires \valid(plan) && \valid(w) && \separated(plan, w);
+    requires \separated(plan, w->gp) && \separated(plan, w->p2m.p2m);
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
     assigns *plan, *w;
-    ensures plan_ok(plan) && gw_walker_ok(w);
+    ensures plan_ok(plan);
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
 static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct copy_plan *plan)
@@ -159,11 +181,12 @@ static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct cop
     plan->nr_ad = 0;
     if (len > GUEST_COPY_MAX)
         return -XEN_EFAULT;
-    /*@ loop invariant 0 <= done <= len && plan->nr <= GUEST_COPY_MAX_PAGES;
-        loop invariant plan_ok(plan) && gw_walker_ok(w);
-        loop assigns done, a, *w, plan->nr, plan->frame[0 .. GUEST_COPY_MAX_PAGES - 1],
-                     plan->ad[0 .. GUEST_COPY_MAX_PAGES - 1], plan->nr_ad,
-                     plan->ad_list[0 .. COPY_AD_MAX - 1];
+    /*@ loop invariant 0 <= done <= len && plan_ok(plan);
+        loop invariant gw_walker_frame(w);
+        loop invariant gw_walker_shape(w);
+        loop invariant gw_walker_levels(w, w->nr);
+        loop invariant w->gp == \at(w->gp, Pre) && w->p2m.p2m == \at(w->p2m.p2m, Pre);
+        loop assigns done, a, *w, *plan;
         loop variant len - done; */
     while (done < len) {
         struct gw_result res;
@@ -178,9 +201,7 @@ static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct cop
         f = guest_phys_frame(&w->p2m, res.gpa, need);
         if (f == NULL)
             return -XEN_EFAULT;
-        plan->frame[plan->nr] = f;
-        plan->ad[plan->nr] = res.ad_pending;
-        plan->nr++;
+        plan_add(plan, f, res.ad_pending);
         if (res.ad_pending && plan->nr_ad <= COPY_AD_MAX)
             plan_note_ad(plan, w);
         done += n;
@@ -195,8 +216,11 @@ static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct cop
  * leave the structure alone, so these walks take pass 1's path and cannot
  * fail (the error is there for tables that changed meanwhile).
  */
-/*@ requires \valid_read(plan) && plan_ok(plan) && \valid_read(p2m) && \valid_read(gp);
+/*@ requires \valid_read(plan) && plan_ok(plan);
+    requires \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
     requires \separated(plan, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    requires \separated(p2m, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    requires \separated(gp, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT; */
 static int plan_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,
@@ -216,7 +240,7 @@ static int plan_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, 
     }
     long_mode = guest_paging_mode(gp) == GW_MODE_LONG4;
     a = linear_next(long_mode, gla, 0);
-    /*@ loop invariant 0 <= i <= plan->nr && done <= len;
+    /*@ loop invariant 0 <= i <= plan->nr && done <= len && p2m_root_map_ok(p2m);
         loop assigns i, done, a, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant plan->nr - i; */
     for (size_t i = 0; i < plan->nr && done < len; i++) {
@@ -318,8 +342,11 @@ int copy_to_guest_phys(const struct p2m *p2m, uint64_t gpa, const void *src, siz
 }
 
 /* Passes 1 and 2 of a linear copy: 0 when the bytes may move. */
-/*@ requires \valid(plan) && \valid_read(p2m) && \valid_read(gp);
+/*@ requires \valid(plan) && \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
+    requires \separated(plan, p2m) && \separated(plan, gp);
     requires \separated(plan, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    requires \separated(p2m, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+    requires \separated(gp, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
     assigns *plan, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures plan_ok(plan);
     ensures \result == 0 || \result == -XEN_EFAULT;

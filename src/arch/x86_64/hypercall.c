@@ -30,6 +30,12 @@ bool hypercall_compat(const struct vcpu *v)
 }
 
 /* The register holding argument idx in the caller's convention (NULL past the fifth). */
+/*@ requires \valid(v);
+    assigns \nothing;
+    ensures idx < HYPERCALL_NR_ARGS <==> \result != \null;
+    ensures \result == \null || \result == &v->regs.rdi || \result == &v->regs.rsi ||
+            \result == &v->regs.rdx || \result == &v->regs.r10 || \result == &v->regs.r8 ||
+            \result == &v->regs.rbx || \result == &v->regs.rcx; */
 static uint64_t *arg_reg(struct vcpu *v, unsigned idx)
 {
     struct vcpu_regs *r = &v->regs;
@@ -60,10 +66,16 @@ void hypercall_set_arg(struct vcpu *v, unsigned idx, uint64_t value)
     *reg = hypercall_compat(v) ? (*reg & ~LOW32) | (value & LOW32) : value;
 }
 
+/*@ requires \valid(v) && \valid(args + (0 .. HYPERCALL_NR_ARGS - 1));
+    requires \separated(args + (0 .. HYPERCALL_NR_ARGS - 1), v);
+    assigns args[0 .. HYPERCALL_NR_ARGS - 1]; */
 static void read_args(struct vcpu *v, uint64_t args[HYPERCALL_NR_ARGS])
 {
     bool compat = hypercall_compat(v);
 
+    /*@ loop invariant 0 <= i <= HYPERCALL_NR_ARGS;
+        loop assigns i, args[0 .. HYPERCALL_NR_ARGS - 1];
+        loop variant HYPERCALL_NR_ARGS - i; */
     for (unsigned i = 0; i < HYPERCALL_NR_ARGS; i++) {
         const uint64_t *reg = arg_reg(v, i);
 
@@ -71,6 +83,9 @@ static void read_args(struct vcpu *v, uint64_t args[HYPERCALL_NR_ARGS])
     }
 }
 
+/*@ requires \valid(v);
+    assigns v->regs.rax;
+    ensures v->state.cs_mode == VCPU_CS_64 ==> v->regs.rax == (uint64_t)rc; */
 static void set_result(struct vcpu *v, int64_t rc)
 {
     if (hypercall_compat(v))
@@ -80,6 +95,8 @@ static void set_result(struct vcpu *v, int64_t rc)
 }
 
 /* Back onto the hypercall instruction, wrapping as the mode's instruction pointer does. */
+/*@ requires \valid(v);
+    assigns v->regs.rip; */
 static void rewind_rip(struct vcpu *v)
 {
     uint64_t rip = v->regs.rip - HYPERCALL_INSN_LEN;
@@ -91,6 +108,9 @@ static void rewind_rip(struct vcpu *v)
     v->regs.rip = rip;
 }
 
+/*@ requires \valid_read(d);
+    assigns \nothing;
+    ensures \result <==> (d->guest.start_flags & SIF_PRIVILEGED) != 0; */
 static bool privileged(const struct domain *d)
 {
     return (d->guest.start_flags & SIF_PRIVILEGED) != 0;
@@ -178,4 +198,78 @@ int64_t hypercall_arg_read_inout(struct vcpu *v, uint64_t gla, void *buf, size_t
     if (hypercall_arg_read(v, gla, buf, len) != 0 || hypercall_arg_write(v, gla, buf, len) != 0)
         return -XEN_EFAULT;
     return 0;
+}
+
+int64_t hypercall_phys_write(const struct domain *d, uint64_t gpa, const void *buf, size_t len)
+{
+    return copy_to_guest_phys(&d->p2m, gpa, buf, len) == 0 ? 0 : -XEN_EFAULT;
+}
+
+/* ---- ABI records as bytes ---------------------------------------------------------- */
+
+/*
+ * A byte's value 0..255 and back, by arithmetic alone: char is signed here,
+ * and the provers cannot relate the two conversions a cast would do.  Sums
+ * rather than shifts and masks for the same reason: the contracts speak of
+ * sums of bytes.
+ */
+/*@ requires \valid_read(buf + i);
+    assigns \nothing;
+    ensures \result == hc_byte(buf, i); */
+static unsigned byte_at(const char *buf, size_t i)
+{
+    int b = buf[i];
+
+    return (unsigned)(b < 0 ? b + 256 : b);
+}
+
+/*@ requires x < 256;
+    assigns \nothing;
+    ensures (\result < 0 ? \result + 256 : \result) == x; */
+static char byte_of(unsigned x)
+{
+    int b = (int)x;
+
+    return (char)(b < 128 ? b : b - 256);
+}
+
+uint8_t hypercall_get_u8(const char *buf, size_t off)
+{
+    return (uint8_t)byte_at(buf, off);
+}
+
+uint16_t hypercall_get_u16(const char *buf, size_t off)
+{
+    return (uint16_t)(byte_at(buf, off) + 256U * byte_at(buf, off + 1));
+}
+
+uint32_t hypercall_get_u32(const char *buf, size_t off)
+{
+    return hypercall_get_u16(buf, off) + 65536U * hypercall_get_u16(buf, off + 2);
+}
+
+uint64_t hypercall_get_u64(const char *buf, size_t off)
+{
+    return hypercall_get_u32(buf, off) + 4294967296ULL * hypercall_get_u32(buf, off + 4);
+}
+
+/*@ requires off <= SIZE_MAX - 2 && \valid(buf + (off .. off + 1));
+    assigns buf[off .. off + 1];
+    ensures hc_le16(buf, off) == val; */
+static void put_u16(char *buf, size_t off, uint16_t val)
+{
+    buf[off] = byte_of(val % 256U);
+    buf[off + 1] = byte_of(val / 256U);
+}
+
+void hypercall_put_u32(char *buf, size_t off, uint32_t val)
+{
+    put_u16(buf, off, (uint16_t)(val % 65536U));
+    put_u16(buf, off + 2, (uint16_t)(val / 65536U));
+}
+
+void hypercall_put_u64(char *buf, size_t off, uint64_t val)
+{
+    hypercall_put_u32(buf, off, (uint32_t)(val % 4294967296ULL));
+    hypercall_put_u32(buf, off + 4, (uint32_t)(val / 4294967296ULL));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The bare-metal HAL: CPU identification, physical memory, time, stopping. */
 #include "hal/hal.h"
+#include "hal/mem.h"
 #include "x86.h"
 
 #define BOOT_MAP_LIMIT   (4ULL << 30)   /* head.S identity-maps the low 4 GiB */
@@ -70,6 +71,17 @@ uint8_t *hal_frame_map(mfn_t mfn)
     if (mfn == 0 || mfn >= hal_machine_frames())
         return NULL;
     return (uint8_t *)(uintptr_t)(mfn << PAGE_SHIFT);
+}
+
+/* The same views, under the contracts of the proofs' memory model (hal/mem.h). */
+uint64_t *hal_mem_table(mfn_t mfn)
+{
+    return hal_table_map(mfn);
+}
+
+uint8_t *hal_mem_frame(mfn_t mfn)
+{
+    return hal_frame_map(mfn);
 }
 
 /* Measure the TSC against the PIT (channel 2, gated through port 0x61). */

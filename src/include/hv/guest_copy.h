@@ -27,10 +27,16 @@
  * The contracts speak of machine memory through the HAL's model (spec/
  * guest_walk.acsl): buffers on the hypervisor's side must not be machine
  * memory as the model sees it, and a copy to the guest, or out of it by
- * linear address (accessed bits), writes machine memory.
+ * linear address (accessed bits), writes machine memory.  A linear copy may
+ * walk again after writing A/D bits: the p2m and the guest state it follows
+ * must not be guest-table memory themselves.
  */
+/*@ predicate gw_tables_apart(struct p2m *p2m, struct guest_paging *gp) =
+      \separated(p2m, hal_mem_words + (0 .. HAL_MEM_WORDS - 1)) &&
+      \separated(gp, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
+*/
 /*@ requires \valid((uint8_t *)dst + (0 .. len - 1));
-    requires \valid_read(p2m);
+    requires \valid_read(p2m) && p2m_root_map_ok(p2m);
     requires \separated((uint8_t *)dst + (0 .. len - 1), p2m);
     requires gw_not_mem_bytes((uint8_t *)dst, len);
     assigns ((uint8_t *)dst)[0 .. len - 1];
@@ -41,7 +47,7 @@
 int copy_from_guest_phys(const struct p2m *p2m, void *dst, uint64_t gpa, size_t len);
 
 /*@ requires \valid_read((const uint8_t *)src + (0 .. len - 1));
-    requires \valid_read(p2m);
+    requires \valid_read(p2m) && p2m_root_map_ok(p2m);
     requires gw_not_mem_bytes((uint8_t *)src, len);
     assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
@@ -49,7 +55,8 @@ int copy_from_guest_phys(const struct p2m *p2m, void *dst, uint64_t gpa, size_t 
 int copy_to_guest_phys(const struct p2m *p2m, uint64_t gpa, const void *src, size_t len);
 
 /*@ requires \valid((uint8_t *)dst + (0 .. len - 1));
-    requires \valid_read(p2m) && \valid_read(gp);
+    requires \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
+    requires gw_tables_apart(p2m, gp);
     requires \separated((uint8_t *)dst + (0 .. len - 1), p2m, gp);
     requires gw_not_mem_bytes((uint8_t *)dst, len) && gw_not_mem_words((uint8_t *)dst, len);
     assigns ((uint8_t *)dst)[0 .. len - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
@@ -61,7 +68,8 @@ int copy_from_guest_linear(const struct p2m *p2m, const struct guest_paging *gp,
                            uint64_t gla, size_t len);
 
 /*@ requires \valid_read((const uint8_t *)src + (0 .. len - 1));
-    requires \valid_read(p2m) && \valid_read(gp);
+    requires \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
+    requires gw_tables_apart(p2m, gp);
     requires gw_not_mem_bytes((uint8_t *)src, len);
     assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;

@@ -10,6 +10,7 @@
 #define HV_GUEST_WALK_H
 
 #include "hal/hal.h"
+#include "hal/mem.h"
 #include "hv/p2m.h"
 #include "hv/types.h"
 #include "xen/errno.h"
@@ -96,7 +97,7 @@ enum gw_mode guest_paging_mode(const struct guest_paging *gp);
  * -XEN_EINVAL (GW_INVALID) for bad access flags.
  */
 /*@ requires \valid_read(p2m) && \valid_read(gp) && \valid(res);
-    requires \separated(res, p2m, gp);
+    requires p2m_root_map_ok(p2m) && \separated(res, p2m, gp);
     assigns *res;
     ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
     ensures \result == 0 <==> res->status == GW_OK;
@@ -111,7 +112,7 @@ int guest_walk_check(const struct p2m *p2m, const struct guest_paging *gp, uint6
  * (the only guest memory a walk writes; nothing is written on any fault).
  */
 /*@ requires \valid_read(p2m) && \valid_read(gp) && \valid(res);
-    requires \separated(res, p2m, gp);
+    requires p2m_root_map_ok(p2m) && \separated(res, p2m, gp);
     requires \separated(res, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
     assigns *res, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
@@ -142,6 +143,7 @@ struct gw_ad {
 
 struct gw_level {
     uint64_t entry_gpa;    /* where the entry lives */
+    uint64_t *table;       /* host view of its table page, NULL before the level's first read */
     uint64_t *word;        /* host view of the aligned 8-byte word that holds it */
     uint64_t entry;        /* its value as read (a 32-bit entry zero-extended) */
     uint64_t set;          /* A/D bits the walk must set in it (the entry's own positions) */
@@ -176,17 +178,52 @@ struct gw_walker {
     struct gw_level lv[GW_MAX_LEVELS];
 };
 
-/* A walker fit for gw_walker_check: its levels' words are machine memory. */
-/*@ predicate gw_walker_ok(struct gw_walker *w) =
-      \valid_read(w->gp) && p2m_cursor_ok(&w->p2m) && w->nr <= GW_MAX_LEVELS &&
-      \forall integer i; 0 <= i < w->nr ==> gw_mem_word(w->lv[i].word);
+/*@ // Levels of a mode's walk (struct gw_walker's top).
+    logic integer gw_levels(integer mode) =
+      mode == GW_MODE_LONG4 ? 4 : mode == GW_MODE_PAE ? 3 : mode == GW_MODE_2LEVEL ? 2 : 0;
+
+    // Level i of a walk: its word is machine memory, and the first entry
+    // with unwritable pending bits it names is itself or one above.
+    predicate gw_level_ok(struct gw_level *lv, integer i) =
+      gw_mem_word(lv->word) && (lv->first_bad == GW_NO_LEVEL || lv->first_bad <= i);
+*/
+
+/*
+ * A walker fit for gw_walker_check: its guest state and p2m lie outside it
+ * (frame), its mode, levels and access flags agree (shape), and its first
+ * n levels' words are machine memory (levels).
+ */
+/*@ predicate gw_table_ok(struct gw_level *lv) =
+      lv->table == \null || gw_mem_table(lv->table);
+
+    predicate gw_walker_frame(struct gw_walker *w) =
+      \valid_read(w->gp) && \separated(w, w->gp) &&
+      p2m_cursor_ok(&w->p2m) && \separated(w, w->p2m.p2m) &&
+      gw_table_ok(&w->lv[0]) && gw_table_ok(&w->lv[1]) &&
+      gw_table_ok(&w->lv[2]) && gw_table_ok(&w->lv[3]);
+
+    predicate gw_walker_shape(struct gw_walker *w) =
+      GW_MODE_NONE <= w->mode <= GW_MODE_LONG4 && w->top == gw_levels(w->mode) &&
+      w->nr <= w->top && (w->bad_access <==> !gw_access_ok(w->access));
+
+    // Unrolled over the GW_MAX_LEVELS levels: ground facts, no quantifier
+    // for the provers to instantiate after each write to the walker.
+    predicate gw_walker_levels(struct gw_walker *w, integer n) =
+      (n > 0 ==> gw_level_ok(&w->lv[0], 0)) && (n > 1 ==> gw_level_ok(&w->lv[1], 1)) &&
+      (n > 2 ==> gw_level_ok(&w->lv[2], 2)) && (n > 3 ==> gw_level_ok(&w->lv[3], 3));
+
+    predicate gw_walker_ok(struct gw_walker *w) =
+      gw_walker_frame(w) && gw_walker_shape(w) && gw_walker_levels(w, w->nr);
 */
 
 /*@ requires \valid(w) && \valid_read(p2m) && \valid_read(gp);
+    requires p2m_root_map_ok(p2m) && \separated(w, p2m) && \separated(w, gp);
     assigns *w;
     ensures w->gp == gp && w->access == access && w->nr == 0 && !w->valid;
     ensures p2m_cursor_ok(&w->p2m) && w->p2m.p2m == p2m;
-    ensures gw_walker_ok(w);
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
     ensures w->mode == GW_MODE_LONG4 <==> guest_paging_mode_long(gp); */
 void gw_walker_init(struct gw_walker *w, const struct p2m *p2m, const struct guest_paging *gp,
                     unsigned access);
@@ -197,9 +234,12 @@ void gw_walker_init(struct gw_walker *w, const struct p2m *p2m, const struct gue
  * gw_walker_init.  Writes nothing but *w and *res.
  */
 /*@ requires \valid(w) && \valid(res) && \separated(w, res);
-    requires gw_walker_ok(w);
+    requires gw_walker_ok(w) && \separated(res, w->gp) && \separated(res, w->p2m.p2m);
     assigns *w, *res;
-    ensures gw_walker_ok(w);
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->p2m.p2m == \old(w->p2m.p2m);
     ensures w->gp == \old(w->gp) && w->access == \old(w->access) && w->mode == \old(w->mode);
     ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL;
     ensures \result == 0 <==> res->status == GW_OK;
@@ -215,8 +255,12 @@ int gw_walker_check(struct gw_walker *w, uint64_t gla, struct gw_result *res);
  * guest_walk would have written for each of them in turn.
  */
 /*@ requires \valid(w) && \valid(out + (0 .. GW_MAX_LEVELS - 1)) && \separated(w, out + (0 .. GW_MAX_LEVELS - 1));
-    requires gw_walker_ok(w);
+    requires gw_walker_ok(w) && \separated(out + (0 .. GW_MAX_LEVELS - 1), w->gp) &&
+             \separated(out + (0 .. GW_MAX_LEVELS - 1), w->p2m.p2m);
     assigns w->lv[0 .. GW_MAX_LEVELS - 1].reported, out[0 .. GW_MAX_LEVELS - 1];
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
     ensures \result <= GW_MAX_LEVELS;
     ensures \forall integer k; 0 <= k < \result ==> gw_mem_word(out[k].word); */
 unsigned gw_walker_take_ad(struct gw_walker *w, struct gw_ad *out);
@@ -235,7 +279,7 @@ void gw_ad_apply(const struct gw_ad *ad);
  * only entries whose page the p2m maps writable.  0, or -XEN_EFAULT when
  * the structure no longer leads to a leaf (the tables changed meanwhile).
  */
-/*@ requires \valid_read(p2m) && \valid_read(gp);
+/*@ requires \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT; */
 int guest_walk_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, uint64_t gla,

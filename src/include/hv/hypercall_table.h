@@ -10,6 +10,7 @@
 #define HV_HYPERCALL_TABLE_H
 
 #include "hv/domain.h"
+#include "hv/evtchn.h"
 #include "hv/guest_console.h"
 #include "hv/guest_time.h"
 #include "hv/hypercall.h"
@@ -31,13 +32,6 @@ struct hypercall_info {
 };
 
 extern const struct hypercall_info hypercall_info_table[HYPERCALL_TABLE_SIZE];
-
-/*@ predicate hc_caller_ok(struct vcpu *v) =
-      \valid(v) && \valid(v->domain) && v->domain->live &&
-      (\exists integer i; dom_slot_ok(i) && v->domain == &domain_table[i]) &&
-      v->id < v->domain->guest.nr_vcpus && v->domain->guest.nr_vcpus <= DOMAIN_MAX_VCPUS &&
-      v == &v->domain->guest.vcpus[v->id];
-*/
 
 /* ---- what the dispatcher gives handlers (hypercall.c) ---------------------- */
 
@@ -66,12 +60,17 @@ void hypercall_set_arg(struct vcpu *v, unsigned idx, uint64_t value);
 /*@ requires hc_caller_ok(v) && \valid(rc);
     assigns *rc;
     ensures \result == \null ==> (*rc == -XEN_ESRCH || *rc == -XEN_EPERM);
-    ensures \result != \null ==> \exists integer i; dom_slot_ok(i) && \result == &domain_table[i]; */
+    ensures \result != \null ==> \exists integer i; dom_slot_ok(i) && \result == &domain_table[i];
+    ensures \result != \null ==> \result->live;
+    ensures \result != \null && \result != v->domain ==>
+              (v->domain->guest.start_flags & SIF_PRIVILEGED) != 0; */
 struct domain *hypercall_target_domain(struct vcpu *v, domid_t id, int *rc);
 
 /* Was rc declared for hypercall `info` (a success, or one of its errors)? */
 /*@ requires \valid_read(info);
-    assigns \nothing; */
+    assigns \nothing;
+    ensures rc >= 0 ==> \result;
+    ensures rc < -127 ==> !\result; */
 bool hypercall_result_declared(const struct hypercall_info *info, int64_t rc);
 
 /* ---- the handlers --------------------------------------------------------- */
@@ -82,7 +81,9 @@ bool hypercall_result_declared(const struct hypercall_info *info, int64_t rc);
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1],
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOMEM ||
             \result == -XEN_ENOSYS || \result == -XEN_EDOM; */
@@ -91,7 +92,8 @@ int64_t hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 /* 17: xen_version: Version, build information, capabilities and feature bits. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
-    assigns \nothing;
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ENOSYS || \result == -XEN_EPERM; */
 int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg);
@@ -99,18 +101,24 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg);
 /* 18: console_io: Hypervisor console: write (any domain), read (initial domain). */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
-    assigns v->regs, guest_console_state;
+    requires guest_console_inv;
+    assigns v->regs, guest_console_state, console_model,
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures guest_console_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EPERM ||
             \result == -XEN_E2BIG || \result == -XEN_ENOSYS || \result == -XEN_ERESTART; */
 int64_t hc_console_io(struct vcpu *v, uint32_t cmd, uint32_t count, uint64_t buffer);
 
-/* 20: grant_table_op: Grant tables v1: setup, size, version, copy, cache flush; map and unmap (p2m side pending). */
+/* 20: grant_table_op: Grant tables v1: setup, size, version, copy, swap; map and unmap into the p2m as foreign leaves. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
     assigns v->regs, domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1],
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOSYS ||
             \result == -XEN_ERESTART; */
@@ -119,7 +127,9 @@ int64_t hc_grant_table_op(struct vcpu *v, uint32_t cmd, uint64_t uop, uint32_t c
 /* 24: vcpu_op: Per-vCPU: vcpu_info and runstate areas, one-shot timer, state queries. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], guest_time_state;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], guest_time_state,
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ENOENT || \result == -XEN_ENXIO || \result == -XEN_ETIME ||
             \result == -XEN_ENOSYS; */
@@ -128,7 +138,14 @@ int64_t hc_vcpu_op(struct vcpu *v, uint32_t cmd, uint32_t vcpuid, uint64_t arg);
 /* 29: sched_op: Yield, block, poll event channels, and how a domain ends (shutdown, shutdown code). */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], guest_console_state, guest_time_state;
+    requires guest_console_inv;
+    requires evtchn_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], guest_console_state, console_model,
+            guest_time_state, evtchn_table[0 .. DOMAIN_MAX - 1],
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures guest_console_inv;
+    ensures evtchn_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_EPERM || \result == -XEN_ESRCH || \result == -XEN_ENOSYS; */
 int64_t hc_sched_op(struct vcpu *v, uint32_t cmd, uint64_t arg);
@@ -136,7 +153,11 @@ int64_t hc_sched_op(struct vcpu *v, uint32_t cmd, uint64_t arg);
 /* 32: event_channel_op: Event channels, 2-level ABI: bind, send, close, status, unmask (FIFO refused). */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1];
+    requires evtchn_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], evtchn_table[0 .. DOMAIN_MAX - 1],
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures evtchn_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOENT ||
             \result == -XEN_EEXIST || \result == -XEN_ENOSPC || \result == -XEN_ENOSYS; */
@@ -145,7 +166,11 @@ int64_t hc_event_channel_op(struct vcpu *v, uint32_t cmd, uint64_t arg);
 /* 34: hvm_op: HVM parameters (callback vector, store and console rings), per-vCPU upcall vector. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
-    assigns domain_table[0 .. DOMAIN_MAX - 1];
+    requires evtchn_inv;
+    assigns domain_table[0 .. DOMAIN_MAX - 1], evtchn_table[0 .. DOMAIN_MAX - 1],
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures evtchn_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOENT ||
             \result == -XEN_ENOSYS; */
@@ -162,11 +187,17 @@ const struct hypercall_info *hypercall_table_lookup(uint64_t nr);
 /* Run handler nr with the register arguments; -XEN_ENOSYS when there is none. */
 /*@ requires hc_caller_ok(v) && \valid_read(args + (0 .. HYPERCALL_NR_ARGS - 1));
     requires frame_heap_inv;
+    requires guest_console_inv;
+    requires evtchn_inv;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1], v->regs, guest_console_state,
-            guest_time_state;
+            hal_frame_zero_model[0 .. frame_heap.nr - 1],
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1], v->regs, guest_console_state,
+            console_model, guest_time_state, evtchn_table[0 .. DOMAIN_MAX - 1];
+    ensures guest_console_inv;
+    ensures evtchn_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOMEM ||
             \result == -XEN_ENOSYS || \result == -XEN_EDOM || \result == -XEN_E2BIG ||

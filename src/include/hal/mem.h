@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Machine memory as the proofs of the guest walk and the guest copies see
+ * it, and the two HAL views that hand out pointers into that model.
+ *
+ * hal_mem_words and hal_mem_bytes are ghost arrays (never compiled, never
+ * allocated): every machine frame as 512 table words and as 4096 bytes.  A
+ * contract can then say "writes guest memory" (assigns hal_mem_words[..]),
+ * and the provers know that hypervisor objects (locals, globals, buffers
+ * declared separated) are not machine memory.  The two views are separate
+ * arrays: nothing proved relates a write through one to a read through the
+ * other (a walk only reads and sets bits in table words; a copy moves data
+ * bytes and never reads a table it wrote).
+ *
+ * hal_mem_table and hal_mem_frame return exactly what hal_table_map and
+ * hal_frame_map (hal/hal.h) return; only their contracts differ, and, like
+ * every hal_* contract, they are trusted: the frame's view is its slice of
+ * the model, and frames at or beyond HAL_MODEL_FRAMES are never mapped.
+ */
+#ifndef HAL_MEM_H
+#define HAL_MEM_H
+
+#include "hal/hal.h"
+#include "hv/types.h"
+
+#define HAL_MEM_WORDS (HAL_MODEL_FRAMES * 512ULL)
+#define HAL_MEM_BYTES (HAL_MODEL_FRAMES * 4096ULL)
+/*@ ghost extern uint64_t hal_mem_words[HAL_MEM_WORDS]; */
+/*@ ghost extern uint8_t hal_mem_bytes[HAL_MEM_BYTES]; */
+
+/* hal_table_map(mfn): the frame's 512 words, or NULL. */
+/*@ assigns \result \from mfn;
+    ensures \result == \null ||
+            (mfn < HAL_MODEL_FRAMES && \result == hal_mem_words + mfn * 512); */
+uint64_t *hal_mem_table(mfn_t mfn);
+
+/* hal_frame_map(mfn): the frame's 4096 bytes, or NULL. */
+/*@ assigns \result \from mfn;
+    ensures \result == \null ||
+            (mfn < HAL_MODEL_FRAMES && \result == hal_mem_bytes + mfn * 4096); */
+uint8_t *hal_mem_frame(mfn_t mfn);
+
+#endif /* HAL_MEM_H */
