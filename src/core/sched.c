@@ -322,11 +322,20 @@ static bool exit_may_arm_timer(enum vmexit_reason r)
     return r == VMEXIT_HYPERCALL || r == VMEXIT_WRMSR || r == VMEXIT_NPF;
 }
 
-/* A timer armed during the slice that falls due before its end shortens it. */
-static uint64_t earliest_end(uint64_t end)
+/*
+ * A timer armed during the slice that falls due before its end shortens it.
+ * Only v's own timers can have been armed by its exit: a singleshot timer is
+ * set for the calling vCPU only (VCPUOP_set_singleshot_timer), the emulated
+ * LAPIC is v's, and a SCHEDOP_poll deadline blocks v, which ends the slice
+ * (the next slice_end looks at every timer).  So no scan of all domains here.
+ */
+static uint64_t earliest_end(const struct vcpu *v, uint64_t end)
 {
-    uint64_t t = earliest_deadline();
+    uint64_t t = v->timer_deadline_ns;
+    uint64_t l = vlapic_timer_deadline(v);
 
+    if (l != 0 && (t == 0 || l < t))
+        t = l;
     if (t == 0 || t >= end)
         return end;
     hal_timer_arm(t);
@@ -352,7 +361,7 @@ static void run_slice(struct vcpu *v)
         vcpu_handle_exit(v, &e);
         now = hal_time_ns();
         if (exit_may_arm_timer(e.reason))
-            end = earliest_end(end);
+            end = earliest_end(v, end);
         if (now >= end)
             break;
     }

@@ -455,6 +455,39 @@ static void test_checker_catches(void **state)
     assert_true(check(&P));
 }
 
+/*
+ * Every call that may change a translation moves the generation on, failed
+ * ones too (the fetch hints of vcpu_exit.c trust a translation only while
+ * the generation is the one they saw); lookups leave it alone.
+ */
+static void test_generation(void **state)
+{
+    mfn_t own = ram(DOM, 0), theirs = ram(OTHER, 0), got;
+    uint64_t g = P.generation;
+    unsigned acc;
+
+    (void)state;
+    assert_int_equal(P.generation, 0);
+#define MOVES(call) do { uint64_t before = P.generation; (void)(call); \
+                         assert_true(P.generation > before); } while (0)
+    MOVES(p2m_map(&P, 0x10, own, P2M_ORDER_4K, RW));
+    MOVES(p2m_map(&P, 0x11, own, 3U, RW));                        /* refused order */
+    MOVES(p2m_set_access(&P, 0x10, P2M_ORDER_4K, R));
+    MOVES(p2m_map_foreign(&P, 0x20, theirs, RW, OTHER));
+    MOVES(p2m_unmap_foreign(&P, 0x20, theirs));
+    MOVES(p2m_unmap_foreign(&P, 0x20, theirs));                   /* nothing there */
+    MOVES(p2m_unmap(&P, 0x10, P2M_ORDER_4K));
+    g = P.generation;
+    assert_int_equal(p2m_lookup(&P, 0x10, &got, &acc), -XEN_ENOENT);
+    assert_int_equal(p2m_foreign_lookup(&P, 0x20, &got, &acc), -XEN_ENOENT);
+    assert_true(check(&P));
+    assert_int_equal(P.generation, g);
+    MOVES(p2m_teardown(&P));
+#undef MOVES
+    assert_int_equal(p2m_init(&P, DOM, fmt), 0);
+    assert_int_equal(P.generation, 0);
+}
+
 /* Each test in both formats, named apart. */
 #define BOTH(f) { #f " (NPT)", f, setup_npt, NULL, NULL }, { #f " (EPT)", f, setup_ept, NULL, NULL }
 
@@ -469,6 +502,7 @@ int main(void)
         BOTH(test_foreign_next),
         BOTH(test_teardown),
         BOTH(test_checker_catches),
+        BOTH(test_generation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

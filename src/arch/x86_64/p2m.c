@@ -183,7 +183,7 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
     if (root == INVALID_MFN)
         return -XEN_ENOMEM;
     *p2m = (struct p2m){ .root = root, .owner = owner, .format = fmt,
-                         .nr_tables = 1, .nr_mapped = 0, .nr_foreign = 0,
+                         .nr_tables = 1, .nr_mapped = 0, .nr_foreign = 0, .generation = 0,
                          .root_map = hal_table_map(root), .root_map_mfn = root };
     return 0;
 }
@@ -330,6 +330,7 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
     struct spare s;
     int rc = check_target(p2m, gfn, order);
 
+    p2m->generation++;
     if (rc != 0)
         return rc;
     if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX ||
@@ -356,6 +357,7 @@ int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domi
     struct spare s;
     int rc = check_target(p2m, gfn, P2M_ORDER_4K);
 
+    p2m->generation++;
     if (rc != 0)
         return rc;
     if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX)
@@ -385,6 +387,7 @@ int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
 {
     struct walk_pos pos;
 
+    p2m->generation++;
     if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !p2m_descend(p2m, gfn, 1, &pos))
         return -XEN_EINVAL;
     if (!pte_present(p2m->format, pos.entry))
@@ -484,6 +487,7 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     int rc = check_target(p2m, gfn, order);
 
+    p2m->generation++;
     if (rc != 0)
         return rc;
     return order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
@@ -541,6 +545,7 @@ int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
 
+    p2m->generation++;
     if (rc != 0)
         return rc;
     if (!pte_access_valid(p2m->format, access))
@@ -590,6 +595,7 @@ int p2m_teardown(struct p2m *p2m)
 {
     int rc = 0;
 
+    p2m->generation++;
     if (p2m->root != INVALID_MFN)
         rc = teardown_table(p2m, p2m->root, P2M_LEVELS);
     p2m->root = INVALID_MFN;

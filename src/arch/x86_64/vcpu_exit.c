@@ -51,6 +51,15 @@ static bool hint_paging_same(const struct guest_paging *a, const struct guest_pa
            ((a->rflags ^ b->rflags) & GW_RFLAGS_AC) == 0;
 }
 
+/* Each entry the hint's walk read, read again where it is now: unchanged? */
+static bool hint_entries_same(const struct vcpu_fetch_hint *h)
+{
+    for (unsigned i = 0; i < h->nr; i++)
+        if (h->entry_table[i][(h->entry_gpa[i] & PAGE_OFFSET_MASK) / 8U] != h->entry[i])
+            return false;
+    return true;
+}
+
 /*
  * The host view of the page a read at gla leads to, when a fetch hint
  * (hv/vcpu.h) for it still holds: same paging state, same linear page, and
@@ -60,8 +69,9 @@ static bool hint_paging_same(const struct guest_paging *a, const struct guest_pa
  * bit to set, so the read is what copy_from_guest_linear would do.  NULL
  * otherwise.
  */
-static const uint8_t *hint_frame(const struct vcpu *v, const struct vcpu_fetch_hint *h, uint64_t gla)
+static const uint8_t *hint_frame(struct vcpu *v, struct vcpu_fetch_hint *h, uint64_t gla)
 {
+    const struct p2m *p2m = &v->domain->p2m;
     struct p2m_cursor c;
     mfn_t mfn;
     unsigned acc;
@@ -69,25 +79,30 @@ static const uint8_t *hint_frame(const struct vcpu *v, const struct vcpu_fetch_h
     if (!h->valid || h->nr == 0 || h->nr > GW_MAX_LEVELS || h->page != (gla & ~PAGE_OFFSET_MASK) ||
         !hint_paging_same(&h->paging, &v->state.paging))
         return NULL;
-    p2m_cursor_init(&c, &v->domain->p2m);
+    if (h->p2m_generation == p2m->generation)
+        return hint_entries_same(h) ? h->data_page : NULL;
+    /* The p2m changed since: translate each page again, then re-read. */
+    p2m_cursor_init(&c, p2m);
     for (unsigned i = 0; i < h->nr; i++) {
-        const uint64_t *t;
-
         if (p2m_cursor_lookup(&c, h->entry_gpa[i] >> PAGE_SHIFT, &mfn, &acc) != 0 ||
             (acc & P2M_ACCESS_R) == 0)
             return NULL;
-        t = hal_table_map(mfn);
-        if (t == NULL || t[(h->entry_gpa[i] & PAGE_OFFSET_MASK) / 8U] != h->entry[i])
+        h->entry_table[i] = hal_table_map(mfn);
+        if (h->entry_table[i] == NULL)
             return NULL;
     }
     if (p2m_cursor_lookup(&c, h->data_gpa >> PAGE_SHIFT, &mfn, &acc) != 0 ||
         (acc & P2M_ACCESS_R) == 0)
         return NULL;
-    return hal_frame_map(mfn);
+    h->data_page = hal_frame_map(mfn);
+    if (h->data_page == NULL)
+        return NULL;
+    h->p2m_generation = p2m->generation;
+    return hint_entries_same(h) ? h->data_page : NULL;
 }
 
 /* The first hint of v that holds for gla (see hint_frame). */
-static const uint8_t *hints_frame(const struct vcpu *v, uint64_t gla)
+static const uint8_t *hints_frame(struct vcpu *v, uint64_t gla)
 {
     for (unsigned i = 0; i < VCPU_FETCH_HINTS; i++) {
         const uint8_t *f = hint_frame(v, &v->fetch_hint[i], gla);
@@ -102,7 +117,8 @@ static const uint8_t *hints_frame(const struct vcpu *v, uint64_t gla)
  * Remember the walk a walker just made for gla (leading to gpa), if it is
  * a 4-level one, in place of the hint for that page or else the oldest.
  */
-static void hint_keep(struct vcpu *v, const struct gw_walker *w, uint64_t gla, uint64_t gpa)
+static void hint_keep(struct vcpu *v, const struct gw_walker *w, uint64_t gla, uint64_t gpa,
+                      const uint8_t *data_page)
 {
     uint64_t page = gla & ~PAGE_OFFSET_MASK;
     unsigned slot = v->fetch_hint_next % VCPU_FETCH_HINTS;
@@ -110,6 +126,9 @@ static void hint_keep(struct vcpu *v, const struct gw_walker *w, uint64_t gla, u
 
     if (w->mode != GW_MODE_LONG4 || w->nr == 0 || w->nr > GW_MAX_LEVELS)
         return;
+    for (unsigned i = 0; i < w->nr; i++)
+        if (w->lv[i].table == NULL)
+            return;
     for (unsigned i = 0; i < VCPU_FETCH_HINTS; i++)
         if (v->fetch_hint[i].valid && v->fetch_hint[i].page == page)
             slot = i;
@@ -123,8 +142,11 @@ static void hint_keep(struct vcpu *v, const struct gw_walker *w, uint64_t gla, u
     for (unsigned i = 0; i < w->nr; i++) {
         h->entry_gpa[i] = w->lv[i].entry_gpa;
         h->entry[i] = w->lv[i].entry;
+        h->entry_table[i] = w->lv[i].table;
     }
     h->data_gpa = gpa & ~PAGE_OFFSET_MASK;
+    h->data_page = data_page;
+    h->p2m_generation = dom(v)->p2m.generation;
     h->valid = true;
 }
 
@@ -151,7 +173,7 @@ static const uint8_t *fetch_walk(struct vcpu *v, uint64_t gla)
         return NULL;
     f = hal_frame_map(mfn);
     if (f != NULL)
-        hint_keep(v, &w, gla, res.gpa);
+        hint_keep(v, &w, gla, res.gpa, f);
     return f;
 }
 

@@ -48,6 +48,16 @@ struct p2m {
     uint64_t nr_mapped;      /* 4 KiB frames of the owner mapped by leaves */
     uint64_t nr_foreign;     /* foreign leaves (other domains' frames, through grants) */
     /*
+     * Bumped by every call that may change what a gfn translates to or its
+     * rights (map, map_foreign, unmap, unmap_foreign, set_access, teardown),
+     * whether or not it succeeds.  A cached translation taken at generation g
+     * still holds while generation == g: the instruction-fetch hints of
+     * vcpu_exit.c skip their p2m walks that way.  0 after p2m_init; users of
+     * it drop what they cached when the p2m is made again (a new domain's
+     * vCPUs start with no hints).
+     */
+    uint64_t generation;
+    /*
      * hal_table_map(root), kept by p2m_init so that lookups make one HAL call
      * fewer.  Trusted only while root_map_mfn == root: a struct p2m written by
      * hand (root_map NULL) or whose root was changed makes lookups ask the HAL.

@@ -120,6 +120,16 @@ struct vcpu_fetch_hint {
     uint64_t entry_gpa[GW_MAX_LEVELS];
     uint64_t entry[GW_MAX_LEVELS];       /* each with its accessed bit set (the walk had nothing to set) */
     uint64_t data_gpa;                   /* guest-physical page the walk led to */
+    /*
+     * The translations above as the p2m gave them at generation
+     * p2m_generation: each entry's table page and the data page, mapped.
+     * While the p2m's generation is unchanged they still hold, and a check
+     * of the hint only re-reads the entries (the guest may have changed its
+     * tables without an exit).
+     */
+    uint64_t p2m_generation;
+    const uint64_t *entry_table[GW_MAX_LEVELS];
+    const uint8_t *data_page;
 };
 
 struct domain;
