@@ -120,6 +120,17 @@ static int64_t op_send(struct vcpu *v, uint64_t arg)
     return evtchn_send(v->domain, s.port);
 }
 
+/*
+ * Xen checks the port before the caller's right to look at another domain:
+ * a port that domain cannot have is -EINVAL, only a real one -EPERM.
+ */
+static int64_t status_refused(domid_t dom, uint32_t port, int rc)
+{
+    const struct domain *t = rc == -XEN_EPERM ? domain_find(dom) : NULL;
+
+    return t != NULL && port >= evtchn_port_limit(t) ? -XEN_EINVAL : rc;
+}
+
 static int64_t op_status(struct vcpu *v, uint64_t arg)
 {
     struct evtchn_status st;
@@ -131,7 +142,7 @@ static int64_t op_status(struct vcpu *v, uint64_t arg)
         return -XEN_EFAULT;
     d = hypercall_target_domain(v, st.dom, &rc);
     if (d == NULL)
-        return rc;
+        return status_refused(st.dom, st.port, rc);
     rc = evtchn_status(d, st.port, &info);
     if (rc != 0)
         return rc;

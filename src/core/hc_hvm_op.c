@@ -71,9 +71,10 @@ static int64_t set_param(struct vcpu *v, uint64_t arg)
     if (hypercall_arg_read(v, arg, a, sizeof(a)) != 0)
         return -XEN_EFAULT;
     d = hypercall_target_domain(v, PARAM_DOMID(a), &rc);
-    if (d == NULL)
-        return rc;
     index = PARAM_INDEX(a);
+    /* Xen's order for set: no such domain, then the index, then the right to it. */
+    if (d == NULL)
+        return rc == -XEN_EPERM && index >= HVM_NR_PARAMS ? -XEN_EINVAL : rc;
     if (index >= HVM_NR_PARAMS)
         return -XEN_EINVAL;
     if (d == v->domain && !guest_may_set(index))

@@ -293,6 +293,7 @@ static void ev_foreign(const struct target *t)
     rc = evtchn(EVTCHNOP_alloc_unbound, &a);
     expect(rc, want_dom(t, -XEN_EPERM), "alloc_unbound in d%u for d%u", t->id, t->id);
     expect(ev_status(t->id, 1, &st), want_dom(t, -XEN_EPERM), "status of d%u's port 1", t->id);
+    expect(ev_status(t->id, 4096, &st), want_dom(t, -XEN_EINVAL), "status of d%u's port 4096", t->id);
     expect(evtchn(EVTCHNOP_reset, &r), want_dom(t, -XEN_EPERM), "reset of all d%u's ports", t->id);
     ev_bind_interdomain(t);
 }
@@ -560,6 +561,9 @@ static void hvm_foreign(const struct target *t)
     v = 0x1234;
     expect(hvm_param(HVMOP_set_param, t->id, HVM_PARAM_CONSOLE_EVTCHN, &v), want_dom(t, -XEN_EPERM),
            "set_param(d%u, CONSOLE_EVTCHN)", t->id);
+    expect(hvm_param(HVMOP_set_param, t->id, 1000, &v), want_dom(t, -XEN_EINVAL),
+           "set_param(d%u, index 1000)", t->id);
+    expect(hvm_param(HVMOP_get_param, t->id, 1000, &v), -XEN_EINVAL, "get_param(d%u, index 1000)", t->id);
     v = 0xdeadbeefULL;
     long rc = hvm_param(HVMOP_get_param, t->id, HVM_PARAM_STORE_PFN, &v);
     expect(rc, want_dom(t, -XEN_EPERM), "get_param(d%u, STORE_PFN)", t->id);

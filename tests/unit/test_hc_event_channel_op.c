@@ -195,6 +195,9 @@ static void test_two_domains(void **state)
     assert_int_equal(st.vcpu, 0);
     /* Only a privileged domain may look at another's ports. */
     assert_int_equal(status(b, 1, pa, &st), -XEN_EPERM);
+    /* ... but Xen checks the port first: one that cannot exist is -EINVAL. */
+    assert_int_equal(status(b, 1, 4096, &st), -XEN_EINVAL);
+    assert_int_equal(status(b, 1, 0xFFFFFFFFU, &st), -XEN_EINVAL);
     assert_int_equal(status(b, 42, pa, &st), -XEN_ESRCH);
     assert_int_equal(status(b, DOMID_SELF, 4096, &st), -XEN_EINVAL);
     /* b -> a, the guest handles it, a -> b. */

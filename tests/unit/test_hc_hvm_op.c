@@ -135,6 +135,11 @@ static void test_foreign_domains(void **state)
     assert_int_equal(SET(u, FX_DOM0, HVM_PARAM_CALLBACK_IRQ, 1), -XEN_EPERM);
     assert_int_equal(GET(u, FX_DOM0, HVM_PARAM_CALLBACK_IRQ, &x), -XEN_EPERM);
     assert_int_equal(SET(u, 5, HVM_PARAM_CALLBACK_IRQ, 1), -XEN_ESRCH);
+    /* Xen's orders: set checks the domain, the index, then the right; get the index first. */
+    assert_int_equal(SET(u, FX_DOM0, HVM_NR_PARAMS, 1), -XEN_EINVAL);
+    assert_int_equal(SET(u, 5, HVM_NR_PARAMS, 1), -XEN_ESRCH);
+    assert_int_equal(GET(u, FX_DOM0, HVM_NR_PARAMS, &x), -XEN_EINVAL);
+    assert_int_equal(GET(u, 5, HVM_NR_PARAMS, &x), -XEN_EINVAL);
     assert_int_equal(GET(u, DOMID_XEN, HVM_PARAM_CALLBACK_IRQ, &x), -XEN_ESRCH);
     /* The privileged domain sets any parameter of another domain (a toolstack). */
     assert_int_equal(SET(z, FX_DOMU, HVM_PARAM_STORE_PFN, 0xFEFFF), 0);
