@@ -106,10 +106,11 @@ struct vcpu_vendor {
  * page-table entry its walk read (top level first: guest-physical address
  * and value) and the guest-physical page it led to.  Only a hint that saves
  * a later exit at that page a guest page walk: before each use every entry
- * is read again through the p2m as it is now and must be unchanged, so a
- * stale hint (new CR3, other paging mode, a guest page-table write, a p2m
- * change) is never trusted, and nothing needs to invalidate it.  A vCPU
- * keeps a few (the hypercall page, and the code its other exits come from).
+ * is read again where the p2m puts it now (translated again when the p2m's
+ * generation moved since) and must be unchanged, so a stale hint (new CR3,
+ * other paging mode, a guest page-table write, a p2m change) is never
+ * trusted, and nothing needs to invalidate it.  A vCPU keeps a few (the
+ * hypercall page, and the code its other exits come from).
  */
 #define VCPU_FETCH_HINTS 4U
 struct vcpu_fetch_hint {
