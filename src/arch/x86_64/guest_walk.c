@@ -679,7 +679,7 @@ static inline unsigned level_shift(enum gw_mode mode, unsigned level)
  * shared levels are a prefix, so look from the bottom: the next page of a
  * copy shares all but the leaf (one entry to read), or everything.
  */
-/*@ requires \valid_read(w) && w->nr <= w->top && w->top <= GW_MAX_LEVELS;
+/*@ requires \valid_read(w) && w->nr <= w->top && 1 <= w->top <= GW_MAX_LEVELS;
     assigns \nothing;
     ensures \result <= w->nr;
     ensures !w->valid ==> \result == 0; */
@@ -843,26 +843,44 @@ int gw_walker_check(struct gw_walker *w, uint64_t gla, struct gw_result *res)
     return check_paged(w, gla, res);
 }
 
+/*
+ * gw_walker_take_ad for level i: report its pending bits as out[n] unless
+ * the level is not part of the walk, has none, or reported them already;
+ * the new count.  (One call per level, without a loop: each call writes
+ * one level's mark and one slot, so the walker's invariant and the slots
+ * already filled visibly stay as they were.)
+ */
+/*@ requires \valid(w) && \valid(out + (0 .. GW_MAX_LEVELS - 1)) && \separated(w, out + (0 .. GW_MAX_LEVELS - 1));
+    requires gw_walker_ok(w) && \separated(out + (0 .. GW_MAX_LEVELS - 1), w->gp) &&
+             \separated(out + (0 .. GW_MAX_LEVELS - 1), w->p2m.p2m);
+    requires i < GW_MAX_LEVELS && n <= i;
+    requires \forall integer k; 0 <= k < n ==> gw_mem_word(out[k].word);
+    assigns w->lv[i].reported, out[n];
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures n <= \result <= i + 1;
+    ensures \forall integer k; 0 <= k < \result ==> gw_mem_word(out[k].word); */
+static inline unsigned take_level(struct gw_walker *w, unsigned i, struct gw_ad *out, unsigned n)
+{
+    struct gw_level *lv = &w->lv[i];
+
+    if (i >= w->nr || lv->set == 0 || lv->reported)
+        return n;
+    out[n] = level_ad(lv, w->mode);
+    lv->reported = true;
+    return n + 1U;
+}
+
+_Static_assert(GW_MAX_LEVELS == 4, "gw_walker_take_ad looks at four levels");
+
 unsigned gw_walker_take_ad(struct gw_walker *w, struct gw_ad *out)
 {
-    unsigned n = 0;
+    unsigned n = take_level(w, 0, out, 0);
 
-    /*@ loop invariant 0 <= n <= i <= w->nr;
-        loop invariant gw_walker_frame(w);
-        loop invariant gw_walker_shape(w);
-        loop invariant gw_walker_levels(w, w->nr);
-        loop invariant \forall integer j; 0 <= j < n ==> gw_mem_word(out[j].word);
-        loop assigns i, n, w->lv[0 .. GW_MAX_LEVELS - 1].reported, out[0 .. GW_MAX_LEVELS - 1];
-        loop variant w->nr - i; */
-    for (unsigned i = 0; i < w->nr; i++) {
-        struct gw_level *lv = &w->lv[i];
-
-        if (lv->set != 0 && !lv->reported) {
-            out[n++] = level_ad(lv, w->mode);
-            lv->reported = true;
-        }
-    }
-    return n;
+    n = take_level(w, 1, out, n);
+    n = take_level(w, 2, out, n);
+    return take_level(w, 3, out, n);
 }
 
 /* Apply every A/D update of the walker's last (successful) walk. */

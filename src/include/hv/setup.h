@@ -8,6 +8,7 @@
 #ifndef HV_SETUP_H
 #define HV_SETUP_H
 
+#include "hv/bootinfo.h"
 #include "hv/cmdline.h"
 #include "hv/types.h"
 
@@ -25,7 +26,8 @@ struct boot_image {
 extern struct hv_options hv_opts;
 
 /* The hypervisor command line as the loader gave it (NUL-terminated, "" before boot). */
-/*@ assigns \nothing; */
+/*@ assigns \result \from \nothing;
+    ensures \valid_read(\result + (0 .. BOOT_CMDLINE_MAX - 1)); */
 const char *hv_boot_cmdline(void);
 
 HV_NORETURN void hv_boot(uint32_t magic, uint64_t info_paddr, const struct boot_image *image);
