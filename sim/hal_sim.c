@@ -10,6 +10,7 @@
 #include "hal/events.h"
 #include "hal/hal.h"
 #include "hal/mem.h"
+#include "hal/mem_copy.h"
 #include "hv/fault.h"
 #include "hv/setup.h"
 #include "sim.h"
@@ -293,6 +294,16 @@ uint64_t *hal_mem_table(mfn_t mfn)
 uint8_t *hal_mem_frame(mfn_t mfn)
 {
     return sim_frame(mfn);
+}
+
+void hal_mem_copy_out(char *d, const uint8_t *s, size_t n)
+{
+    memcpy(d, s, n);
+}
+
+void hal_mem_copy_in(uint8_t *d, const char *s, size_t n)
+{
+    memcpy(d, s, n);
 }
 
 void hal_cpuid(uint32_t leaf, uint32_t subleaf, struct hal_cpuid *out)

@@ -80,6 +80,34 @@ static int64_t op_alloc_unbound(struct vcpu *v, uint64_t arg)
     return hypercall_arg_write(v, arg, a, sizeof(a));
 }
 
+/*
+ * After a successful bind: the local port goes back to the guest, and the
+ * peer may have sent before we bound, so the new port starts pending (also
+ * when the guest's buffer went bad since it was read: the port is bound).
+ */
+/*@ requires hc_caller_ok(v) && evtchn_inv && port < EVTCHN_NR_PORTS;
+    requires \valid(b + (0 .. sizeof(struct evtchn_bind_interdomain) - 1));
+    requires hc_not_machine(b, sizeof(struct evtchn_bind_interdomain));
+    requires \separated(b + (0 .. sizeof(struct evtchn_bind_interdomain) - 1), &v->domain->p2m) &&
+             \separated(b + (0 .. sizeof(struct evtchn_bind_interdomain) - 1), &v->state.paging);
+    requires \separated(b + (0 .. sizeof(struct evtchn_bind_interdomain) - 1),
+                        evtchn_table + (0 .. DOMAIN_MAX - 1), domain_table + (0 .. DOMAIN_MAX - 1));
+    assigns b[0 .. sizeof(struct evtchn_bind_interdomain) - 1],
+            evtchn_table[0 .. DOMAIN_MAX - 1].polling[0 .. DOMAIN_MAX_VCPUS - 1],
+            domain_table[0 .. DOMAIN_MAX - 1].guest.vcpus[0 .. DOMAIN_MAX_VCPUS - 1].run_state,
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures evtchn_inv;
+    ensures \result == 0 || \result == -XEN_EFAULT; */
+static int64_t bound_interdomain(struct vcpu *v, uint64_t arg, char *b, uint32_t port)
+{
+    int64_t rc;
+
+    hypercall_put_u32(b, INTER_LPORT, port);
+    rc = hypercall_arg_write(v, arg, b, sizeof(struct evtchn_bind_interdomain));
+    evtchn_set_pending(v->domain, port);
+    return rc;
+}
+
 /*@ requires hc_caller_ok(v) && frame_heap_inv && evtchn_inv;
     assigns domain_table[0 .. DOMAIN_MAX - 1], evtchn_table[0 .. DOMAIN_MAX - 1],
             hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
@@ -103,10 +131,7 @@ static int64_t op_bind_interdomain(struct vcpu *v, uint64_t arg)
     rc = evtchn_bind_interdomain(v, rd, hypercall_get_u32(b, INTER_RPORT), &port);
     if (rc != 0)
         return rc;
-    /* The peer may have sent before we bound: the new port starts pending. */
-    evtchn_set_pending(v->domain, port);
-    hypercall_put_u32(b, INTER_LPORT, port);
-    return hypercall_arg_write(v, arg, b, sizeof(b));
+    return bound_interdomain(v, arg, b, port);
 }
 
 /*@ requires hc_caller_ok(v) && frame_heap_inv && evtchn_inv;

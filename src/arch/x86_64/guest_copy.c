@@ -24,6 +24,7 @@
 
 #include "hal/hal.h"
 #include "hal/mem.h"
+#include "hal/mem_copy.h"
 
 #define PAGE_OFFSET_MASK (PAGE_SIZE - 1UL)
 #define LOW32            0xFFFFFFFFULL
@@ -160,6 +161,84 @@ static void plan_note_ad(struct copy_plan *plan, struct gw_walker *w)
     }
 }
 
+/*
+ * The host view of the data page at gpa through the walker's p2m cursor
+ * (which has just looked up the tables' gfns: the data page is often in the
+ * same 2 MiB region).  Stated for the walker, whose invariant it keeps, so
+ * that the page step below reasons about the walker only.
+ */
+/*@ requires \valid(w);
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
+    assigns w->p2m;
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->gp == \old(w->gp) && w->p2m.p2m == \old(w->p2m.p2m);
+    ensures \result == \null || gw_mem_chunk(\result, PAGE_SIZE); */
+static uint8_t *walker_data_frame(struct gw_walker *w, uint64_t gpa, unsigned need)
+{
+    return guest_phys_frame(&w->p2m, gpa, need);
+}
+
+/*
+ * Check the page at gla and find its frame: the host view, or NULL when the
+ * walk or the p2m refuses the access; *ad says the walk has A/D bits to set.
+ * Apart from the plan so that the plan visibly stays as it was.
+ */
+/*@ requires \valid(w) && \valid(ad) && \separated(w, ad);
+    requires \separated(ad, w->gp) && \separated(ad, w->p2m.p2m);
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
+    assigns *w, *ad;
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->gp == \old(w->gp) && w->p2m.p2m == \old(w->p2m.p2m);
+    ensures \result == \null || gw_mem_chunk(\result, PAGE_SIZE); */
+static uint8_t *linear_page_frame(struct gw_walker *w, uint64_t gla, unsigned need, bool *ad)
+{
+    struct gw_result res;
+
+    if (gw_walker_check(w, gla, &res) != 0)
+        return NULL;
+    *ad = res.ad_pending;
+    return walker_data_frame(w, res.gpa, need);
+}
+
+/* One page of pass 1: check the page at gla, note its frame and A/D updates. */
+/*@ requires \valid(plan) && \valid(w) && \separated(plan, w);
+    requires \separated(plan, w->gp) && \separated(plan, w->p2m.p2m);
+    requires plan_ok(plan);
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
+    assigns *plan, *w;
+    ensures plan_ok(plan);
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->gp == \old(w->gp) && w->p2m.p2m == \old(w->p2m.p2m);
+    ensures \result == 0 || \result == -XEN_EFAULT; */
+static int plan_linear_page(struct gw_walker *w, uint64_t gla, unsigned need, struct copy_plan *plan)
+{
+    bool ad = false;
+    uint8_t *f;
+
+    /* (A range of GUEST_COPY_MAX bytes touches at most that many pages.) */
+    if (plan->nr >= GUEST_COPY_MAX_PAGES)
+        return -XEN_EFAULT;
+    f = linear_page_frame(w, gla, need, &ad);
+    if (f == NULL)
+        return -XEN_EFAULT;
+    plan_add(plan, f, ad);
+    if (ad && plan->nr_ad <= COPY_AD_MAX)
+        plan_note_ad(plan, w);
+    return 0;
+}
+
 /* Pass 1 for a guest-linear range, with the walker set up by the caller. */
 /*@ requires \valid(plan) && \valid(w) && \separated(plan, w);
     requires \separated(plan, w->gp) && \separated(plan, w->p2m.p2m);
@@ -189,21 +268,10 @@ static int plan_linear(struct gw_walker *w, uint64_t gla, size_t len, struct cop
         loop assigns done, a, *w, *plan;
         loop variant len - done; */
     while (done < len) {
-        struct gw_result res;
         size_t n = chunk_len(a, len - done);
-        uint8_t *f;
 
-        /* (A range of GUEST_COPY_MAX bytes touches at most that many pages.) */
-        if (plan->nr >= GUEST_COPY_MAX_PAGES || gw_walker_check(w, a, &res) != 0)
+        if (plan_linear_page(w, a, need, plan) != 0)
             return -XEN_EFAULT;
-        /* The walker's cursor has just looked up the tables' gfns: the data
-         * page is often in the same 2 MiB region. */
-        f = guest_phys_frame(&w->p2m, res.gpa, need);
-        if (f == NULL)
-            return -XEN_EFAULT;
-        plan_add(plan, f, res.ad_pending);
-        if (res.ad_pending && plan->nr_ad <= COPY_AD_MAX)
-            plan_note_ad(plan, w);
         done += n;
         a = linear_next(long_mode, a, n);
     }
@@ -255,24 +323,6 @@ static int plan_commit_ad(const struct p2m *p2m, const struct guest_paging *gp, 
 }
 
 /*
- * A plain byte loop: compilers turn it into their memcpy (the simulator's
- * libc, src/hal/x86_64/libc.c on bare metal), and core code calls no libc.
- */
-/*@ requires \valid(d + (0 .. n - 1)) && \valid_read(s + (0 .. n - 1));
-    requires \separated(d + (0 .. n - 1), s + (0 .. n - 1));
-    assigns d[0 .. n - 1];
-    ensures \forall integer i; 0 <= i < n ==> d[i] == s[i]; */
-static void copy_bytes(uint8_t *restrict d, const uint8_t *restrict s, size_t n)
-{
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant \forall integer j; 0 <= j < i ==> d[j] == s[j];
-        loop assigns i, d[0 .. n - 1];
-        loop variant n - i; */
-    for (size_t i = 0; i < n; i++)
-        d[i] = s[i];
-}
-
-/*
  * Pass 3: move the bytes out of the guest, chunk by chunk through the
  * plan's frames; the first chunk starts at `off` in its page.
  */
@@ -280,7 +330,7 @@ static void copy_bytes(uint8_t *restrict d, const uint8_t *restrict s, size_t n)
     requires \valid(buf + (0 .. len - 1)) && gw_not_mem_bytes(buf, len);
     requires \separated(buf + (0 .. len - 1), plan);
     assigns buf[0 .. len - 1]; */
-static void plan_move_out(const struct copy_plan *plan, uint64_t off, uint8_t *buf, size_t len)
+static void plan_move_out(const struct copy_plan *plan, uint64_t off, char *buf, size_t len)
 {
     size_t done = 0;
 
@@ -290,7 +340,7 @@ static void plan_move_out(const struct copy_plan *plan, uint64_t off, uint8_t *b
     for (size_t i = 0; i < plan->nr && done < len; i++) {
         size_t n = chunk_len(off, len - done);
 
-        copy_bytes(buf + done, plan->frame[i] + off, n);
+        hal_mem_copy_out(buf + done, plan->frame[i] + off, n);
         done += n;
         off = 0;
     }
@@ -298,10 +348,10 @@ static void plan_move_out(const struct copy_plan *plan, uint64_t off, uint8_t *b
 
 /* The same into the guest. */
 /*@ requires \valid_read(plan) && plan_ok(plan) && off < PAGE_SIZE;
-    requires \valid_read(buf + (0 .. len - 1)) && gw_not_mem_bytes((uint8_t *)buf, len);
+    requires \valid_read(buf + (0 .. len - 1)) && gw_not_mem_bytes((char *)buf, len);
     requires \separated(plan, hal_mem_bytes + (0 .. HAL_MEM_BYTES - 1));
     assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1]; */
-static void plan_move_in(const struct copy_plan *plan, uint64_t off, const uint8_t *buf, size_t len)
+static void plan_move_in(const struct copy_plan *plan, uint64_t off, const char *buf, size_t len)
 {
     size_t done = 0;
 
@@ -311,7 +361,7 @@ static void plan_move_in(const struct copy_plan *plan, uint64_t off, const uint8
     for (size_t i = 0; i < plan->nr && done < len; i++) {
         size_t n = chunk_len(off, len - done);
 
-        copy_bytes(plan->frame[i] + off, buf + done, n);
+        hal_mem_copy_in(plan->frame[i] + off, buf + done, n);
         done += n;
         off = 0;
     }

@@ -516,6 +516,42 @@ static enum gw_step eval64(struct gw_walker *w, uint64_t gla, unsigned i, uint64
 }
 
 /*
+ * One level of a PAE / 4-level walk: read entry i of the table level i - 1
+ * points to (the top table for i == 0), then evaluate it with the rights,
+ * pending bits and marks level i - 1 left in the walker.
+ */
+/*@ requires \valid(w) && gw_res_ok(w, res);
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
+    requires w->mode == GW_MODE_PAE || w->mode == GW_MODE_LONG4;
+    requires w->nr == i && i < w->top && res->status == GW_OK;
+    assigns w->nr, w->p2m, w->lv[i], *res;
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->p2m.p2m == \old(w->p2m.p2m);
+    ensures \result == GW_STEP_FAULT || \result == GW_STEP_LEAF || \result == GW_STEP_NEXT;
+    ensures \result == GW_STEP_NEXT ==> w->nr == i + 1 && i + 1 < w->top && res->status == GW_OK;
+    ensures \result == GW_STEP_LEAF ==> 1 <= w->nr && res->status == GW_OK;
+    ensures \result == GW_STEP_FAULT ==>
+              res->status == GW_PAGE_FAULT || res->status == GW_NESTED_FAULT; */
+static GW_INLINE enum gw_step walk64_level(struct gw_walker *w, uint64_t gla, unsigned i,
+                                           struct gw_result *res)
+{
+    /* (The PAE PDPT index is gla bits 31:30: the same formula.) */
+    unsigned shift = 12U + 9U * (w->top - i - 1U);
+    uint64_t table = i == 0 ? top_table(w->mode, w->gp->cr3) : w->lv[i - 1U].entry & ADDR_4K_64;
+    uint64_t all = i == 0 ? ~0ULL : w->lv[i - 1U].all;
+    bool pend = i != 0 && w->lv[i - 1U].pend;
+    uint8_t bad = i == 0 ? GW_NO_LEVEL : w->lv[i - 1U].first_bad;
+
+    if (!step_read(w, i, table + ((gla >> shift) % 512U) * 8U, false, res))
+        return GW_STEP_FAULT;
+    return eval64(w, gla, i, all, pend, bad, res);
+}
+
+/*
  * PAE and 4-level walks (8-byte entries) from level top - k down to the
  * leaf; the k levels above come from the previous walk.  Fills w->lv[k ..]
  * and res.  (Separate from the 32-bit walk so that each loop tests its
@@ -537,34 +573,20 @@ static enum gw_step eval64(struct gw_walker *w, uint64_t gla, unsigned i, uint64
 static bool walk64(struct gw_walker *w, uint64_t gla, unsigned k, struct gw_result *res)
 {
     unsigned i = k;
-    uint64_t table = k == 0 ? top_table(w->mode, w->gp->cr3) : w->lv[k - 1U].entry & ADDR_4K_64;
-    uint64_t all = k == 0 ? ~0ULL : w->lv[k - 1U].all;
-    bool pend = k != 0 && w->lv[k - 1U].pend;
-    uint8_t bad = k == 0 ? GW_NO_LEVEL : w->lv[k - 1U].first_bad;
     enum gw_step st;
 
     w->nr = k;
     /*@ loop invariant k <= i < w->top && i < GW_MAX_LEVELS && w->nr == i;
-        loop invariant res->status == GW_OK && (bad == GW_NO_LEVEL || bad < i);
+        loop invariant res->status == GW_OK;
         loop invariant gw_walker_frame(w) && w->p2m.p2m == \at(w->p2m.p2m, Pre);
         loop invariant gw_walker_shape(w);
         loop invariant gw_walker_levels(w, w->nr);
-        loop assigns i, st, table, all, pend, bad, w->nr, w->p2m,
-                     w->lv[k .. GW_MAX_LEVELS - 1], *res;
+        loop assigns i, st, w->nr, w->p2m, w->lv[k .. GW_MAX_LEVELS - 1], *res;
         loop variant w->top - i; */
     for (;;) {
-        /* (The PAE PDPT index is gla bits 31:30: the same formula.) */
-        unsigned shift = 12U + 9U * (w->top - i - 1U);
-
-        if (!step_read(w, i, table + ((gla >> shift) % 512U) * 8U, false, res))
-            return false;
-        st = eval64(w, gla, i, all, pend, bad, res);
+        st = walk64_level(w, gla, i, res);
         if (st != GW_STEP_NEXT)
             return st == GW_STEP_LEAF;
-        table = w->lv[i].entry & ADDR_4K_64;
-        all = w->lv[i].all;
-        pend = w->lv[i].pend;
-        bad = w->lv[i].first_bad;
         i++;
     }
 }
@@ -617,6 +639,37 @@ static enum gw_step eval32(struct gw_walker *w, uint64_t gla, unsigned i, uint64
     return GW_STEP_LEAF;
 }
 
+/* The same as walk64_level for 32-bit paging. */
+/*@ requires \valid(w) && gw_res_ok(w, res);
+    requires gw_walker_frame(w);
+    requires gw_walker_shape(w);
+    requires gw_walker_levels(w, w->nr);
+    requires w->mode == GW_MODE_2LEVEL;
+    requires w->nr == i && i < w->top && res->status == GW_OK;
+    assigns w->nr, w->p2m, w->lv[i], *res;
+    ensures gw_walker_frame(w);
+    ensures gw_walker_shape(w);
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->p2m.p2m == \old(w->p2m.p2m);
+    ensures \result == GW_STEP_FAULT || \result == GW_STEP_LEAF || \result == GW_STEP_NEXT;
+    ensures \result == GW_STEP_NEXT ==> w->nr == i + 1 && i + 1 < w->top && res->status == GW_OK;
+    ensures \result == GW_STEP_LEAF ==> 1 <= w->nr && res->status == GW_OK;
+    ensures \result == GW_STEP_FAULT ==>
+              res->status == GW_PAGE_FAULT || res->status == GW_NESTED_FAULT; */
+static GW_INLINE enum gw_step walk32_level(struct gw_walker *w, uint64_t gla, unsigned i,
+                                           struct gw_result *res)
+{
+    uint64_t table = i == 0 ? top_table(w->mode, w->gp->cr3)
+                            : entry_target32(2, false, w->lv[i - 1U].entry, gla);
+    uint64_t all = i == 0 ? ~0ULL : w->lv[i - 1U].all;
+    bool pend = i != 0 && w->lv[i - 1U].pend;
+    uint8_t bad = i == 0 ? GW_NO_LEVEL : w->lv[i - 1U].first_bad;
+
+    if (!step_read(w, i, table + entry_offset32(w->top - i, gla), true, res))
+        return GW_STEP_FAULT;
+    return eval32(w, gla, i, all, pend, bad, res);
+}
+
 /* The same as walk64 for 32-bit paging (two levels). */
 /*@ requires \valid(w) && gw_res_ok(w, res);
     requires gw_walker_frame(w);
@@ -634,32 +687,20 @@ static enum gw_step eval32(struct gw_walker *w, uint64_t gla, unsigned i, uint64
 static bool walk32(struct gw_walker *w, uint64_t gla, unsigned k, struct gw_result *res)
 {
     unsigned i = k;
-    uint64_t table = k == 0 ? top_table(w->mode, w->gp->cr3)
-                            : entry_target32(2, false, w->lv[k - 1U].entry, gla);
-    uint64_t all = k == 0 ? ~0ULL : w->lv[k - 1U].all;
-    bool pend = k != 0 && w->lv[k - 1U].pend;
-    uint8_t bad = k == 0 ? GW_NO_LEVEL : w->lv[k - 1U].first_bad;
     enum gw_step st;
 
     w->nr = k;
     /*@ loop invariant k <= i < w->top && i < GW_MAX_LEVELS && w->nr == i;
-        loop invariant res->status == GW_OK && (bad == GW_NO_LEVEL || bad < i);
+        loop invariant res->status == GW_OK;
         loop invariant gw_walker_frame(w) && w->p2m.p2m == \at(w->p2m.p2m, Pre);
         loop invariant gw_walker_shape(w);
         loop invariant gw_walker_levels(w, w->nr);
-        loop assigns i, st, table, all, pend, bad, w->nr, w->p2m,
-                     w->lv[k .. GW_MAX_LEVELS - 1], *res;
+        loop assigns i, st, w->nr, w->p2m, w->lv[k .. GW_MAX_LEVELS - 1], *res;
         loop variant w->top - i; */
     for (;;) {
-        if (!step_read(w, i, table + entry_offset32(w->top - i, gla), true, res))
-            return false;
-        st = eval32(w, gla, i, all, pend, bad, res);
+        st = walk32_level(w, gla, i, res);
         if (st != GW_STEP_NEXT)
             return st == GW_STEP_LEAF;
-        table = entry_target32(2, false, w->lv[i].entry, gla);
-        all = w->lv[i].all;
-        pend = w->lv[i].pend;
-        bad = w->lv[i].first_bad;
         i++;
     }
 }
@@ -779,6 +820,7 @@ static int walk_verdict(struct gw_walker *w, uint64_t gla, struct gw_result *res
     ensures gw_walker_shape(w);
     ensures gw_walker_levels(w, w->nr);
     ensures w->p2m.p2m == \old(w->p2m.p2m);
+    ensures w->gp == \old(w->gp) && w->access == \old(w->access) && w->mode == \old(w->mode);
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures \result == 0 <==> res->status == GW_OK;
     ensures res->status != GW_INVALID; */

@@ -43,31 +43,48 @@
  * the grant frames (Xen counts neither); frames the domain maps through
  * grants are their owner's and never in its tot_pages.  maximum_gpfn is the
  * highest gfn the p2m maps now, grant mappings included (0 when none).
+ *
+ * Arguments move as bytes through the hypercall accessors (hv/hypercall.h):
+ * each record is read into a char buffer of its ABI size (native or 32-bit
+ * layout) and taken apart at the ABI's offsets, which the static asserts of
+ * xen/hypercall.h and below pin down.
  */
 #include "hv/hypercall_table.h"
 
-#include "hv/grant_table.h"
-#include "hv/guest_copy.h"
-#include "hv/pte.h"
-
 #define SHARED_INFO_ACCESS (P2M_ACCESS_R | P2M_ACCESS_W)
 
-static int64_t read_arg(struct vcpu *v, uint64_t arg, void *buf, size_t len)
-{
-    return copy_from_guest_linear(&v->domain->p2m, &v->state.paging, buf, arg, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
+/* What the domain RAM calls of hv/domain.h may change (their assigns). */
+#define DOMAIN_RAM_STATE                                                                    \
+    domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER], \
+        frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1]
 
-static int64_t write_arg(struct vcpu *v, uint64_t arg, const void *buf, size_t len)
-{
-    return copy_to_guest_linear(&v->domain->p2m, &v->state.paging, arg, buf, len) == 0
-               ? 0 : -XEN_EFAULT;
-}
+/* add_to_physmap: domid and space sit at the same offsets in both layouts. */
+#define XATP_DOMID   offsetof(struct xen_add_to_physmap, domid)
+#define XATP_SPACE   offsetof(struct xen_add_to_physmap, space)
+#define XATP_IDX     offsetof(struct xen_add_to_physmap, idx)
+#define XATP_GPFN    offsetof(struct xen_add_to_physmap, gpfn)
+#define XATP32_IDX   offsetof(struct xen_add_to_physmap_compat, idx)
+#define XATP32_GPFN  offsetof(struct xen_add_to_physmap_compat, gpfn)
+_Static_assert(offsetof(struct xen_add_to_physmap_compat, domid) == XATP_DOMID, "compat xatp.domid");
+_Static_assert(offsetof(struct xen_add_to_physmap_compat, space) == XATP_SPACE, "compat xatp.space");
+
+/* memory_map: nr_entries first in both layouts, then the buffer handle. */
+#define MAP_NR       offsetof(struct xen_memory_map, nr_entries)
+#define MAP_BUFFER   offsetof(struct xen_memory_map, buffer)
+#define MAP32_BUFFER offsetof(struct xen_memory_map_compat, buffer)
+_Static_assert(offsetof(struct xen_memory_map_compat, nr_entries) == MAP_NR, "compat map.nr_entries");
+#define E820_SIZE    sizeof(struct xen_e820_entry)
+#define E820_ADDR    offsetof(struct xen_e820_entry, addr_lo)   /* addr_lo, addr_hi: a little-endian u64 */
+#define E820_LEN     offsetof(struct xen_e820_entry, size_lo)   /* size_lo, size_hi: the same */
+#define E820_TYPE    offsetof(struct xen_e820_entry, type)
+_Static_assert(E820_ADDR == 0 && E820_LEN == 8 && E820_TYPE == 16, "e820 entry layout");
 
 /* ---- add_to_physmap(shared_info) ------------------------------------------------ */
 
 /* Does gpfn hold a grant mapping (a frame of another domain), which only
  * unmap_grant_ref may remove? */
+/*@ requires gt_dom_ok(d);
+    assigns \nothing; */
 static bool granted_at(const struct domain *d, gfn_t gpfn)
 {
     mfn_t m;
@@ -76,11 +93,17 @@ static bool granted_at(const struct domain *d, gfn_t gpfn)
     return p2m_foreign_lookup(&d->p2m, gpfn, &m, &access) == 0;
 }
 
+/*@ requires gt_dom_ok(d) && frame_heap_inv;
+    assigns \nothing; */
 static bool room_for_one(const struct domain *d)
 {
     return d->tot_pages < d->max_pages && frame_free_count() > 0;
 }
 
+/*@ requires dom_state_ok && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_ENOMEM; */
 static int64_t shared_info_alloc(struct domain *d)
 {
     mfn_t m;
@@ -93,6 +116,10 @@ static int64_t shared_info_alloc(struct domain *d)
 }
 
 /* Step 2: the RAM page at gpfn leaves; freed when nothing else maps it. */
+/*@ requires dom_state_ok && grant_inv && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_ENOMEM || \result == -XEN_EINVAL; */
 static int64_t evict(struct domain *d, gfn_t gpfn, mfn_t prev)
 {
     int rc = domain_unmap(d->id, gpfn, P2M_ORDER_4K);
@@ -105,28 +132,44 @@ static int64_t evict(struct domain *d, gfn_t gpfn, mfn_t prev)
     return 0;
 }
 
-static int64_t map_shared_info(struct domain *d, gfn_t gpfn)
+/*
+ * Steps 1 to 3: d has its shared_info frame and gpfn is free, or an error
+ * and (except after step 1) nothing changed.
+ */
+/*@ requires dom_state_ok && grant_inv && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+static int64_t shared_info_make_room(struct domain *d, gfn_t gpfn, bool have_prev, mfn_t prev)
 {
-    gfn_t old = d->guest.shared_info_gfn;
-    mfn_t prev, m;
-    unsigned access;
-    bool have_prev;
     int64_t rc;
 
-    if (gpfn > P2M_MAX_GFN || granted_at(d, gpfn))
-        return -XEN_EINVAL;
-    have_prev = domain_lookup(d->id, gpfn, &prev, &access) == 0;
-    if (have_prev && prev == d->guest.shared_info_mfn)
-        return 0;                                  /* already there */
     if (d->guest.shared_info_mfn == INVALID_MFN && !room_for_one(d) &&
         !(have_prev && frame_refcount(prev) == 1))
         return -XEN_ENOMEM;                        /* no room even after step 2 */
     if (d->guest.shared_info_mfn == INVALID_MFN && room_for_one(d) && shared_info_alloc(d) != 0)
         return -XEN_ENOMEM;                        /* step 1 */
-    if (have_prev && (rc = evict(d, gpfn, prev)) != 0)
-        return rc;                                 /* step 2 */
+    if (have_prev) {
+        rc = evict(d, gpfn, prev);
+        if (rc != 0)
+            return rc;                             /* step 2 */
+    }
     if (d->guest.shared_info_mfn == INVALID_MFN && shared_info_alloc(d) != 0)
         return -XEN_ENOMEM;                        /* step 3 */
+    return 0;
+}
+
+/* Steps 4 and 5: map the frame at gpfn, unmap its previous place. */
+/*@ requires dom_state_ok && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_ENOMEM; */
+static int64_t shared_info_place(struct domain *d, gfn_t gpfn)
+{
+    gfn_t old = d->guest.shared_info_gfn;
+    mfn_t m;
+    unsigned access;
+
     if (domain_map(d->id, gpfn, d->guest.shared_info_mfn, P2M_ORDER_4K, SHARED_INFO_ACCESS) != 0)
         return -XEN_ENOMEM;                        /* step 4 */
     if (old != INVALID_GFN && domain_lookup(d->id, old, &m, &access) == 0 &&
@@ -136,13 +179,73 @@ static int64_t map_shared_info(struct domain *d, gfn_t gpfn)
     return 0;
 }
 
+/*@ requires dom_state_ok && grant_inv && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+static int64_t map_shared_info(struct domain *d, gfn_t gpfn)
+{
+    mfn_t prev;
+    unsigned access;
+    bool have_prev;
+    int64_t rc;
+
+    if (gpfn > P2M_MAX_GFN || granted_at(d, gpfn))
+        return -XEN_EINVAL;
+    have_prev = domain_lookup(d->id, gpfn, &prev, &access) == 0;
+    if (have_prev && prev == d->guest.shared_info_mfn)
+        return 0;                                  /* already there */
+    rc = shared_info_make_room(d, gpfn, have_prev, prev);
+    if (rc != 0)
+        return rc;
+    return shared_info_place(d, gpfn);
+}
+
 /* ---- add_to_physmap(grant_table) ---------------------------------------------- */
 
+/* Grant frame m goes to gpfn: the page there leaves, m is mapped. */
+/*@ requires dom_state_ok && grant_inv && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+static int64_t grant_frame_place(struct domain *d, gfn_t gpfn, mfn_t m)
+{
+    mfn_t prev, cur;
+    unsigned access;
+    int64_t rc;
+
+    if (domain_lookup(d->id, gpfn, &prev, &access) == 0 && prev != m) {
+        rc = evict(d, gpfn, prev);
+        if (rc != 0)
+            return rc;
+    }
+    if (domain_lookup(d->id, gpfn, &cur, &access) != 0 &&
+        domain_map(d->id, gpfn, m, P2M_ORDER_4K, SHARED_INFO_ACCESS) != 0)
+        return -XEN_ENOMEM;
+    return 0;
+}
+
+/* Grant frame m leaves its previous place old (when it is still there). */
+/*@ requires dom_state_ok && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE;
+    ensures dom_state_ok; */
+static void grant_frame_leave(struct domain *d, gfn_t old, mfn_t m)
+{
+    mfn_t cur;
+    unsigned access;
+
+    if (old != INVALID_GFN && domain_lookup(d->id, old, &cur, &access) == 0 && cur == m)
+        (void)domain_unmap(d->id, old, P2M_ORDER_4K);
+}
+
 /* The page at gpfn leaves for a grant frame; a frame the hypervisor shares stays allocated. */
+/*@ requires dom_state_ok && grant_inv && gt_dom_ok(d);
+    assigns DOMAIN_RAM_STATE, grant_state[0 .. DOMAIN_MAX - 1];
+    ensures dom_state_ok && grant_inv;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
 static int64_t map_grant_frame(struct domain *d, uint64_t idx, gfn_t gpfn)
 {
-    mfn_t m, prev, cur;
-    unsigned access;
+    mfn_t m;
     gfn_t old;
     int64_t rc;
 
@@ -152,34 +255,56 @@ static int64_t map_grant_frame(struct domain *d, uint64_t idx, gfn_t gpfn)
     if (rc != 0)
         return rc;
     old = grant_frame_gfn(d, (uint32_t)idx);
-    if (domain_lookup(d->id, gpfn, &prev, &access) == 0 && prev != m &&
-        (rc = evict(d, gpfn, prev)) != 0)
+    rc = grant_frame_place(d, gpfn, m);
+    if (rc != 0)
         return rc;
-    if (domain_lookup(d->id, gpfn, &cur, &access) != 0 &&
-        domain_map(d->id, gpfn, m, P2M_ORDER_4K, SHARED_INFO_ACCESS) != 0)
-        return -XEN_ENOMEM;
-    if (old != INVALID_GFN && old != gpfn && domain_lookup(d->id, old, &cur, &access) == 0 && cur == m)
-        (void)domain_unmap(d->id, old, P2M_ORDER_4K);
+    if (old != gpfn)
+        grant_frame_leave(d, old, m);
     grant_frame_set_gfn(d, (uint32_t)idx, gpfn);
     return 0;
 }
 
-static int64_t read_xatp(struct vcpu *v, uint64_t arg, struct xen_add_to_physmap *x)
-{
-    struct xen_add_to_physmap_compat c;
+/* add_to_physmap's arguments, from either layout. */
+struct xatp_args {
+    domid_t domid;
+    uint32_t space;
+    uint64_t idx;
+    gfn_t gpfn;
+};
 
-    if (!hypercall_compat(v))
-        return read_arg(v, arg, x, sizeof(*x));
-    if (read_arg(v, arg, &c, sizeof(c)) != 0)
-        return -XEN_EFAULT;
-    *x = (struct xen_add_to_physmap){ .domid = c.domid, .size = c.size, .space = c.space,
-                                      .idx = c.idx, .gpfn = c.gpfn };
+/*@ requires hc_caller_ok(v) && \valid(x);
+    requires \separated(x, &v->domain->p2m, &v->state.paging);
+    assigns *x, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT; */
+static int64_t read_xatp(struct vcpu *v, uint64_t arg, struct xatp_args *x)
+{
+    char a[sizeof(struct xen_add_to_physmap)];
+
+    if (!hypercall_compat(v)) {
+        if (hypercall_arg_read(v, arg, a, sizeof(struct xen_add_to_physmap)) != 0)
+            return -XEN_EFAULT;
+        x->idx = hypercall_get_u64(a, XATP_IDX);
+        x->gpfn = hypercall_get_u64(a, XATP_GPFN);
+    } else {
+        if (hypercall_arg_read(v, arg, a, sizeof(struct xen_add_to_physmap_compat)) != 0)
+            return -XEN_EFAULT;
+        x->idx = hypercall_get_u32(a, XATP32_IDX);
+        x->gpfn = hypercall_get_u32(a, XATP32_GPFN);
+    }
+    x->domid = hypercall_get_u16(a, XATP_DOMID);
+    x->space = hypercall_get_u32(a, XATP_SPACE);
     return 0;
 }
 
+/*@ requires hc_caller_ok(v) && dom_state_ok && grant_inv;
+    assigns DOMAIN_RAM_STATE, grant_state[0 .. DOMAIN_MAX - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures dom_state_ok && grant_inv;
+    ensures \result == 0 || \result == -XEN_EDOM || \result == -XEN_EFAULT ||
+            \result == -XEN_ENOSYS || \result == -XEN_ESRCH || \result == -XEN_EPERM ||
+            \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
 static int64_t add_to_physmap(struct vcpu *v, uint64_t extent, uint64_t arg)
 {
-    struct xen_add_to_physmap x;
+    struct xatp_args x;
     struct domain *d;
     int rc = 0;
 
@@ -201,95 +326,95 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t extent, uint64_t arg)
 
 /* ---- memory_map ----------------------------------------------------------------- */
 
+/* Entry i of the e820 array out of one entry of the domain's map. */
+/*@ requires i < DOMAIN_MEMMAP_MAX && \valid_read(s);
+    requires \valid(e + (0 .. DOMAIN_MEMMAP_MAX * E820_SIZE - 1));
+    assigns e[i * E820_SIZE .. i * E820_SIZE + E820_SIZE - 1]; */
+static void e820_put(char *e, uint32_t i, const struct hvm_memmap_table_entry *s)
+{
+    size_t off = i * E820_SIZE;
+
+    hypercall_put_u64(e, off + E820_ADDR, s->addr);
+    hypercall_put_u64(e, off + E820_LEN, s->size);
+    hypercall_put_u32(e, off + E820_TYPE, s->type);
+}
+
+/*@ requires hc_caller_ok(v);
+    assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EFAULT || \result == -XEN_ENOSYS; */
 static int64_t memory_map(struct vcpu *v, uint64_t arg)
 {
     const struct domain *d = v->domain;
-    struct xen_memory_map m;
-    struct xen_memory_map_compat mc;
-    struct xen_e820_entry e[DOMAIN_MEMMAP_MAX];
     bool compat = hypercall_compat(v);
-    uint32_t n;
+    size_t len = compat ? sizeof(struct xen_memory_map_compat) : sizeof(struct xen_memory_map);
+    char m[sizeof(struct xen_memory_map)];
+    char e[DOMAIN_MEMMAP_MAX * E820_SIZE];
+    uint64_t buffer;
+    uint32_t n, want;
 
-    if (compat ? read_arg(v, arg, &mc, sizeof(mc)) != 0 : read_arg(v, arg, &m, sizeof(m)) != 0)
+    if (hypercall_arg_read(v, arg, m, len) != 0)
         return -XEN_EFAULT;
-    if (compat)
-        m = (struct xen_memory_map){ .nr_entries = mc.nr_entries, .buffer = mc.buffer };
     if (d->guest.nr_memmap == 0)
         return -XEN_ENOSYS;       /* no map was set for this domain */
+    want = hypercall_get_u32(m, MAP_NR);
+    buffer = compat ? hypercall_get_u32(m, MAP32_BUFFER) : hypercall_get_u64(m, MAP_BUFFER);
     n = d->guest.nr_memmap < DOMAIN_MEMMAP_MAX ? d->guest.nr_memmap : DOMAIN_MEMMAP_MAX;
-    n = m.nr_entries < n ? m.nr_entries : n;
-    for (uint32_t i = 0; i < n; i++) {
-        const struct hvm_memmap_table_entry *s = &d->guest.memmap[i];
-
-        e[i] = (struct xen_e820_entry){ .addr_lo = (uint32_t)s->addr,
-                                        .addr_hi = (uint32_t)(s->addr >> 32),
-                                        .size_lo = (uint32_t)s->size,
-                                        .size_hi = (uint32_t)(s->size >> 32), .type = s->type };
-    }
-    if (write_arg(v, m.buffer, e, n * sizeof(e[0])) != 0)
+    n = want < n ? want : n;
+    /*@ loop invariant 0 <= i <= n;
+        loop assigns i, e[0 .. DOMAIN_MEMMAP_MAX * E820_SIZE - 1];
+        loop variant n - i; */
+    for (uint32_t i = 0; i < n; i++)
+        e820_put(e, i, &d->guest.memmap[i]);
+    if (hypercall_arg_write(v, buffer, e, n * E820_SIZE) != 0)
         return -XEN_EFAULT;
-    mc.nr_entries = n;
-    m.nr_entries = n;
-    return compat ? write_arg(v, arg, &mc, sizeof(mc)) : write_arg(v, arg, &m, sizeof(m));
+    hypercall_put_u32(m, MAP_NR, n);
+    return hypercall_arg_write(v, arg, m, len);
 }
 
 /* ---- sizes ---------------------------------------------------------------------- */
 
-/* Highest gfn under `table` (a table at `level`, covering from `base`), or false if none. */
-static bool highest_gfn(const struct p2m *p2m, mfn_t table, unsigned level, gfn_t base,
-                        gfn_t *out)
+/* A count as the long the guest reads (the domain's counts never come near the limit). */
+/*@ assigns \nothing;
+    ensures \result >= 0; */
+static int64_t count_result(uint64_t n)
 {
-    const uint64_t *t = hal_table_map(table);
-    gfn_t span = 1ULL << (9 * (level - 1));
-
-    if (t == NULL)
-        return false;
-    for (unsigned i = 512; i-- > 0;) {
-        uint64_t e = t[i];
-        gfn_t g = base + i * span;
-
-        if (!pte_present(p2m->format, e))
-            continue;
-        if (level == 1 || (level == 2 && pte_is_large(p2m->format, e))) {
-            *out = g + span - 1;
-            return true;
-        }
-        if (level > 2 && pte_is_large(p2m->format, e))
-            continue;                 /* no 1 GiB leaves in a well-formed p2m */
-        if (highest_gfn(p2m, pte_mfn(e), level - 1, g, out))
-            return true;
-    }
-    return false;
+    return n > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)n;
 }
 
-static uint64_t maximum_gpfn(const struct domain *d)
+/* The guest's RAM: tot_pages without the shared_info frame and the grant frames. */
+/*@ requires grant_inv && gt_dom_ok(d);
+    assigns \nothing;
+    ensures \result >= 0; */
+static int64_t current_reservation(const struct domain *d)
 {
-    gfn_t g = 0;
+    uint64_t extra = (d->guest.shared_info_mfn != INVALID_MFN ? 1U : 0U) +
+                     (grant_active(d) ? grant_nr_frames(d) : 0U);
 
-    if (d->p2m.root == INVALID_MFN || !highest_gfn(&d->p2m, d->p2m.root, P2M_LEVELS, 0, &g))
-        return 0;
-    return g;
+    return count_result(d->tot_pages > extra ? d->tot_pages - extra : 0U);
 }
 
+/*@ requires hc_caller_ok(v) && grant_inv;
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result >= 0 || \result == -XEN_EINVAL || \result == -XEN_EFAULT ||
+            \result == -XEN_ESRCH || \result == -XEN_EPERM; */
 static int64_t reservation(struct vcpu *v, unsigned op, uint64_t extent, uint64_t arg)
 {
-    domid_t id;
+    char id[sizeof(domid_t)];
     struct domain *d;
     int rc = 0;
 
     if (extent != 0)
         return -XEN_EINVAL;
-    if (read_arg(v, arg, &id, sizeof(id)) != 0)
+    if (hypercall_arg_read(v, arg, id, sizeof(id)) != 0)
         return -XEN_EFAULT;
-    d = hypercall_target_domain(v, id, &rc);
+    d = hypercall_target_domain(v, hypercall_get_u16(id, 0), &rc);
     if (d == NULL)
         return rc;
     if (op == XENMEM_maximum_reservation)
-        return (int64_t)d->max_pages;
+        return count_result(d->max_pages);
     if (op == XENMEM_maximum_gpfn)
-        return (int64_t)maximum_gpfn(d);
-    return (int64_t)(d->tot_pages - (d->guest.shared_info_mfn != INVALID_MFN ? 1U : 0U) -
-                     (grant_active(d) ? grant_nr_frames(d) : 0U));
+        return (int64_t)p2m_highest_gfn(&d->p2m);
+    return current_reservation(d);
 }
 
 int64_t hc_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)

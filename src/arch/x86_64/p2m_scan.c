@@ -61,6 +61,49 @@ int p2m_foreign_next(const struct p2m *p2m, gfn_t from, gfn_t *gfn, mfn_t *mfn)
     return 0;
 }
 
+/* ---- the highest mapped gfn ---------------------------------------------------------------- */
+
+/*
+ * Highest gfn mapped below `table` (at `level`, its first gfn `base`), or
+ * false if none.  Looks from the top entry down, so it stops at the first
+ * leaf it meets.  Recursion depth is the level.
+ */
+/*@ decreases level; */
+static bool highest_below(const struct p2m *p2m, mfn_t table, unsigned level, gfn_t base, gfn_t *out)
+{
+    const uint64_t *t = hal_table_map(table);
+    gfn_t span = level_span(level);
+
+    if (t == NULL)
+        return false;
+    for (unsigned i = ENTRIES_PER_TABLE; i-- > 0;) {
+        uint64_t e = t[i];
+        gfn_t g = base + i * span;
+
+        if (!pte_present(p2m->format, e))
+            continue;
+        if (level == 1 || (level == 2 && pte_is_large(p2m->format, e))) {
+            *out = g + span - 1;
+            return true;
+        }
+        if (pte_is_large(p2m->format, e))
+            continue;                 /* no 1 GiB leaves in a well-formed p2m */
+        if (highest_below(p2m, pte_mfn(e), level - 1, g, out))
+            return true;
+    }
+    return false;
+}
+
+gfn_t p2m_highest_gfn(const struct p2m *p2m)
+{
+    gfn_t g = 0;
+
+    if (p2m->root == INVALID_MFN || !highest_below(p2m, p2m->root, P2M_LEVELS, 0, &g) ||
+        g > P2M_MAX_GFN)
+        return 0;
+    return g;
+}
+
 /* ---- checker --------------------------------------------------------------------------------- */
 
 struct check_ctx {

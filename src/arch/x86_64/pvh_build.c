@@ -394,7 +394,7 @@ static int populate(const struct domain *d, const struct pvh_plan *plan, struct 
 
 /*@ requires \valid_read(d) && build_err_clean(err);
     requires src == \null || \valid_read(src + (0 .. len - 1));
-    requires src == \null || gw_not_mem_bytes((uint8_t *)src, len);
+    requires src == \null || gw_not_mem_bytes((char *)src, len);
     assigns *err, hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures build_err_done(err, \result);
     ensures \result == 0 || \result == -XEN_EFAULT; */
@@ -424,7 +424,7 @@ static int copy_out(const struct domain *d, uint64_t gpa, const uint8_t *src, ui
 /*@ requires \valid_read(d) && \valid_read(plan) && \valid_read(p) && build_err_clean(err);
     requires elf_pvh_image_ok(&plan->img, p->kernel_len);
     requires p->kernel_len == 0 || \valid_read(p->kernel + (0 .. p->kernel_len - 1));
-    requires gw_not_mem_bytes((uint8_t *)p->kernel, p->kernel_len);
+    requires gw_not_mem_bytes((char *)p->kernel, p->kernel_len);
     requires \separated(err, plan, p);
     assigns *err, hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures build_err_done(err, \result);
@@ -595,7 +595,7 @@ static int write_acpi(const struct domain *d, const struct pvh_plan *plan, struc
 /*@ requires \valid_read(d) && \valid_read(plan) && \valid_read(p) && build_err_clean(err);
     requires plan_ok(plan, p) && \separated(err, plan, p);
     requires p->initrd_len == 0 || \valid_read(p->initrd + (0 .. p->initrd_len - 1));
-    requires gw_not_mem_bytes((uint8_t *)p->initrd, p->initrd_len);
+    requires gw_not_mem_bytes((char *)p->initrd, p->initrd_len);
     assigns *err, hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures build_err_done(err, \result);
     ensures \result == 0 || \result == -XEN_EFAULT; */

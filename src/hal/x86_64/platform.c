@@ -2,6 +2,7 @@
 /* The bare-metal HAL: CPU identification, physical memory, time, stopping. */
 #include "hal/hal.h"
 #include "hal/mem.h"
+#include "hal/mem_copy.h"
 #include "x86.h"
 
 #define BOOT_MAP_LIMIT   (4ULL << 30)   /* head.S identity-maps the low 4 GiB */
@@ -82,6 +83,16 @@ uint64_t *hal_mem_table(mfn_t mfn)
 uint8_t *hal_mem_frame(mfn_t mfn)
 {
     return hal_frame_map(mfn);
+}
+
+void hal_mem_copy_out(char *d, const uint8_t *s, size_t n)
+{
+    __builtin_memcpy(d, s, n);
+}
+
+void hal_mem_copy_in(uint8_t *d, const char *s, size_t n)
+{
+    __builtin_memcpy(d, s, n);
 }
 
 /* Measure the TSC against the PIT (channel 2, gated through port 0x61). */

@@ -35,42 +35,42 @@
       \separated(p2m, hal_mem_words + (0 .. HAL_MEM_WORDS - 1)) &&
       \separated(gp, hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
 */
-/*@ requires \valid((uint8_t *)dst + (0 .. len - 1));
+/*@ requires \valid((char *)dst + (0 .. len - 1));
     requires \valid_read(p2m) && p2m_root_map_ok(p2m);
-    requires \separated((uint8_t *)dst + (0 .. len - 1), p2m);
-    requires gw_not_mem_bytes((uint8_t *)dst, len);
-    assigns ((uint8_t *)dst)[0 .. len - 1];
+    requires \separated((char *)dst + (0 .. len - 1), p2m);
+    requires gw_not_mem_bytes((char *)dst, len);
+    assigns ((char *)dst)[0 .. len - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT;
     ensures \result != 0 ==>
-              \forall integer i; 0 <= i < len ==> ((uint8_t *)dst)[i] == \old(((uint8_t *)dst)[i]); */
+              \forall integer i; 0 <= i < len ==> ((char *)dst)[i] == \old(((char *)dst)[i]); */
 int copy_from_guest_phys(const struct p2m *p2m, void *dst, uint64_t gpa, size_t len);
 
-/*@ requires \valid_read((const uint8_t *)src + (0 .. len - 1));
+/*@ requires \valid_read((const char *)src + (0 .. len - 1));
     requires \valid_read(p2m) && p2m_root_map_ok(p2m);
-    requires gw_not_mem_bytes((uint8_t *)src, len);
+    requires gw_not_mem_bytes((char *)src, len);
     assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */
 int copy_to_guest_phys(const struct p2m *p2m, uint64_t gpa, const void *src, size_t len);
 
-/*@ requires \valid((uint8_t *)dst + (0 .. len - 1));
+/*@ requires \valid((char *)dst + (0 .. len - 1));
     requires \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
     requires gw_tables_apart(p2m, gp);
-    requires \separated((uint8_t *)dst + (0 .. len - 1), p2m, gp);
-    requires gw_not_mem_bytes((uint8_t *)dst, len) && gw_not_mem_words((uint8_t *)dst, len);
-    assigns ((uint8_t *)dst)[0 .. len - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    requires \separated((char *)dst + (0 .. len - 1), p2m, gp);
+    requires gw_not_mem_bytes((char *)dst, len) && gw_not_mem_words((char *)dst, len);
+    assigns ((char *)dst)[0 .. len - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT;
     ensures \result != 0 ==>
-              \forall integer i; 0 <= i < len ==> ((uint8_t *)dst)[i] == \old(((uint8_t *)dst)[i]); */
+              \forall integer i; 0 <= i < len ==> ((char *)dst)[i] == \old(((char *)dst)[i]); */
 int copy_from_guest_linear(const struct p2m *p2m, const struct guest_paging *gp, void *dst,
                            uint64_t gla, size_t len);
 
-/*@ requires \valid_read((const uint8_t *)src + (0 .. len - 1));
+/*@ requires \valid_read((const char *)src + (0 .. len - 1));
     requires \valid_read(p2m) && \valid_read(gp) && p2m_root_map_ok(p2m);
     requires gw_tables_apart(p2m, gp);
-    requires gw_not_mem_bytes((uint8_t *)src, len);
+    requires gw_not_mem_bytes((char *)src, len);
     assigns hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures len > GUEST_COPY_MAX ==> \result == -XEN_EFAULT; */

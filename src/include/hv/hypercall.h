@@ -11,6 +11,7 @@
 
 #include "hv/domain.h"
 #include "hv/evtchn.h"
+#include "hv/grant_table.h"
 #include "hv/guest_console.h"
 #include "hv/guest_copy.h"
 #include "hv/guest_time.h"
@@ -144,13 +145,13 @@ void hypercall_put_u64(char *buf, size_t off, uint64_t val);
  * spec/abi/hypercalls.tbl's assigns column) and the log.
  */
 /*@ requires hc_caller_ok(v);
-    requires frame_heap_inv && guest_console_inv && evtchn_inv;
+    requires frame_heap_inv && dom_state_ok && guest_console_inv && evtchn_inv && grant_inv;
     assigns *v, domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER], frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1], guest_console_state, console_model,
-            guest_time_state, evtchn_table[0 .. DOMAIN_MAX - 1],
+            guest_time_state, evtchn_table[0 .. DOMAIN_MAX - 1], grant_state[0 .. DOMAIN_MAX - 1],
             hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures guest_console_inv && evtchn_inv; */
+    ensures guest_console_inv && evtchn_inv && grant_inv; */
 void hypercall_dispatch(struct vcpu *v);
 
 #endif /* HV_HYPERCALL_H */

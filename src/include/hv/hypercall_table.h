@@ -11,6 +11,7 @@
 
 #include "hv/domain.h"
 #include "hv/evtchn.h"
+#include "hv/grant_table.h"
 #include "hv/guest_console.h"
 #include "hv/guest_time.h"
 #include "hv/hypercall.h"
@@ -78,12 +79,16 @@ bool hypercall_result_declared(const struct hypercall_info *info, int64_t rc);
 /* 12: memory_op: Guest-physical memory: shared_info placement, memory map, reservation sizes. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
+    requires dom_state_ok;
+    requires grant_inv;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1],
-            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
             hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures dom_state_ok;
+    ensures grant_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOMEM ||
             \result == -XEN_ENOSYS || \result == -XEN_EDOM; */
@@ -113,12 +118,16 @@ int64_t hc_console_io(struct vcpu *v, uint32_t cmd, uint32_t count, uint64_t buf
 /* 20: grant_table_op: Grant tables v1: setup, size, version, copy, swap; map and unmap into the p2m as foreign leaves. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
+    requires dom_state_ok;
+    requires grant_inv;
     assigns v->regs, domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1],
-            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
             hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures dom_state_ok;
+    ensures grant_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOSYS ||
             \result == -XEN_ERESTART; */
@@ -187,17 +196,20 @@ const struct hypercall_info *hypercall_table_lookup(uint64_t nr);
 /* Run handler nr with the register arguments; -XEN_ENOSYS when there is none. */
 /*@ requires hc_caller_ok(v) && \valid_read(args + (0 .. HYPERCALL_NR_ARGS - 1));
     requires frame_heap_inv;
+    requires dom_state_ok;
     requires guest_console_inv;
     requires evtchn_inv;
+    requires grant_inv;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap, frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1],
-            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
             hal_mem_words[0 .. HAL_MEM_WORDS - 1], v->regs, guest_console_state,
             console_model, guest_time_state, evtchn_table[0 .. DOMAIN_MAX - 1];
     ensures guest_console_inv;
     ensures evtchn_inv;
+    ensures grant_inv;
     ensures \result >= 0 || \result == -XEN_EFAULT || \result == -XEN_EINVAL ||
             \result == -XEN_ESRCH || \result == -XEN_EPERM || \result == -XEN_ENOMEM ||
             \result == -XEN_ENOSYS || \result == -XEN_EDOM || \result == -XEN_E2BIG ||

@@ -302,6 +302,15 @@ int p2m_foreign_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *a
 int p2m_foreign_next(const struct p2m *p2m, gfn_t from, gfn_t *gfn, mfn_t *mfn);
 
 /*
+ * The highest gfn the p2m maps (RAM or foreign leaves), 0 when it maps
+ * nothing (XENMEM_maximum_gpfn).
+ */
+/*@ requires \valid_read(p2m);
+    assigns \nothing;
+    ensures \result <= P2M_MAX_GFN; */
+gfn_t p2m_highest_gfn(const struct p2m *p2m);
+
+/*
  * Translate a guest frame as the CPU's nested walk would (see above): 0 with
  * the frame (for a large leaf, the 4 KiB frame inside it) and the rights
  * hardware grants, i.e. folded over every level; or -XEN_ENOENT when the

@@ -118,8 +118,8 @@ uint32_t pvh_memmap_layout(uint64_t mem_bytes, struct hvm_memmap_table_entry *ma
     requires p->initrd_len == 0 || \valid_read(p->initrd + (0 .. p->initrd_len - 1));
     requires p->cmdline == \null || pvh_cstr_ok(p->cmdline);
     requires p->initrd_cmdline == \null || pvh_cstr_ok(p->initrd_cmdline);
-    requires gw_not_mem_bytes((uint8_t *)p->kernel, p->kernel_len);
-    requires gw_not_mem_bytes((uint8_t *)p->initrd, p->initrd_len);
+    requires gw_not_mem_bytes((char *)p->kernel, p->kernel_len);
+    requires gw_not_mem_bytes((char *)p->initrd, p->initrd_len);
     requires \separated(r, err, p, &domain_table[0 .. DOMAIN_MAX - 1]);
     requires \separated(r, err, frame_heap.table + (0 .. frame_heap.nr - 1),
                         frame_free_head + (0 .. FRAME_MAX_ORDER), &frame_heap);
