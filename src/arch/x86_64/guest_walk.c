@@ -567,6 +567,8 @@ static GW_INLINE enum gw_step walk64_level(struct gw_walker *w, uint64_t gla, un
     ensures gw_walker_frame(w);
     ensures gw_walker_shape(w);
     ensures gw_walker_levels(w, w->nr);
+    ensures w->mode == \old(w->mode);
+    ensures w->access == \old(w->access);
     ensures w->p2m.p2m == \old(w->p2m.p2m);
     ensures \result ==> res->status == GW_OK && 1 <= w->nr;
     ensures !\result ==> res->status == GW_PAGE_FAULT || res->status == GW_NESTED_FAULT; */
@@ -681,6 +683,8 @@ static GW_INLINE enum gw_step walk32_level(struct gw_walker *w, uint64_t gla, un
     ensures gw_walker_frame(w);
     ensures gw_walker_shape(w);
     ensures gw_walker_levels(w, w->nr);
+    ensures w->mode == \old(w->mode);
+    ensures w->access == \old(w->access);
     ensures w->p2m.p2m == \old(w->p2m.p2m);
     ensures \result ==> res->status == GW_OK && 1 <= w->nr;
     ensures !\result ==> res->status == GW_PAGE_FAULT || res->status == GW_NESTED_FAULT; */
@@ -753,7 +757,9 @@ static unsigned shared_levels(const struct gw_walker *w, uint64_t gla)
     assigns res->gpa, res->level, res->ad_pending, w->prev_gla;
     ensures gw_walker_frame(w);
     ensures gw_walker_shape(w);
-    ensures gw_walker_levels(w, w->nr); */
+    ensures gw_walker_levels(w, w->nr);
+    ensures w->mode == \old(w->mode);
+    ensures w->access == \old(w->access); */
 static void reuse_leaf(struct gw_walker *w, uint64_t gla, struct gw_result *res)
 {
     const struct gw_level *leaf = &w->lv[w->nr - 1U];
@@ -783,6 +789,8 @@ static void reuse_leaf(struct gw_walker *w, uint64_t gla, struct gw_result *res)
     ensures gw_walker_frame(w);
     ensures gw_walker_shape(w);
     ensures gw_walker_levels(w, w->nr);
+    ensures w->mode == \old(w->mode);
+    ensures w->access == \old(w->access);
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures \result == 0 <==> res->status == GW_OK;
     ensures res->status != GW_INVALID; */
@@ -820,7 +828,9 @@ static int walk_verdict(struct gw_walker *w, uint64_t gla, struct gw_result *res
     ensures gw_walker_shape(w);
     ensures gw_walker_levels(w, w->nr);
     ensures w->p2m.p2m == \old(w->p2m.p2m);
-    ensures w->gp == \old(w->gp) && w->access == \old(w->access) && w->mode == \old(w->mode);
+    ensures w->gp == \old(w->gp);
+    ensures w->access == \old(w->access);
+    ensures w->mode == \old(w->mode);
     ensures \result == 0 || \result == -XEN_EFAULT;
     ensures \result == 0 <==> res->status == GW_OK;
     ensures res->status != GW_INVALID; */
