@@ -114,13 +114,58 @@ static int16_t map_frame(const struct domain *ld, const struct domain *rd, uint3
     return owned_frame(rd, frame, write ? (P2M_ACCESS_R | P2M_ACCESS_W) : P2M_ACCESS_R, mfn);
 }
 
+/*
+ * The mapping itself, once its frame is known: the foreign leaf at gfn of
+ * ld's p2m, the maptrack entry, the granter's pins.  A failure undoes what
+ * was done, so nothing changed unless the status is GNTST_okay.  (The
+ * assertions state dom_state_ok on each way out: the provers timed out on
+ * the ensures as one goal over all paths, and prove it path by path.)
+ */
+/*@ requires grant_inv;
+    requires dom_state_ok;
+    requires gt_dom_ok(ld) && gt_dom_ok(rd) && gt_slot(rs) && \valid(handle);
+    requires \separated(handle, grant_state + (0 .. DOMAIN_MAX - 1), domain_table + (0 .. DOMAIN_MAX - 1),
+                         frame_heap.table + (0 .. frame_heap.nr - 1), &frame_heap, &frame_nr_free,
+                         frame_free_head + (0 .. FRAME_MAX_ORDER));
+    assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], *handle,
+            domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
+            frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+    ensures grant_inv;
+    ensures dom_state_ok;
+    ensures GNTST_no_space <= \result <= GNTST_okay; */
+static int16_t map_install(struct domain *ld, const struct domain *rd, uint32_t rs, grant_ref_t ref,
+                           gfn_t gfn, mfn_t mfn, bool ro, grant_handle_t *handle)
+{
+    grant_handle_t h = 0;
+
+    /* Over the caller's RAM the grant replaces the page (it stays the caller's, unmapped);
+     * over another grant mapping, or out of memory: general_error, as in Xen. */
+    if (gfn > P2M_MAX_GFN)
+        return GNTST_general_error;
+    if (grant_p2m_map_foreign(ld, gfn, mfn, ro, rd->id) != 0) {
+        //@ assert kept_after_refusal: dom_state_ok;
+        return GNTST_general_error;
+    }
+    if (grant_map_alloc(ld, rs, rd->id, ref, GNTMAP_host_map | (ro ? GNTMAP_readonly : 0U), gfn, mfn,
+                        &h) != 0) {
+        (void)grant_p2m_unmap_foreign(ld, gfn, mfn);
+        //@ assert kept_after_undo: dom_state_ok;
+        return GNTST_no_space;
+    }
+    //@ assert kept_after_maptrack: dom_state_ok;
+    (void)grant_entry_update_flags(rd, ref, (uint16_t)(ro ? GTF_reading : (GTF_reading | GTF_writing)), 0);
+    //@ assert kept_after_flags: dom_state_ok;
+    *handle = h;
+    //@ assert kept_after_handle: dom_state_ok;
+    return GNTST_okay;
+}
+
 int16_t grant_op_map(struct domain *ld, const struct gnttab_map_grant_ref *op, grant_handle_t *handle)
 {
     bool ro = (op->flags & GNTMAP_readonly) != 0;
-    gfn_t gfn = op->host_addr >> PAGE_SHIFT;
     struct domain *rd;
     mfn_t mfn = INVALID_MFN;
-    grant_handle_t h = 0;
     uint32_t rs;
     int16_t st;
 
@@ -137,18 +182,7 @@ int16_t grant_op_map(struct domain *ld, const struct gnttab_map_grant_ref *op, g
     st = map_frame(ld, rd, rs, op->ref, !ro, &mfn);
     if (st != GNTST_okay)
         return st;
-    /* Over the caller's RAM the grant replaces the page (it stays the caller's, unmapped);
-     * over another grant mapping, or out of memory: general_error, as in Xen. */
-    if (gfn > P2M_MAX_GFN || grant_p2m_map_foreign(ld, gfn, mfn, ro, rd->id) != 0)
-        return GNTST_general_error;
-    if (grant_map_alloc(ld, rs, rd->id, op->ref, GNTMAP_host_map | (ro ? GNTMAP_readonly : 0U), gfn, mfn,
-                        &h) != 0) {
-        (void)grant_p2m_unmap_foreign(ld, gfn, mfn);
-        return GNTST_no_space;
-    }
-    (void)grant_entry_update_flags(rd, op->ref, (uint16_t)(ro ? GTF_reading : (GTF_reading | GTF_writing)), 0);
-    *handle = h;
-    return GNTST_okay;
+    return map_install(ld, rd, rs, op->ref, op->host_addr >> PAGE_SHIFT, mfn, ro, handle);
 }
 
 int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *op)

@@ -174,8 +174,8 @@ uint32_t grant_nr_frames(const struct domain *d)
 /*@ requires grant_inv && dom_state_ok && gt_slot(s) && d == &domain_table[s];
     requires grant_state[s].nr_frames < GRANT_MAX_FRAMES;
     assigns grant_state[s].frame[0 .. GRANT_MAX_FRAMES - 1], grant_state[s].gfn[0 .. GRANT_MAX_FRAMES - 1],
-            grant_state[s].nr_frames, domain_table[0 .. DOMAIN_MAX - 1],
-            frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+            grant_state[s].nr_frames, domain_table[0 .. DOMAIN_MAX - 1].tot_pages,
+            domain_table[0 .. DOMAIN_MAX - 1].max_pages, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures grant_inv && dom_state_ok;
     ensures \result == 0 || \result == -XEN_ENOMEM;
@@ -206,7 +206,8 @@ int grant_frame_mfn(struct domain *d, uint32_t idx, mfn_t *mfn)
     /*@ loop invariant grant_inv && dom_state_ok;
         loop assigns grant_state[s].frame[0 .. GRANT_MAX_FRAMES - 1],
                      grant_state[s].gfn[0 .. GRANT_MAX_FRAMES - 1], grant_state[s].nr_frames,
-                     domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free,
+                     domain_table[0 .. DOMAIN_MAX - 1].tot_pages,
+                     domain_table[0 .. DOMAIN_MAX - 1].max_pages, frame_nr_free,
                      frame_free_head[0 .. FRAME_MAX_ORDER], frame_heap.table[0 .. frame_heap.nr - 1],
                      hal_frame_zero_model[0 .. frame_heap.nr - 1];
         loop variant GRANT_MAX_FRAMES - grant_state[s].nr_frames; */

@@ -131,7 +131,8 @@ int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order);
 /*@ requires dom_state_ok && \valid(mfn);
     requires \separated(mfn, domain_table + (0 .. DOMAIN_MAX - 1), frame_heap.table + (0 .. frame_heap.nr - 1),
                          &frame_heap, &frame_nr_free);
-    assigns *mfn, domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+    assigns *mfn, domain_table[0 .. DOMAIN_MAX - 1].tot_pages, frame_nr_free,
+            frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures dom_state_ok; */
@@ -183,7 +184,8 @@ int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access);
  * changed.
  */
 /*@ requires dom_state_ok;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
+    assigns domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
+            frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
             hal_frame_zero_model[0 .. frame_heap.nr - 1];
     ensures dom_state_ok;
@@ -198,7 +200,8 @@ int domain_map_foreign(domid_t id, gfn_t gfn, mfn_t mfn, bool readonly, domid_t 
  * foreign leaf of mfn).  On error nothing changed.
  */
 /*@ requires dom_state_ok;
-    assigns domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1];
+    assigns domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
+            frame_heap.table[0 .. frame_heap.nr - 1];
     ensures dom_state_ok;
     ensures \result == 0 || \result == -XEN_ESRCH || \result == -XEN_EINVAL || \result == -XEN_ENOENT; */
 int domain_unmap_foreign(domid_t id, gfn_t gfn, mfn_t mfn);
