@@ -710,6 +710,49 @@ static void test_corrupt_tables(void **state)
         assert_true(frame_type(i) != FRAME_TYPE_P2M_TABLE);
 }
 
+/*
+ * Entries p2m.c never writes make the writing side refuse before it changes
+ * anything: a 2 MiB EPT leaf whose rights no 4 KiB leaf may carry (write
+ * without read) cannot be split, and a struct p2m whose format is neither
+ * NPT nor EPT is not touched.
+ */
+static void test_unsplittable_and_bad_format(void **state)
+{
+    struct p2m e;
+    mfn_t big = ram(OTHER, 9), m = ram(OTHER, 0);
+    uint64_t *l2, leaf;
+    uint64_t tables;
+    (void)state;
+
+    assert_int_equal(p2m_init(&e, OTHER, PTE_FORMAT_EPT), 0);
+    assert_int_equal(p2m_map(&e, 512, big, 9, RWX), 0);
+    l2 = tab(pte_mfn(tab(pte_mfn(tab(e.root)[0]))[0]));
+    leaf = (l2[1] & ~7ULL) | P2M_ACCESS_W;          /* EPT W without R: a misconfiguration */
+    l2[1] = leaf;
+    tables = e.nr_tables;
+    assert_int_equal(p2m_unmap(&e, 512 + 5, 0), -XEN_EINVAL);
+    assert_int_equal(p2m_set_access(&e, 512 + 5, 0, R), -XEN_EINVAL);
+    assert_int_equal(p2m_map(&e, 512 + 5, m, 0, RWX), -XEN_EINVAL);
+    assert_int_equal(l2[1], leaf);
+    assert_int_equal(e.nr_tables, tables);
+    assert_int_equal(frame_refcount(m), 0);
+    assert_int_equal(frame_refcount(big + 5), 1);
+    l2[1] = (leaf & ~7ULL) | RWX;                    /* repaired: the split works again */
+    assert_int_equal(p2m_unmap(&e, 512 + 5, 0), 0);
+    assert_int_equal(frame_refcount(big + 5), 0);
+    assert_int_equal(e.nr_tables, tables + 1);
+
+    e.format = (enum pte_format)7;                   /* a struct p2m written by hand */
+    assert_int_equal(p2m_unmap(&e, 512 + 6, 0), -XEN_EINVAL);
+    assert_int_equal(p2m_set_access(&e, 512 + 6, 0, R), -XEN_EINVAL);
+    assert_int_equal(p2m_map(&e, 0, m, 0, RWX), -XEN_EINVAL);
+    assert_int_equal(frame_refcount(big + 6), 1);
+    e.format = PTE_FORMAT_EPT;
+    assert_true(check_all(&P, &e));
+    assert_int_equal(p2m_teardown(&e), 0);
+    assert_true(check_all(&P, &e));
+}
+
 /* ---- lookups as the hardware walks: hand-built tables against the reference ---------------- */
 
 static uint64_t seed = 0x243F6A8885A308D3ULL;
@@ -1193,6 +1236,7 @@ int main(void)
         cmocka_unit_test_setup(test_lookup_ept_matrix, setup),
         cmocka_unit_test_setup(test_lookup_random_agrees, setup),
         cmocka_unit_test_setup(test_cursor, setup),
+        cmocka_unit_test_setup(test_unsplittable_and_bad_format, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

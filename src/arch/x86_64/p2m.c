@@ -11,15 +11,21 @@
 #include "hv/p2m.h"
 
 #include "hal/hal.h"
+#include "hal/mem.h"
 #include "xen/errno.h"
 
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
 /* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
 #define P2M_SPARE_MAX     3U
+/* Every table word of machine memory (annotations only). */
+#define MEM_WORDS hal_mem_words + (0 .. HAL_MEM_WORDS - 1)
 
+/* Table pages allocated by the plan phase, each with its words already
+ * mapped, so that linking them in the apply phase cannot fail. */
 struct spare {
     mfn_t mfn[P2M_SPARE_MAX];
+    uint64_t *map[P2M_SPARE_MAX];
     unsigned nr;
 };
 
@@ -27,9 +33,41 @@ struct spare {
 struct walk_pos {
     unsigned level;   /* level of `table` */
     mfn_t table;      /* table page holding `entry` */
+    uint64_t *t;      /* its words (the apply phase writes there without mapping it again) */
     unsigned index;   /* slot of the entry in `table` */
     uint64_t entry;   /* the entry: not present, a leaf, or (at the target level) a table */
 };
+
+/*@ // t is a table page of the machine memory model (hal/mem.h): 512 words.
+    predicate p2m_words(uint64_t *t) =
+      \valid(t + (0 .. 511)) && \base_addr(t) == \base_addr(&hal_mem_words[0]);
+    predicate pos_ok(struct walk_pos *pos) =
+      1 <= pos->level <= 4 && pos->index < 512 && p2m_words(pos->t);
+    predicate spare_ok(struct spare *s) =
+      s->nr <= P2M_SPARE_MAX &&
+      \forall integer i; 0 <= i < s->nr ==> p2m_words(s->map[i]) && s->mfn[i] <= PTE_MFN_MAX;
+    // What every mutation needs of its struct p2m and of the allocator's table.
+    predicate p2m_rw{L}(struct p2m *p) =
+      \valid(p) && p2m_apart(p) && \separated(p, MEM_WORDS) && p2m_root_map_ok(p) &&
+      \separated(frame_heap.table + (0 .. frame_heap.nr - 1), MEM_WORDS);
+    // A mutation changes only the counters and the generation of its struct p2m.
+    predicate p2m_kept{L1, L2}(struct p2m *p) =
+      \at(p->root, L1) == \at(p->root, L2) && \at(p->owner, L1) == \at(p->owner, L2) &&
+      \at(p->format, L1) == \at(p->format, L2) &&
+      \at(p->root_map, L1) == \at(p->root_map, L2) &&
+      \at(p->root_map_mfn, L1) == \at(p->root_map_mfn, L2);
+*/
+
+/* What the allocator calls may change (their assigns). */
+#define HEAP_STATE                                                                   \
+    frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],                            \
+        frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1]
+
+/* Where the allocator's state lies (annotations only): apart from it, a
+ * caller's object survives every allocator call. */
+#define HEAP_LOCS                                                                     \
+    &frame_nr_free, frame_free_head + (0 .. FRAME_MAX_ORDER),                          \
+        frame_heap.table + (0 .. frame_heap.nr - 1), hal_frame_zero_model + (0 .. frame_heap.nr - 1)
 
 /*@ assigns \nothing;
     ensures \result == p2m_pages(order); */
@@ -39,21 +77,56 @@ static unsigned order_pages(unsigned order)
 }
 
 /*
+ * Is [m, m + n) inside the frame table?  Frames read back from entries are
+ * checked before their references move: the tables are machine memory, and
+ * a malformed p2m must make an operation refuse, never count references
+ * beyond the table.
+ */
+/*@ assigns \nothing;
+    ensures \result <==> m < frame_heap.nr && m + n <= frame_heap.nr; */
+static bool in_frame_table(mfn_t m, mfn_t n)
+{
+    return m < frame_heap.nr && n <= frame_heap.nr - m;
+}
+
+/* frame_ref_put for frames read back from a table entry (see in_frame_table). */
+/*@ requires frame_heap_inv;
+    assigns frame_heap.table[0 .. frame_heap.nr - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 ==> m < frame_heap.nr && m + n <= frame_heap.nr; */
+static int put_refs(mfn_t m, mfn_t n, domid_t owner)
+{
+    if (!in_frame_table(m, n))
+        return -XEN_EINVAL;
+    return frame_ref_put(m, n, owner);
+}
+
+/*
  * Walk toward gfn until level `stop`, a non-present entry or a leaf.  False
  * when a table cannot be mapped or a 1 GiB leaf is met (malformed p2m).
  */
+/*@ requires \valid_read(p2m) && \valid(pos) && \separated(pos, p2m) && 1 <= stop <= 4;
+    assigns *pos;
+    ensures \result ==> pos_ok(pos) && stop <= pos->level;
+    ensures \result && pos->level > stop ==>
+              !pte_l_present(p2m->format, pos->entry) ||
+              (pos->level == 2 && pte_l_large(pos->entry)); */
 static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct walk_pos *pos)
 {
     mfn_t table = p2m->root;
 
+    /*@ loop invariant stop <= level <= 4;
+        loop assigns level, table, *pos;
+        loop variant level; */
     for (unsigned level = P2M_LEVELS; level >= stop; level--) {
-        const uint64_t *t = hal_table_map(table);
+        uint64_t *t = hal_mem_table(table);
+        unsigned index = p2m_table_index(gfn, level);
         uint64_t e;
 
         if (t == NULL)
             return false;
-        e = t[p2m_table_index(gfn, level)];
-        *pos = (struct walk_pos){ level, table, p2m_table_index(gfn, level), e };
+        e = t[index];
+        *pos = (struct walk_pos){ level, table, t, index, e };
         if (level == stop || !pte_present(p2m->format, e))
             return true;
         if (pte_is_large(p2m->format, e))
@@ -66,12 +139,17 @@ static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct 
 /* ---- table pages ---------------------------------------------------------- */
 
 /* A zeroed table page owned by `owner`, typed and referenced once. */
+/*@ requires frame_heap_inv;
+    assigns HEAP_STATE;
+    ensures frame_heap_inv;
+    ensures \result == (mfn_t)INVALID_MFN || \result < frame_heap.nr; */
 static mfn_t table_alloc(domid_t owner)
 {
     mfn_t m = frame_alloc(0, owner);
 
     if (m == INVALID_MFN)
         return INVALID_MFN;
+    //@ assert m < frame_heap.nr;
     /* A fresh frame of `owner` is untyped and unreferenced: neither can fail. */
     (void)frame_set_type(m, 1, owner, FRAME_TYPE_P2M_TABLE);
     (void)frame_ref_get(m, 1, owner, FRAME_TYPE_P2M_TABLE);
@@ -79,47 +157,96 @@ static mfn_t table_alloc(domid_t owner)
 }
 
 /* Undo table_alloc: the page must hold no live entry any more. */
+/*@ requires frame_heap_inv;
+    assigns HEAP_STATE;
+    ensures frame_heap_inv; */
 static int table_free(domid_t owner, mfn_t m)
 {
-    int rc = frame_ref_put(m, 1, owner);
+    int rc = put_refs(m, 1, owner);
 
-    if (rc == 0)
-        rc = frame_set_type(m, 1, owner, FRAME_TYPE_NONE);
+    if (rc != 0)
+        return rc;
+    //@ assert m < frame_heap.nr;
+    rc = frame_set_type(m, 1, owner, FRAME_TYPE_NONE);
     if (rc == 0)
         rc = frame_free(m, 0, owner);   /* scrubs */
     return rc;
 }
 
-/* Allocate `need` table pages up front; all or nothing. */
+/* Give back the table pages a plan allocated. */
+/*@ requires frame_heap_inv && \valid_read(p2m) && \valid(s) && spare_ok(s);
+    requires \separated(s, HEAP_LOCS) && p2m_apart(p2m);
+    assigns s->nr, HEAP_STATE;
+    ensures frame_heap_inv && s->nr == 0; */
+static void spare_release(const struct p2m *p2m, struct spare *s)
+{
+    /*@ loop invariant frame_heap_inv && s->nr <= P2M_SPARE_MAX;
+        loop assigns s->nr, HEAP_STATE;
+        loop variant s->nr; */
+    while (s->nr > 0) {
+        s->nr--;
+        (void)table_free(p2m->owner, s->mfn[s->nr]);
+    }
+}
+
+/* Allocate and map `need` table pages up front; all or nothing. */
+/*@ requires frame_heap_inv && \valid_read(p2m) && \valid(s) && need <= P2M_SPARE_MAX;
+    requires \separated(s, HEAP_LOCS) && \separated(s, p2m) && p2m_apart(p2m);
+    assigns *s, HEAP_STATE;
+    ensures frame_heap_inv && spare_ok(s);
+    ensures \result == 0 || \result == -XEN_ENOMEM;
+    ensures \result == 0 ==> s->nr == need;
+    ensures \result != 0 ==> s->nr == 0; */
 static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
 {
     s->nr = 0;
+    /*@ loop invariant frame_heap_inv && spare_ok(s) && s->nr <= need;
+        loop assigns *s, HEAP_STATE;
+        loop variant need - s->nr; */
     while (s->nr < need) {
         mfn_t m = table_alloc(p2m->owner);
+        uint64_t *t = m == INVALID_MFN ? NULL : hal_mem_table(m);
 
-        if (m == INVALID_MFN) {
-            while (s->nr > 0)
-                (void)table_free(p2m->owner, s->mfn[--s->nr]);
+        if (t == NULL) {
+            if (m != INVALID_MFN)
+                (void)table_free(p2m->owner, m);   /* a frame the HAL cannot map: give up */
+            spare_release(p2m, s);
             return -XEN_ENOMEM;
         }
-        s->mfn[s->nr++] = m;
+        s->mfn[s->nr] = m;
+        s->map[s->nr] = t;
+        s->nr++;
     }
     return 0;
 }
 
-static mfn_t spare_take(struct p2m *p2m, struct spare *s)
+/* The next spare table page (counted as the p2m's), and its words in *words. */
+/*@ requires \valid(p2m) && \valid(s) && spare_ok(s) && s->nr >= 1 && \valid(words);
+    requires \separated(p2m, s, words);
+    assigns p2m->nr_tables, s->nr, *words;
+    ensures spare_ok(s) && s->nr == \old(s->nr) - 1;
+    ensures p2m_words(*words) && \result <= PTE_MFN_MAX; */
+static mfn_t spare_take(struct p2m *p2m, struct spare *s, uint64_t **words)
 {
     p2m->nr_tables++;
-    return s->mfn[--s->nr];
+    s->nr--;
+    *words = s->map[s->nr];
+    return s->mfn[s->nr];
 }
 
-/* Link a fresh table below entry `index` of `table`. */
-static mfn_t link_table(struct p2m *p2m, struct spare *s, mfn_t table, unsigned index)
+/* Link a fresh table below entry `index` of table page t; its words are returned. */
+/*@ requires \valid(p2m) && \valid(s) && spare_ok(s) && s->nr >= 1;
+    requires p2m_words(t) && index < 512 && pte_format_ok(p2m->format);
+    requires \separated(p2m, s) && \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS);
+    assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures spare_ok(s) && s->nr == \old(s->nr) - 1 && p2m_words(\result); */
+static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsigned index)
 {
-    mfn_t t = spare_take(p2m, s);
+    uint64_t *words;
+    mfn_t m = spare_take(p2m, s, &words);
 
-    hal_table_map(table)[index] = pte_make_table(p2m->format, t);
-    return t;
+    t[index] = pte_make_table(p2m->format, m);
+    return words;
 }
 
 /*
@@ -130,28 +257,54 @@ static mfn_t link_table(struct p2m *p2m, struct spare *s, mfn_t table, unsigned 
  * with the old entry at `index`.  References are unchanged: the 512 frames
  * keep theirs (the caller drops the one of the frame it replaced).
  */
+/*@ requires \valid(p2m) && \valid(s) && \valid_read(pos) && spare_ok(s) && s->nr >= 1;
+    requires pos_ok(pos) && index < 512 && pte_format_ok(p2m->format);
+    requires pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
+    requires \separated(p2m, s, pos);
+    requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
+    assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures spare_ok(s) && s->nr == \old(s->nr) - 1; */
 static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
                      unsigned index, uint64_t entry)
 {
     mfn_t base = pte_mfn_2m(pos->entry);
     unsigned access = pte_access(p2m->format, pos->entry);
-    mfn_t l1 = spare_take(p2m, s);
-    uint64_t *t = hal_table_map(l1);
+    uint64_t *t;
+    mfn_t l1 = spare_take(p2m, s, &t);
 
+    /*@ loop invariant 0 <= i <= 512;
+        loop assigns i, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
         t[i] = pte_make_leaf(p2m->format, base + i, access, false);
     t[index] = entry;
-    hal_table_map(pos->table)[pos->index] = pte_make_table(p2m->format, l1);
+    pos->t[pos->index] = pte_make_table(p2m->format, l1);
+}
+
+/* Can a 2 MiB leaf be split into 4 KiB leaves with its rights?  (Only a
+ * malformed entry, say EPT write-without-read, cannot.) */
+/*@ requires pte_format_ok(fmt);
+    assigns \nothing;
+    ensures \result <==> pte_access_ok(fmt, pte_l_access(fmt, e)); */
+static bool splittable(enum pte_format fmt, uint64_t e)
+{
+    return pte_access_valid(fmt, pte_access(fmt, e));
 }
 
 /* Number of present entries of level-1 table l1. */
+/*@ requires \valid_read(p2m);
+    assigns \nothing;
+    ensures \result <= 512; */
 static unsigned l1_present(const struct p2m *p2m, mfn_t l1)
 {
-    const uint64_t *t = hal_table_map(l1);
+    const uint64_t *t = hal_mem_table(l1);
     unsigned n = 0;
 
     if (t == NULL)
         return 0;
+    /*@ loop invariant 0 <= i <= 512 && n <= i;
+        loop assigns i, n;
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
         n += pte_present(p2m->format, t[i]) ? 1U : 0U;
     return n;
@@ -159,12 +312,17 @@ static unsigned l1_present(const struct p2m *p2m, mfn_t l1)
 
 /* Does level-1 table l1 hold a foreign leaf?  (An unmappable table counts as
  * one: the caller refuses rather than guess.) */
+/*@ requires \valid_read(p2m);
+    assigns \nothing; */
 static bool l1_has_foreign(const struct p2m *p2m, mfn_t l1)
 {
-    const uint64_t *t = hal_table_map(l1);
+    const uint64_t *t = hal_mem_table(l1);
 
     if (t == NULL)
         return true;
+    /*@ loop invariant 0 <= i <= 512;
+        loop assigns i;
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
         if (pte_present(p2m->format, t[i]) && pte_is_foreign(p2m->format, t[i]))
             return true;
@@ -193,29 +351,37 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
     assigns \nothing;
     ensures \result == 0 || \result == -XEN_EINVAL;
     ensures \result == 0 ==> p2m_order_ok(order) && 0 <= gfn <= P2M_MAX_GFN &&
-                              gfn % p2m_pages(order) == 0 && p2m->root != INVALID_MFN;
+                              gfn % p2m_pages(order) == 0 && p2m->root != INVALID_MFN &&
+                              pte_format_ok(p2m->format);
     ensures !p2m_gfn_ok(gfn, order) ==> \result == -XEN_EINVAL; */
 static int check_target(const struct p2m *p2m, gfn_t gfn, unsigned order)
 {
-    if (p2m->root == INVALID_MFN || (order != P2M_ORDER_4K && order != P2M_ORDER_2M))
+    if (p2m->root == INVALID_MFN || (order != P2M_ORDER_4K && order != P2M_ORDER_2M) ||
+        (p2m->format != PTE_FORMAT_NPT && p2m->format != PTE_FORMAT_EPT))
         return -XEN_EINVAL;
-    if (gfn > P2M_MAX_GFN || (gfn & (order_pages(order) - 1U)) != 0)
+    if (gfn > P2M_MAX_GFN || gfn % order_pages(order) != 0)
         return -XEN_EINVAL;
     return 0;
 }
 
 /* Clear every present entry of level-1 table l1 (dropping references);
  * returns how many there were. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && \result <= 512; */
 static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
 {
-    uint64_t *t = hal_table_map(l1);
+    uint64_t *t = hal_mem_table(l1);
     unsigned n = 0;
 
     if (t == NULL)
         return 0;
+    /*@ loop invariant 0 <= i <= 512 && n <= i && frame_heap_inv;
+        loop assigns i, n, frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
         if (pte_present(p2m->format, t[i])) {
-            (void)frame_ref_put(pte_mfn(t[i]), 1, p2m->owner);
+            (void)put_refs(pte_mfn(t[i]), 1, p2m->owner);
             t[i] = 0;
             n++;
         }
@@ -232,13 +398,33 @@ struct map_plan {
     uint64_t old;    /* present entry replaced at the target level, else 0 */
 };
 
+/*@ // The plan fits where the walk stopped: the missing levels, or one page for a split.
+    predicate plan_ok(struct map_plan *mp, struct walk_pos *pos, integer target) =
+      mp->need <= P2M_SPARE_MAX &&
+      (mp->split ==> mp->need == 1 && target == 1 && pos->level == 2) &&
+      (!mp->split ==> target <= pos->level && mp->need == pos->level - target);
+*/
+
 /*
  * pos is where p2m_descend stopped: at the target level, at a non-present
  * entry above it, or (4 KiB map) at a 2 MiB leaf, which must be split.
  * -XEN_EINVAL when what would be replaced holds a foreign leaf (only
  * p2m_unmap_foreign removes one), or when a level-1 table to be replaced
- * cannot be mapped (only a malformed p2m has one).
+ * cannot be mapped, or a 2 MiB leaf to be split carries rights no 4 KiB
+ * leaf can (only a malformed p2m has either).
  */
+/*@ requires \valid_read(p2m) && \valid_read(pos) && \valid(mp) && pos_ok(pos);
+    requires pte_format_ok(p2m->format) && (target == 1 || target == 2);
+    requires target <= pos->level;
+    requires pos->level > target ==>
+               !pte_l_present(p2m->format, pos->entry) ||
+               (pos->level == 2 && pte_l_large(pos->entry));
+    requires \separated(mp, p2m, pos);
+    assigns *mp;
+    ensures \result == 0 || \result == -XEN_EINVAL;
+    ensures \result == 0 ==> plan_ok(mp, pos, target);
+    ensures \result == 0 && mp->split ==>
+              pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry)); */
 static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_pos *pos,
                     struct map_plan *mp)
 {
@@ -253,6 +439,8 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
             l1_has_foreign(p2m, pte_mfn(pos->entry)))
             return -XEN_EINVAL;
     } else {
+        if (!splittable(p2m->format, pos->entry))
+            return -XEN_EINVAL;
         *mp = (struct map_plan){ 1, true, 0 };
     }
     return 0;
@@ -262,15 +450,18 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
  * Drop what a map replaced at the target level: a 4 KiB leaf, a 2 MiB leaf,
  * or a level-1 table with its leaves (the table is freed).
  */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && (target == 1 || target == 2);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv; */
 static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
 {
     if (!pte_present(p2m->format, old))
         return;
     if (target == 1) {
-        (void)frame_ref_put(pte_mfn(old), 1, p2m->owner);
+        (void)put_refs(pte_mfn(old), 1, p2m->owner);
         p2m->nr_mapped--;
     } else if (pte_is_large(p2m->format, old)) {
-        (void)frame_ref_put(pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
+        (void)put_refs(pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
         p2m->nr_mapped -= ENTRIES_PER_TABLE;
     } else {
         p2m->nr_mapped -= l1_clear(p2m, pte_mfn(old));
@@ -283,6 +474,16 @@ static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
  * The plan of a map at gfn (target level 1 or 2), with the table pages it
  * needs taken: 0, or the error that leaves everything as it was.
  */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
+    requires \valid(pos) && \valid(mp) && \valid(s);
+    requires \separated(pos, mp, s, p2m) && \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS) &&
+             \separated(mp, HEAP_LOCS);
+    assigns *pos, *mp, *s, HEAP_STATE;
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
+    ensures \result == 0 ==> pos_ok(pos) && plan_ok(mp, pos, target) && spare_ok(s) && s->nr == mp->need;
+    ensures \result == 0 && mp->split ==>
+              pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry)); */
 static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
                        struct map_plan *mp, struct spare *s)
 {
@@ -303,22 +504,35 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
  * replacement removed are taken off nr_mapped; the caller counts the new
  * leaf.
  */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
+    requires \valid_read(pos) && \valid_read(mp) && \valid(s);
+    requires pos_ok(pos) && plan_ok(mp, pos, target) && spare_ok(s) && s->nr == mp->need;
+    requires mp->split ==> pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
+    requires \separated(pos, mp, s, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(mp, MEM_WORDS) && \separated(s, MEM_WORDS);
+    requires \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS) && \separated(s, HEAP_LOCS);
+    assigns p2m->nr_mapped, p2m->nr_tables, s->nr, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv; */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
-    mfn_t table = pos->table;
+    uint64_t *t = pos->t;
 
     if (mp->split) {
         unsigned i = p2m_table_index(gfn, 1);
 
         split_2m(p2m, s, pos, i, leaf);
-        (void)frame_ref_put(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
+        (void)put_refs(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
         p2m->nr_mapped--;     /* the one page of the 2 MiB leaf replaced */
         return;
     }
+    /*@ loop invariant target <= level <= pos->level;
+        loop invariant s->nr == level - target && spare_ok(s) && p2m_words(t);
+        loop assigns level, t, p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop variant level; */
     for (unsigned level = pos->level; level > target; level--)
-        table = link_table(p2m, s, table, p2m_table_index(gfn, level));
-    hal_table_map(table)[p2m_table_index(gfn, target)] = leaf;
+        t = link_table(p2m, s, t, p2m_table_index(gfn, level));
+    t[p2m_table_index(gfn, target)] = leaf;
     map_release(p2m, target, mp->old);
 }
 
@@ -334,11 +548,13 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
     if (rc != 0)
         return rc;
     if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX ||
-        (mfn & (order_pages(order) - 1U)) != 0)
+        mfn % order_pages(order) != 0)
         return -XEN_EINVAL;
     rc = frame_ref_check(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
-    if (rc == 0)
-        rc = map_prepare(p2m, gfn, target, &pos, &mp, &s);
+    if (rc != 0)
+        return rc;
+    //@ assert mfn + p2m_pages(order) <= frame_heap.nr;
+    rc = map_prepare(p2m, gfn, target, &pos, &mp, &s);
     if (rc != 0)
         return rc;
     (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
@@ -364,8 +580,10 @@ int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domi
         return -XEN_EINVAL;
     /* The granter's RAM (refused otherwise: free, the hypervisor's, a table page). */
     rc = frame_ref_check(mfn, 1, granter, FRAME_TYPE_GUEST_RAM);
-    if (rc == 0)
-        rc = map_prepare(p2m, gfn, 1, &pos, &mp, &s);
+    if (rc != 0)
+        return rc;
+    //@ assert mfn + 1 <= frame_heap.nr;
+    rc = map_prepare(p2m, gfn, 1, &pos, &mp, &s);
     if (rc != 0)
         return rc;
     (void)frame_ref_get(mfn, 1, granter, FRAME_TYPE_GUEST_RAM);
@@ -375,6 +593,9 @@ int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domi
 }
 
 /* Walk to the 4 KiB leaf at gfn: true with pos at level 1 when it is present and foreign. */
+/*@ requires \valid_read(p2m) && \valid(pos) && \separated(pos, p2m);
+    assigns *pos;
+    ensures \result ==> pos_ok(pos); */
 static bool find_foreign(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
 {
     if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !p2m_descend(p2m, gfn, 1, pos))
@@ -394,9 +615,9 @@ int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
         return -XEN_ENOENT;
     /* Only the grant mapping named: never the owner's RAM, never another frame. */
     if (pos.level != 1 || !pte_is_foreign(p2m->format, pos.entry) || pte_mfn(pos.entry) != mfn ||
-        frame_ref_put(mfn, 1, frame_owner(mfn)) != 0)
+        put_refs(mfn, 1, frame_owner(mfn)) != 0)
         return -XEN_EINVAL;
-    hal_table_map(pos.table)[pos.index] = 0;
+    pos.t[pos.index] = 0;
     p2m->nr_foreign--;
     return 0;
 }
@@ -415,16 +636,29 @@ int p2m_foreign_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *a
 /* ---- unmap / set_access ----------------------------------------------------------------- */
 
 /* Rewrite the rights of every present entry of level-1 table l1. */
+/*@ requires \valid_read(p2m) && \separated(p2m, MEM_WORDS);
+    requires pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1]; */
 static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
 {
-    uint64_t *t = hal_table_map(l1);
+    uint64_t *t = hal_mem_table(l1);
 
+    if (t == NULL)
+        return;
+    /*@ loop invariant 0 <= i <= 512;
+        loop assigns i, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
         if (pte_present(p2m->format, t[i]))
             t[i] = pte_make_leaf(p2m->format, pte_mfn(t[i]), access, false);
 }
 
 /* Walk for a 4 KiB change: pos at level 1, or at a 2 MiB leaf (split needed). */
+/*@ requires \valid_read(p2m) && \valid(pos) && \valid(split) && \separated(pos, split, p2m);
+    assigns *pos, *split;
+    ensures \result == 0 || \result == -XEN_ENOENT;
+    ensures \result == 0 ==> pos_ok(pos) && pte_l_present(p2m->format, pos->entry);
+    ensures \result == 0 ==> (*split <==> pos->level == 2) && (pos->level == 1 || pos->level == 2); */
 static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool *split)
 {
     if (!p2m_descend(p2m, gfn, 1, pos) || !pte_present(p2m->format, pos->entry))
@@ -433,6 +667,11 @@ static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool 
     return 0;
 }
 
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
+            \result == -XEN_ENOMEM || \result == -XEN_ENXIO; */
 static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -442,6 +681,8 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 
     if (rc == 0 && !split && pte_is_foreign(p2m->format, pos.entry))
         rc = -XEN_ENXIO;          /* a grant mapping: p2m_unmap_foreign's to remove */
+    if (rc == 0 && split && !splittable(p2m->format, pos.entry))
+        rc = -XEN_EINVAL;         /* a malformed 2 MiB leaf */
     if (rc == 0 && split)
         rc = spare_fill(p2m, &s, 1);
     if (rc != 0)
@@ -450,15 +691,19 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
         unsigned i = p2m_table_index(gfn, 1);
 
         split_2m(p2m, &s, &pos, i, 0);
-        (void)frame_ref_put(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
+        (void)put_refs(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
     } else {
-        (void)frame_ref_put(pte_mfn(pos.entry), 1, p2m->owner);
-        hal_table_map(pos.table)[pos.index] = 0;
+        (void)put_refs(pte_mfn(pos.entry), 1, p2m->owner);
+        pos.t[pos.index] = 0;
     }
     p2m->nr_mapped--;
     return 0;
 }
 
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO; */
 static int unmap_2m(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -467,8 +712,8 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
         !pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
     if (pte_is_large(p2m->format, pos.entry)) {
-        (void)frame_ref_put(pte_mfn_2m(pos.entry), ENTRIES_PER_TABLE, p2m->owner);
-        hal_table_map(pos.table)[pos.index] = 0;
+        (void)put_refs(pte_mfn_2m(pos.entry), ENTRIES_PER_TABLE, p2m->owner);
+        pos.t[pos.index] = 0;
         p2m->nr_mapped -= ENTRIES_PER_TABLE;
         return 0;
     }
@@ -477,7 +722,7 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
     if (l1_has_foreign(p2m, pte_mfn(pos.entry)))
         return -XEN_ENXIO;
     p2m->nr_mapped -= l1_clear(p2m, pte_mfn(pos.entry));
-    hal_table_map(pos.table)[pos.index] = 0;
+    pos.t[pos.index] = 0;
     (void)table_free(p2m->owner, pte_mfn(pos.entry));
     p2m->nr_tables--;
     return 0;
@@ -493,6 +738,12 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
     return order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
 }
 
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires pte_access_ok(p2m->format, access);
+    assigns p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
+            \result == -XEN_ENOMEM || \result == -XEN_ENXIO; */
 static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -509,6 +760,8 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
     if (split) {
         unsigned i = p2m_table_index(gfn, 1);
 
+        if (!splittable(p2m->format, pos.entry))
+            return -XEN_EINVAL;   /* a malformed 2 MiB leaf */
         rc = spare_fill(p2m, &s, 1);
         if (rc != 0)
             return rc;
@@ -516,11 +769,14 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
                                                  access, false));
         return 0;
     }
-    hal_table_map(pos.table)[pos.index] =
-        pte_make_leaf(p2m->format, pte_mfn(pos.entry), access, false);
+    pos.t[pos.index] = pte_make_leaf(p2m->format, pte_mfn(pos.entry), access, false);
     return 0;
 }
 
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires pte_access_ok(p2m->format, access);
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO; */
 static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -529,8 +785,7 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
         !pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
     if (pte_is_large(p2m->format, pos.entry)) {
-        hal_table_map(pos.table)[pos.index] =
-            pte_make_leaf(p2m->format, pte_mfn_2m(pos.entry), access, true);
+        pos.t[pos.index] = pte_make_leaf(p2m->format, pte_mfn_2m(pos.entry), access, true);
         return 0;
     }
     if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
@@ -557,14 +812,20 @@ int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
 /* ---- teardown ------------------------------------------------------------------------------ */
 
 /* Free the table `table` at `level` and everything below it. */
-/*@ decreases level; */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && 1 <= level <= 4;
+    decreases level;
+    assigns HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv; */
 static int teardown_table(struct p2m *p2m, mfn_t table, unsigned level)
 {
-    uint64_t *t = hal_table_map(table);
+    uint64_t *t = hal_mem_table(table);
     int rc = 0;
 
     if (t == NULL)
         return -XEN_EINVAL;
+    /*@ loop invariant 0 <= i <= 512 && frame_heap_inv;
+        loop assigns i, rc, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
         uint64_t e = t[i];
 
@@ -573,12 +834,12 @@ static int teardown_table(struct p2m *p2m, mfn_t table, unsigned level)
         t[i] = 0;
         if (level == 1 && pte_is_foreign(p2m->format, e)) {
             /* A grant mapping: the frame is its owner's, which keeps it. */
-            if (frame_ref_put(pte_mfn(e), 1, frame_owner(pte_mfn(e))) != 0)
+            if (put_refs(pte_mfn(e), 1, frame_owner(pte_mfn(e))) != 0)
                 rc = -XEN_EINVAL;
         } else if (level == 1 || (level == 2 && pte_is_large(p2m->format, e))) {
             bool large = level == 2;
-            if (frame_ref_put(large ? pte_mfn_2m(e) : pte_mfn(e),
-                              large ? ENTRIES_PER_TABLE : 1U, p2m->owner) != 0)
+            if (put_refs(large ? pte_mfn_2m(e) : pte_mfn(e),
+                         large ? ENTRIES_PER_TABLE : 1U, p2m->owner) != 0)
                 rc = -XEN_EINVAL;
         } else if (level > 2 && pte_is_large(p2m->format, e)) {
             rc = -XEN_EINVAL;

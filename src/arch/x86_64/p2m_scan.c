@@ -12,9 +12,20 @@
 
 #define ENTRIES_PER_TABLE 512U
 
+/*@ // Gfns one entry of a level-`level` table covers, and the whole table.
+    logic integer span_of(integer level) =
+      level == 1 ? 1 : level == 2 ? 0x200 : level == 3 ? 0x40000 : 0x8000000;
+    // A table at `level` whose first gfn is base lies inside the guest-physical space.
+    predicate table_range_ok(integer level, integer base) =
+      1 <= level <= 4 && 0 <= base && base + 512 * span_of(level) <= P2M_MAX_GFN + 1;
+*/
+
 /* ---- the foreign leaves ---------------------------------------------------------------- */
 
 /* Gfns one entry of a level-`level` table covers. */
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == span_of(level); */
 static gfn_t level_span(unsigned level)
 {
     return level == 1 ? 1U : level == 2 ? 0x200U : level == 3 ? 0x40000U : 0x8000000U;
@@ -24,16 +35,25 @@ static gfn_t level_span(unsigned level)
  * First foreign leaf at a gfn >= from below `table` (at `level`, its first
  * gfn `base`, from < base + 512 spans).  Recursion depth is the level.
  */
-/*@ decreases level; */
+/*@ requires \valid_read(p2m) && \valid(gfn) && \valid(mfn) && \separated(gfn, mfn);
+    requires table_range_ok(level, base);
+    decreases level;
+    assigns *gfn, *mfn;
+    ensures \result ==> from <= *gfn <= P2M_MAX_GFN; */
 static bool foreign_next(const struct p2m *p2m, mfn_t table, unsigned level, gfn_t base, gfn_t from,
                          gfn_t *gfn, mfn_t *mfn)
 {
     const uint64_t *t = hal_table_map(table);
     gfn_t span = level_span(level);
+    gfn_t first = from > base ? (from - base) / span : 0U;   /* entries wholly below from are skipped */
 
     if (t == NULL)
         return false;
-    for (unsigned i = from > base ? (unsigned)((from - base) / span) : 0U; i < ENTRIES_PER_TABLE; i++) {
+    /*@ loop invariant (first < 512 ==> first <= i) && i <= 512;
+        loop assigns i, *gfn, *mfn;
+        loop variant 512 - i; */
+    for (unsigned i = first < ENTRIES_PER_TABLE ? (unsigned)first : ENTRIES_PER_TABLE;
+         i < ENTRIES_PER_TABLE; i++) {
         uint64_t e = t[i];
         gfn_t g = base + i * span;
 
@@ -68,7 +88,11 @@ int p2m_foreign_next(const struct p2m *p2m, gfn_t from, gfn_t *gfn, mfn_t *mfn)
  * false if none.  Looks from the top entry down, so it stops at the first
  * leaf it meets.  Recursion depth is the level.
  */
-/*@ decreases level; */
+/*@ requires \valid_read(p2m) && \valid(out);
+    requires table_range_ok(level, base);
+    decreases level;
+    assigns *out;
+    ensures \result ==> *out <= P2M_MAX_GFN; */
 static bool highest_below(const struct p2m *p2m, mfn_t table, unsigned level, gfn_t base, gfn_t *out)
 {
     const uint64_t *t = hal_table_map(table);
@@ -76,6 +100,9 @@ static bool highest_below(const struct p2m *p2m, mfn_t table, unsigned level, gf
 
     if (t == NULL)
         return false;
+    /*@ loop invariant 0 <= i <= 512;
+        loop assigns i, *out;
+        loop variant i; */
     for (unsigned i = ENTRIES_PER_TABLE; i-- > 0;) {
         uint64_t e = t[i];
         gfn_t g = base + i * span;
@@ -115,7 +142,23 @@ struct check_ctx {
     uint64_t foreign;
 };
 
+/*@ // The counts the checker adds to lie apart from the checker, the p2m and the allocator
+    // (whose invariant frame_owner and frame_type need).
+    predicate check_ctx_ok{L}(struct check_ctx *c) =
+      \valid(c) && \valid_read(c->p2m) && \valid(c->counts + (0 .. c->nr - 1)) &&
+      \separated(c, c->counts + (0 .. c->nr - 1)) &&
+      \separated(c, &frame_heap, &frame_nr_free, frame_free_head + (0 .. FRAME_MAX_ORDER),
+                 frame_heap.table + (0 .. frame_heap.nr - 1),
+                 hal_frame_zero_model + (0 .. frame_heap.nr - 1)) &&
+      \separated(c->counts + (0 .. c->nr - 1), c->p2m, &frame_heap, &frame_nr_free,
+                 frame_free_head + (0 .. FRAME_MAX_ORDER),
+                 frame_heap.table + (0 .. frame_heap.nr - 1),
+                 hal_frame_zero_model + (0 .. frame_heap.nr - 1));
+*/
+
 /* A foreign leaf's frame m: guest RAM of some guest (the owner's own grants included). */
+/*@ requires frame_heap_inv && check_ctx_ok(c);
+    assigns c->counts[0 .. c->nr - 1], c->foreign; */
 static bool check_foreign(struct check_ctx *c, mfn_t m)
 {
     if (m >= c->nr || frame_owner(m) >= DOMID_FIRST_RESERVED || frame_type(m) != FRAME_TYPE_GUEST_RAM)
@@ -126,10 +169,15 @@ static bool check_foreign(struct check_ctx *c, mfn_t m)
 }
 
 /* Count references to frames [m, m + n) of guest RAM of the p2m's owner. */
+/*@ requires frame_heap_inv && check_ctx_ok(c);
+    assigns c->counts[0 .. c->nr - 1], c->mapped; */
 static bool check_leaf(struct check_ctx *c, mfn_t m, mfn_t n)
 {
     if (m >= c->nr || n > c->nr - m)
         return false;
+    /*@ loop invariant m <= i <= m + n;
+        loop assigns i, c->counts[0 .. c->nr - 1];
+        loop variant m + n - i; */
     for (mfn_t i = m; i < m + n; i++) {
         if (frame_owner(i) != c->p2m->owner || frame_type(i) != FRAME_TYPE_GUEST_RAM)
             return false;
@@ -139,7 +187,9 @@ static bool check_leaf(struct check_ctx *c, mfn_t m, mfn_t n)
     return true;
 }
 
-/*@ decreases level; */
+/*@ requires frame_heap_inv && check_ctx_ok(c) && 1 <= level <= 4;
+    decreases level;
+    assigns c->counts[0 .. c->nr - 1], c->tables, c->mapped, c->foreign; */
 static bool check_table(struct check_ctx *c, mfn_t table, unsigned level)
 {
     const uint64_t *t;
@@ -153,6 +203,9 @@ static bool check_table(struct check_ctx *c, mfn_t table, unsigned level)
         return false;
     c->counts[table] = 1;
     c->tables++;
+    /*@ loop invariant 0 <= i <= 512;
+        loop assigns i, c->counts[0 .. c->nr - 1], c->tables, c->mapped, c->foreign;
+        loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
         uint64_t e = t[i];
         bool ok;

@@ -436,6 +436,10 @@ int p2m_teardown(struct p2m *p2m);
  */
 /*@ requires frame_heap_inv && \valid_read(p2m);
     requires \valid(counts + (0 .. nr - 1));
+    requires \separated(counts + (0 .. nr - 1), p2m, &frame_heap, &frame_nr_free,
+                        frame_free_head + (0 .. FRAME_MAX_ORDER),
+                        frame_heap.table + (0 .. frame_heap.nr - 1),
+                        hal_frame_zero_model + (0 .. frame_heap.nr - 1));
     assigns counts[0 .. nr - 1]; */
 bool p2m_check(const struct p2m *p2m, uint32_t *counts, mfn_t nr);
 
