@@ -130,7 +130,8 @@ static int16_t map_frame(const struct domain *ld, const struct domain *rd, uint3
     assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], *handle,
             domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
             frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures grant_inv;
     ensures dom_state_ok;
     ensures GNTST_no_space <= \result <= GNTST_okay; */

@@ -116,7 +116,7 @@ void grant_unpin(uint32_t rs, domid_t rdom, grant_ref_t ref)
 /*@ requires grant_inv && dom_state_ok && gt_slot(t) && gt_handle(h) && grant_state[t].map[h].flags != 0;
     assigns grant_state[0 .. DOMAIN_MAX - 1].map[0 .. GRANT_MAPTRACK_MAX - 1],
             domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+            hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures grant_inv && dom_state_ok && grant_state[t].map[h].flags == 0; */
 static void map_drop(uint32_t t, uint32_t h)
 {
@@ -147,13 +147,13 @@ void grant_domain_destroy(struct domain *d)
     /*@ loop invariant 0 <= t <= DOMAIN_MAX && grant_inv && dom_state_ok;
         loop assigns t, grant_state[0 .. DOMAIN_MAX - 1].map[0 .. GRANT_MAPTRACK_MAX - 1],
                      domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1],
-                     hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+                     hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant DOMAIN_MAX - t; */
     for (uint32_t t = 0; t < DOMAIN_MAX; t++) {
         /*@ loop invariant 0 <= h <= GRANT_MAPTRACK_MAX && grant_inv && dom_state_ok;
             loop assigns h, grant_state[0 .. DOMAIN_MAX - 1].map[0 .. GRANT_MAPTRACK_MAX - 1],
                          domain_table[0 .. DOMAIN_MAX - 1], frame_heap.table[0 .. frame_heap.nr - 1],
-                         hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+                         hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
             loop variant GRANT_MAPTRACK_MAX - h; */
         for (uint32_t h = 0; h < GRANT_MAPTRACK_MAX; h++) {
             if (map_doomed(t, h, ds, id))

@@ -110,7 +110,15 @@ static void test_init(void **state)
     assert_int_equal(p2m_init(&q, DOMID_FIRST_RESERVED, PTE_FORMAT_NPT), -XEN_EINVAL);
     assert_int_equal(p2m_init(&q, DOM, (enum pte_format)7), -XEN_EINVAL);
     exhaust(0);
+    memset(&q, 0x5a, sizeof(q));   /* garbage a failed init must not leave behind */
     assert_int_equal(p2m_init(&q, OTHER, PTE_FORMAT_EPT), -XEN_ENOMEM);
+    /* A failed init leaves an empty p2m: no root, refused by map, accepted by teardown. */
+    assert_true(q.root == INVALID_MFN);
+    assert_int_equal(q.nr_tables, 0);
+    assert_null(q.root_map);
+    assert_int_equal(p2m_map(&q, 0, 512, 0, RWX), -XEN_EINVAL);
+    assert_int_equal(p2m_unmap(&q, 0, 0), -XEN_EINVAL);
+    assert_int_equal(p2m_teardown(&q), 0);
     assert_true(check_all(&P, NULL));
 }
 

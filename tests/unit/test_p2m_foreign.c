@@ -298,6 +298,10 @@ static void test_ordinary_paths_refuse(void **state)
     expect_not_foreign(&P, 41);
     assert_int_equal(frame_refcount(g), 1);
     assert_int_equal(frame_refcount(g2), 0);
+    /* The refused maps gave back the references they took before planning. */
+    assert_int_equal(frame_refcount(other_mine), 0);
+    for (mfn_t i = 0; i < 512; i++)
+        assert_int_equal(frame_refcount(big + i), 0);
     assert_int_equal(frame_refcount(other_mine), 0);
     assert_int_equal(frame_refcount(big), 0);
     assert_true(check(&P));

@@ -56,7 +56,8 @@
 /* What the domain RAM calls of hv/domain.h may change (their assigns). */
 #define DOMAIN_RAM_STATE                                                                    \
     domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER], \
-        frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1]
+        frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1], \
+        hal_mem_words[0 .. HAL_MEM_WORDS - 1]
 
 /* add_to_physmap: domid and space sit at the same offsets in both layouts. */
 #define XATP_DOMID   offsetof(struct xen_add_to_physmap, domid)
@@ -297,7 +298,7 @@ static int64_t read_xatp(struct vcpu *v, uint64_t arg, struct xatp_args *x)
 }
 
 /*@ requires hc_caller_ok(v) && dom_state_ok && grant_inv;
-    assigns DOMAIN_RAM_STATE, grant_state[0 .. DOMAIN_MAX - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    assigns DOMAIN_RAM_STATE, grant_state[0 .. DOMAIN_MAX - 1];
     ensures dom_state_ok && grant_inv;
     ensures \result == 0 || \result == -XEN_EDOM || \result == -XEN_EFAULT ||
             \result == -XEN_ENOSYS || \result == -XEN_ESRCH || \result == -XEN_EPERM ||

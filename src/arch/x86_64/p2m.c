@@ -59,9 +59,7 @@ struct walk_pos {
 */
 
 /* What the allocator calls may change (their assigns). */
-#define HEAP_STATE                                                                   \
-    frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],                            \
-        frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1]
+#define HEAP_STATE P2M_HEAP_STATE
 
 /* Where the allocator's state lies (annotations only): apart from it, a
  * caller's object survives every allocator call. */
@@ -91,7 +89,7 @@ static bool in_frame_table(mfn_t m, mfn_t n)
 
 /* frame_ref_put for frames read back from a table entry (see in_frame_table). */
 /*@ requires frame_heap_inv;
-    assigns frame_heap.table[0 .. frame_heap.nr - 1];
+    assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount;
     ensures frame_heap_inv;
     ensures \result == 0 ==> m < frame_heap.nr && m + n <= frame_heap.nr; */
 static int put_refs(mfn_t m, mfn_t n, domid_t owner)
@@ -99,6 +97,31 @@ static int put_refs(mfn_t m, mfn_t n, domid_t owner)
     if (!in_frame_table(m, n))
         return -XEN_EINVAL;
     return frame_ref_put(m, n, owner);
+}
+
+/*
+ * The reference moves of a mutation (for the p2m's owner, or a granter),
+ * stated to leave its struct p2m as it was: proved here once, where the
+ * context is small, rather than in each caller.  p2m is named for the
+ * contracts only.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount;
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+static void drop_refs(const struct p2m *p2m, mfn_t m, mfn_t n, domid_t owner)
+{
+    (void)p2m;
+    (void)put_refs(m, n, owner);
+}
+
+/* One more reference on each frame of a range frame_ref_check accepted. */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && m + n <= frame_heap.nr;
+    assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount;
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+static void take_refs(const struct p2m *p2m, mfn_t m, mfn_t n, domid_t owner, unsigned type)
+{
+    (void)p2m;
+    (void)frame_ref_get(m, n, owner, type);
 }
 
 /*
@@ -173,51 +196,84 @@ static int table_free(domid_t owner, mfn_t m)
     return rc;
 }
 
-/* Give back the table pages a plan allocated. */
-/*@ requires frame_heap_inv && \valid_read(p2m) && \valid(s) && spare_ok(s);
-    requires \separated(s, HEAP_LOCS) && p2m_apart(p2m);
-    assigns s->nr, HEAP_STATE;
-    ensures frame_heap_inv && s->nr == 0; */
-static void spare_release(const struct p2m *p2m, struct spare *s)
+/* table_free of one of the p2m's table pages, the struct p2m kept. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns HEAP_STATE;
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+static void drop_table(const struct p2m *p2m, mfn_t m)
 {
-    /*@ loop invariant frame_heap_inv && s->nr <= P2M_SPARE_MAX;
-        loop assigns s->nr, HEAP_STATE;
-        loop variant s->nr; */
-    while (s->nr > 0) {
-        s->nr--;
-        (void)table_free(p2m->owner, s->mfn[s->nr]);
-    }
+    (void)table_free(p2m->owner, m);
 }
 
-/* Allocate and map `need` table pages up front; all or nothing. */
-/*@ requires frame_heap_inv && \valid_read(p2m) && \valid(s) && need <= P2M_SPARE_MAX;
-    requires \separated(s, HEAP_LOCS) && \separated(s, p2m) && p2m_apart(p2m);
+/* table_alloc for the p2m's owner, the struct p2m kept. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns HEAP_STATE;
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures \result == (mfn_t)INVALID_MFN || \result < frame_heap.nr; */
+static mfn_t new_table(const struct p2m *p2m)
+{
+    return table_alloc(p2m->owner);
+}
+
+/*
+ * The writes to a struct spare, each proved here to leave the allocator's
+ * invariant alone (in spare_fill's context the provers do not find it).
+ */
+/*@ requires frame_heap_inv && \valid(s) && \separated(s, HEAP_LOCS);
+    assigns s->nr;
+    ensures frame_heap_inv && spare_ok(s) && s->nr == 0; */
+static void spare_empty(struct spare *s)
+{
+    s->nr = 0;
+}
+
+/*@ requires frame_heap_inv && \valid(s) && \separated(s, HEAP_LOCS);
+    requires spare_ok(s) && s->nr < P2M_SPARE_MAX && m <= PTE_MFN_MAX && p2m_words(t);
+    assigns s->nr, s->mfn[s->nr], s->map[s->nr];
+    ensures frame_heap_inv && spare_ok(s) && s->nr == \old(s->nr) + 1; */
+static void spare_push(struct spare *s, mfn_t m, uint64_t *t)
+{
+    s->mfn[s->nr] = m;
+    s->map[s->nr] = t;
+    s->nr++;
+}
+
+/*
+ * Allocate and map `need` table pages up front; all or nothing.  Recursive
+ * (need <= P2M_SPARE_MAX) so that *s is written only after the allocator
+ * calls: this page is held in locals while the rest are allocated, and
+ * given back if they cannot be.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && \valid(s) && need <= P2M_SPARE_MAX;
+    requires \separated(s, HEAP_LOCS) && \separated(s, p2m);
+    decreases need;
     assigns *s, HEAP_STATE;
-    ensures frame_heap_inv && spare_ok(s);
+    ensures frame_heap_inv;
+    ensures spare_ok(s);
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENOMEM;
     ensures \result == 0 ==> s->nr == need;
     ensures \result != 0 ==> s->nr == 0; */
 static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
 {
-    s->nr = 0;
-    /*@ loop invariant frame_heap_inv && spare_ok(s) && s->nr <= need;
-        loop assigns *s, HEAP_STATE;
-        loop variant need - s->nr; */
-    while (s->nr < need) {
-        mfn_t m = table_alloc(p2m->owner);
-        uint64_t *t = m == INVALID_MFN ? NULL : hal_mem_table(m);
+    mfn_t m;
+    uint64_t *t;
 
-        if (t == NULL) {
-            if (m != INVALID_MFN)
-                (void)table_free(p2m->owner, m);   /* a frame the HAL cannot map: give up */
-            spare_release(p2m, s);
-            return -XEN_ENOMEM;
-        }
-        s->mfn[s->nr] = m;
-        s->map[s->nr] = t;
-        s->nr++;
+    if (need == 0) {
+        spare_empty(s);
+        return 0;
     }
-    return 0;
+    m = new_table(p2m);
+    t = m == INVALID_MFN ? NULL : hal_mem_table(m);
+    if (t != NULL && spare_fill(p2m, s, need - 1) == 0) {
+        //@ assert m < HAL_MODEL_FRAMES && m <= PTE_MFN_MAX && p2m_words(t);
+        spare_push(s, m, t);
+        return 0;
+    }
+    if (m != INVALID_MFN)
+        drop_table(p2m, m);   /* the rest could not be had, or the HAL cannot map this one */
+    spare_empty(s);
+    return -XEN_ENOMEM;
 }
 
 /* The next spare table page (counted as the p2m's), and its words in *words. */
@@ -239,7 +295,8 @@ static mfn_t spare_take(struct p2m *p2m, struct spare *s, uint64_t **words)
     requires p2m_words(t) && index < 512 && pte_format_ok(p2m->format);
     requires \separated(p2m, s) && \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS);
     assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures spare_ok(s) && s->nr == \old(s->nr) - 1 && p2m_words(\result); */
+    ensures spare_ok(s) && s->nr == \old(s->nr) - 1 && p2m_words(\result);
+    ensures p2m_kept{Pre, Post}(p2m); */
 static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsigned index)
 {
     uint64_t *words;
@@ -263,7 +320,8 @@ static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsig
     requires \separated(p2m, s, pos);
     requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
     assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures spare_ok(s) && s->nr == \old(s->nr) - 1; */
+    ensures spare_ok(s) && s->nr == \old(s->nr) - 1;
+    ensures p2m_kept{Pre, Post}(p2m); */
 static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
                      unsigned index, uint64_t entry)
 {
@@ -329,21 +387,73 @@ static bool l1_has_foreign(const struct p2m *p2m, mfn_t l1)
     return false;
 }
 
+/* ---- writes to struct p2m ---------------------------------------------------------- */
+
+/*
+ * The exported calls write their struct p2m only through these three, each
+ * proved once to keep the allocator's invariant and the root view: in the
+ * callers' contexts (a dozen calls' contracts) the provers do not find that
+ * a counter write leaves frame_heap_inv alone.
+ */
+
+/* Every field of *p2m: an empty p2m when root is INVALID_MFN, else one root table. */
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
+    assigns *p2m;
+    ensures frame_heap_inv;
+    ensures p2m_root_map_ok(p2m);
+    ensures p2m->root == root && p2m->owner == owner && p2m->format == fmt;
+    ensures p2m->nr_tables == (root == (mfn_t)INVALID_MFN ? 0 : 1);
+    ensures p2m->nr_mapped == 0 && p2m->nr_foreign == 0; */
+static void p2m_set(struct p2m *p2m, domid_t owner, enum pte_format fmt, mfn_t root)
+{
+    bool empty = root == INVALID_MFN;
+
+    *p2m = (struct p2m){ .root = root, .owner = owner, .format = fmt,
+                         .nr_tables = empty ? 0U : 1U, .nr_mapped = 0, .nr_foreign = 0,
+                         .generation = 0, .root_map = empty ? NULL : hal_table_map(root),
+                         .root_map_mfn = root };
+}
+
+/* A new generation: lookup cursors of the old one walk again. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->generation;
+    ensures frame_heap_inv;
+    ensures p2m_rw(p2m); */
+static void p2m_bump(struct p2m *p2m)
+{
+    p2m->generation++;
+}
+
+/* Count a new leaf: `pages` of the owner's RAM, or one foreign page. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_mapped, p2m->nr_foreign;
+    ensures frame_heap_inv;
+    ensures p2m_rw(p2m) && p2m->root == \old(p2m->root); */
+static void p2m_count_leaf(struct p2m *p2m, unsigned pages, bool foreign)
+{
+    if (foreign)
+        p2m->nr_foreign++;
+    else
+        p2m->nr_mapped += pages;
+}
+
 /* ---- init ------------------------------------------------------------------------ */
 
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
 {
-    mfn_t root;
+    mfn_t root = INVALID_MFN;
+    int rc = 0;
 
     if (owner >= DOMID_FIRST_RESERVED || (fmt != PTE_FORMAT_NPT && fmt != PTE_FORMAT_EPT))
-        return -XEN_EINVAL;
-    root = table_alloc(owner);
-    if (root == INVALID_MFN)
-        return -XEN_ENOMEM;
-    *p2m = (struct p2m){ .root = root, .owner = owner, .format = fmt,
-                         .nr_tables = 1, .nr_mapped = 0, .nr_foreign = 0, .generation = 0,
-                         .root_map = hal_table_map(root), .root_map_mfn = root };
-    return 0;
+        rc = -XEN_EINVAL;
+    else
+        root = table_alloc(owner);
+    if (rc == 0 && root == INVALID_MFN)
+        rc = -XEN_ENOMEM;
+    /* A failed init leaves an empty p2m (no root), which map/unmap refuse and
+     * teardown accepts, rather than whatever *p2m held before. */
+    p2m_set(p2m, owner, fmt, root);
+    return rc;
 }
 
 /* Shared argument checks of map/unmap/set_access. */
@@ -367,8 +477,9 @@ static int check_target(const struct p2m *p2m, gfn_t gfn, unsigned order)
 /* Clear every present entry of level-1 table l1 (dropping references);
  * returns how many there were. */
 /*@ requires frame_heap_inv && p2m_rw(p2m);
-    assigns frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv && \result <= 512; */
+    assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && \result <= 512;
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
 static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
 {
     uint64_t *t = hal_mem_table(l1);
@@ -377,11 +488,13 @@ static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
     if (t == NULL)
         return 0;
     /*@ loop invariant 0 <= i <= 512 && n <= i && frame_heap_inv;
-        loop assigns i, n, frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+        loop invariant p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
+        loop assigns i, n, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
+                     hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
         if (pte_present(p2m->format, t[i])) {
-            (void)put_refs(pte_mfn(t[i]), 1, p2m->owner);
+            drop_refs(p2m, pte_mfn(t[i]), 1, p2m->owner);
             t[i] = 0;
             n++;
         }
@@ -452,49 +565,47 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
  */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && (target == 1 || target == 2);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv; */
+    ensures frame_heap_inv;
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
 static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
 {
     if (!pte_present(p2m->format, old))
         return;
     if (target == 1) {
-        (void)put_refs(pte_mfn(old), 1, p2m->owner);
+        drop_refs(p2m, pte_mfn(old), 1, p2m->owner);
         p2m->nr_mapped--;
     } else if (pte_is_large(p2m->format, old)) {
-        (void)put_refs(pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
+        drop_refs(p2m, pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
         p2m->nr_mapped -= ENTRIES_PER_TABLE;
     } else {
         p2m->nr_mapped -= l1_clear(p2m, pte_mfn(old));
-        (void)table_free(p2m->owner, pte_mfn(old));
+        drop_table(p2m, pte_mfn(old));
         p2m->nr_tables--;
     }
 }
 
 /*
- * The plan of a map at gfn (target level 1 or 2), with the table pages it
- * needs taken: 0, or the error that leaves everything as it was.
+ * The plan of a map at gfn (target level 1 or 2): 0, or the error that
+ * leaves everything as it was.  The caller then allocates the table pages
+ * it needs (spare_fill): pos and mp are its locals, which the provers see
+ * apart from the allocator's state at once (as parameters here they would
+ * not).
  */
-/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
-    requires \valid(pos) && \valid(mp) && \valid(s);
-    requires \separated(pos, mp, s, p2m) && \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS) &&
-             \separated(mp, HEAP_LOCS);
-    assigns *pos, *mp, *s, HEAP_STATE;
-    ensures frame_heap_inv;
-    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
-    ensures \result == 0 ==> pos_ok(pos) && plan_ok(mp, pos, target) && spare_ok(s) && s->nr == mp->need;
+/*@ requires p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
+    requires \valid(pos) && \valid(mp);
+    requires \separated(pos, mp, p2m);
+    assigns *pos, *mp;
+    ensures \result == 0 || \result == -XEN_EINVAL;
+    ensures \result == 0 ==> pos_ok(pos);
+    ensures \result == 0 ==> plan_ok(mp, pos, target);
     ensures \result == 0 && mp->split ==>
               pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry)); */
 static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
-                       struct map_plan *mp, struct spare *s)
+                       struct map_plan *mp)
 {
-    int rc;
-
     if (!p2m_descend(p2m, gfn, target, pos))
         return -XEN_EINVAL;
-    rc = map_plan(p2m, target, pos, mp);
-    if (rc == 0)
-        rc = spare_fill(p2m, s, mp->need);
-    return rc;
+    return map_plan(p2m, target, pos, mp);
 }
 
 /*
@@ -504,7 +615,9 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
  * replacement removed are taken off nr_mapped; the caller counts the new
  * leaf.
  */
-/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
+/*@ requires frame_heap_inv;
+    requires p2m_rw(p2m);
+    requires pte_format_ok(p2m->format) && (target == 1 || target == 2);
     requires \valid_read(pos) && \valid_read(mp) && \valid(s);
     requires pos_ok(pos) && plan_ok(mp, pos, target) && spare_ok(s) && s->nr == mp->need;
     requires mp->split ==> pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
@@ -512,7 +625,8 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
     requires \separated(pos, MEM_WORDS) && \separated(mp, MEM_WORDS) && \separated(s, MEM_WORDS);
     requires \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS) && \separated(s, HEAP_LOCS);
     assigns p2m->nr_mapped, p2m->nr_tables, s->nr, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv; */
+    ensures frame_heap_inv;
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
@@ -522,29 +636,86 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
         unsigned i = p2m_table_index(gfn, 1);
 
         split_2m(p2m, s, pos, i, leaf);
-        (void)put_refs(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
+        drop_refs(p2m, pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
         p2m->nr_mapped--;     /* the one page of the 2 MiB leaf replaced */
         return;
     }
     /*@ loop invariant target <= level <= pos->level;
         loop invariant s->nr == level - target && spare_ok(s) && p2m_words(t);
+        loop invariant p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
         loop assigns level, t, p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant level; */
     for (unsigned level = pos->level; level > target; level--)
         t = link_table(p2m, s, t, p2m_table_index(gfn, level));
     t[p2m_table_index(gfn, target)] = leaf;
+    //@ assert p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
     map_release(p2m, target, mp->old);
+}
+
+/* spare_fill for a planned map: the walk position and the plan (the
+ * caller's locals) are kept, said here once in a small context. */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && \valid(s) && \valid_read(pos) && \valid_read(mp);
+    requires mp->need <= P2M_SPARE_MAX;
+    requires \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS);
+    requires \separated(s, p2m, pos, mp);
+    assigns *s, HEAP_STATE;
+    ensures frame_heap_inv && spare_ok(s) && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_ENOMEM;
+    ensures \result == 0 ==> s->nr == mp->need;
+    ensures pos->level == \old(pos->level) && pos->index == \old(pos->index);
+    ensures pos->t == \old(pos->t);
+    ensures pos->entry == \old(pos->entry);
+    ensures mp->need == \old(mp->need) && mp->split == \old(mp->split); */
+static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
+                        const struct map_plan *mp)
+{
+    (void)pos;   /* named for the contract */
+    return spare_fill(p2m, s, mp->need);
+}
+
+/*
+ * The common part of p2m_map and p2m_map_foreign once their arguments are
+ * checked: take a reference on each frame of [mfn, mfn + pages) for
+ * ref_owner (before any entry can point there), plan, take the table pages,
+ * write `leaf`.  0, or -XEN_EINVAL (a foreign leaf in the way, malformed
+ * tables) or -XEN_ENOMEM, the references given back: nothing changed.  The
+ * new leaf is not counted here (the caller knows its kind).
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires (target == 1 || target == 2) && mfn + pages <= frame_heap.nr;
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_t pages,
+                    domid_t ref_owner, uint64_t leaf)
+{
+    struct walk_pos pos;
+    struct map_plan mp;
+    struct spare s;
+    int rc;
+
+    take_refs(p2m, mfn, pages, ref_owner, FRAME_TYPE_GUEST_RAM);
+    //@ assert p2m_kept{Pre, Here}(p2m);
+    rc = map_prepare(p2m, gfn, target, &pos, &mp);
+    //@ assert p2m_kept{Pre, Here}(p2m);
+    if (rc == 0)
+        rc = fill_for_map(p2m, &s, &pos, &mp);
+    //@ assert p2m_kept{Pre, Here}(p2m);
+    if (rc != 0) {
+        drop_refs(p2m, mfn, pages, ref_owner);
+        return rc;
+    }
+    //@ assert pos_ok(&pos) && plan_ok(&mp, &pos, target) && spare_ok(&s) && s.nr == mp.need;
+    map_apply(p2m, gfn, target, &pos, &mp, &s, leaf);
+    //@ assert p2m_kept{Pre, Here}(p2m);
+    return 0;
 }
 
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
-    unsigned target = order == P2M_ORDER_2M ? 2U : 1U;
-    struct walk_pos pos;
-    struct map_plan mp;
-    struct spare s;
     int rc = check_target(p2m, gfn, order);
 
-    p2m->generation++;
+    p2m_bump(p2m);
     if (rc != 0)
         return rc;
     if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX ||
@@ -554,26 +725,20 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
     if (rc != 0)
         return rc;
     //@ assert mfn + p2m_pages(order) <= frame_heap.nr;
-    rc = map_prepare(p2m, gfn, target, &pos, &mp, &s);
-    if (rc != 0)
-        return rc;
-    (void)frame_ref_get(mfn, order_pages(order), p2m->owner, FRAME_TYPE_GUEST_RAM);
-    map_apply(p2m, gfn, target, &pos, &mp, &s,
-              pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M));
-    p2m->nr_mapped += order_pages(order);
-    return 0;
+    rc = map_leaf(p2m, gfn, order == P2M_ORDER_2M ? 2U : 1U, mfn, order_pages(order), p2m->owner,
+                  pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M));
+    if (rc == 0)
+        p2m_count_leaf(p2m, order_pages(order), false);
+    return rc;
 }
 
 /* ---- foreign (grant) leaves ---------------------------------------------------------- */
 
 int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter)
 {
-    struct walk_pos pos;
-    struct map_plan mp;
-    struct spare s;
     int rc = check_target(p2m, gfn, P2M_ORDER_4K);
 
-    p2m->generation++;
+    p2m_bump(p2m);
     if (rc != 0)
         return rc;
     if (!pte_access_valid(p2m->format, access) || mfn > PTE_MFN_MAX)
@@ -583,13 +748,10 @@ int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domi
     if (rc != 0)
         return rc;
     //@ assert mfn + 1 <= frame_heap.nr;
-    rc = map_prepare(p2m, gfn, 1, &pos, &mp, &s);
-    if (rc != 0)
-        return rc;
-    (void)frame_ref_get(mfn, 1, granter, FRAME_TYPE_GUEST_RAM);
-    map_apply(p2m, gfn, 1, &pos, &mp, &s, pte_make_foreign(p2m->format, mfn, access));
-    p2m->nr_foreign++;
-    return 0;
+    rc = map_leaf(p2m, gfn, 1, mfn, 1, granter, pte_make_foreign(p2m->format, mfn, access));
+    if (rc == 0)
+        p2m_count_leaf(p2m, 1, true);
+    return rc;
 }
 
 /* Walk to the 4 KiB leaf at gfn: true with pos at level 1 when it is present and foreign. */
@@ -732,7 +894,7 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     int rc = check_target(p2m, gfn, order);
 
-    p2m->generation++;
+    p2m_bump(p2m);
     if (rc != 0)
         return rc;
     return order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);

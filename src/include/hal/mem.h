@@ -21,12 +21,8 @@
 #define HAL_MEM_H
 
 #include "hal/hal.h"
+#include "hal/mem_model.h"
 #include "hv/types.h"
-
-#define HAL_MEM_WORDS (HAL_MODEL_FRAMES * 512ULL)
-#define HAL_MEM_BYTES (HAL_MODEL_FRAMES * 4096ULL)
-/*@ ghost extern uint64_t hal_mem_words[HAL_MEM_WORDS]; */
-/*@ ghost extern uint8_t hal_mem_bytes[HAL_MEM_BYTES]; */
 
 /* hal_table_map(mfn): the frame's 512 words, or NULL. */
 /*@ assigns \result \from mfn;

@@ -120,7 +120,7 @@ int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt);
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok; */
 int domain_populate(domid_t id, gfn_t gfn, uint64_t nr, unsigned order);
 
@@ -154,19 +154,19 @@ int domain_free_ram(domid_t id, mfn_t mfn, unsigned order);
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok; */
 int domain_map(domid_t id, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access);
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok; */
 int domain_unmap(domid_t id, gfn_t gfn, unsigned order);
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok; */
 int domain_set_access(domid_t id, gfn_t gfn, unsigned order, unsigned access);
 /*@ requires dom_state_ok && \valid(mfn) && \valid(access) && \separated(mfn, access);
@@ -187,7 +187,7 @@ int domain_lookup(domid_t id, gfn_t gfn, mfn_t *mfn, unsigned *access);
     assigns domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
             frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok;
     ensures \result == 0 || \result == -XEN_ESRCH || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
             \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW; */
@@ -201,7 +201,7 @@ int domain_map_foreign(domid_t id, gfn_t gfn, mfn_t mfn, bool readonly, domid_t 
  */
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
-            frame_heap.table[0 .. frame_heap.nr - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok;
     ensures \result == 0 || \result == -XEN_ESRCH || \result == -XEN_EINVAL || \result == -XEN_ENOENT; */
 int domain_unmap_foreign(domid_t id, gfn_t gfn, mfn_t mfn);
@@ -217,7 +217,7 @@ int domain_unmap_foreign(domid_t id, gfn_t gfn, mfn_t mfn);
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok; */
 int domain_destroy(domid_t id);
 

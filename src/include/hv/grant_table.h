@@ -96,7 +96,7 @@ void grant_domain_init(struct domain *d);
  */
 /*@ requires grant_inv && dom_state_ok && gt_dom_ok(d);
     assigns grant_state[0 .. DOMAIN_MAX - 1], domain_table[0 .. DOMAIN_MAX - 1],
-            frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures grant_inv && dom_state_ok;
     ensures \forall integer i; dom_slot_ok(i) && d == &domain_table[i] ==>
               gt_slot_empty(i) && grant_state[i].owner == DOMID_INVALID && grant_state[i].version == 0; */
@@ -238,13 +238,13 @@ bool grant_pinned_mfn(uint32_t rslot, domid_t rdom, grant_ref_t ref, mfn_t *mfn)
 /*@ requires dom_state_ok && gt_dom_ok(d);
     assigns domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
             frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok;
     ensures \result <= 0; */
 int grant_p2m_map_foreign(struct domain *d, gfn_t gfn, mfn_t mfn, bool readonly, domid_t granter);
 /*@ requires dom_state_ok && gt_dom_ok(d);
     assigns domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
-            frame_heap.table[0 .. frame_heap.nr - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok;
     ensures \result <= 0; */
 int grant_p2m_unmap_foreign(struct domain *d, gfn_t gfn, mfn_t mfn);
@@ -317,7 +317,7 @@ struct grant_copy_req {
     assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1], *handle,
             domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
             frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures grant_inv;
     ensures dom_state_ok;
     ensures GNTST_no_space <= \result <= GNTST_okay; */
@@ -334,7 +334,7 @@ int16_t grant_op_map(struct domain *ld, const struct gnttab_map_grant_ref *op, g
 /*@ requires grant_inv && dom_state_ok && gt_dom_ok(ld) && \valid_read(op);
     assigns grant_state[0 .. DOMAIN_MAX - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
             domain_table[0 .. DOMAIN_MAX - 1].p2m, domain_table[0 .. DOMAIN_MAX - 1].nr_granted,
-            frame_heap.table[0 .. frame_heap.nr - 1];
+            frame_heap.table[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures grant_inv && dom_state_ok;
     ensures GNTST_no_space <= \result <= GNTST_okay; */
 int16_t grant_op_unmap(struct domain *ld, const struct gnttab_unmap_grant_ref *op);

@@ -28,6 +28,7 @@
 #ifndef HV_P2M_H
 #define HV_P2M_H
 
+#include "hal/mem_model.h"
 #include "hv/frame_ref.h"
 #include "hv/pte.h"
 #include "hv/types.h"
@@ -144,7 +145,29 @@ static inline unsigned p2m_table_index(gfn_t gfn, unsigned level)
     predicate p2m_apart{L}(struct p2m *p) =
       \separated(p, &frame_heap) && \separated(p, &frame_nr_free) &&
       \separated(p, frame_free_head + (0 .. FRAME_MAX_ORDER)) &&
-      \separated(p, frame_heap.table + (0 .. frame_heap.nr - 1));
+      \separated(p, frame_heap.table + (0 .. frame_heap.nr - 1)) &&
+      \separated(p, hal_frame_zero_model + (0 .. HAL_MODEL_FRAMES - 1));
+*/
+/* What the allocator's calls assign (hv/frame.h), field by field, as the p2m's
+ * mutations assign it too: the provers then match the allocator's assigns
+ * against a mutation's by their text. */
+#define P2M_HEAP_STATE                                                              \
+    frame_free_head[0 .. FRAME_MAX_ORDER], frame_nr_free,                           \
+        frame_heap.table[0 .. frame_heap.nr - 1].next,                              \
+        frame_heap.table[0 .. frame_heap.nr - 1].prev,                              \
+        frame_heap.table[0 .. frame_heap.nr - 1].head,                              \
+        frame_heap.table[0 .. frame_heap.nr - 1].order,                             \
+        frame_heap.table[0 .. frame_heap.nr - 1].owner,                             \
+        frame_heap.table[0 .. frame_heap.nr - 1].type,                              \
+        frame_heap.table[0 .. frame_heap.nr - 1].dirty,                             \
+        frame_heap.table[0 .. frame_heap.nr - 1].refcount,                          \
+        hal_frame_zero_model[0 .. frame_heap.nr - 1]
+
+/*@ // The tables a mutation writes are machine memory (hal/mem_model.h): apart
+    // from the struct p2m and the allocator's frame table.
+    predicate p2m_mem_apart{L}(struct p2m *p) =
+      \separated(p, hal_mem_words + (0 .. HAL_MEM_WORDS - 1)) &&
+      \separated(frame_heap.table + (0 .. frame_heap.nr - 1), hal_mem_words + (0 .. HAL_MEM_WORDS - 1));
 */
 /*@ predicate p2m_order_ok(integer order) = order == 0 || order == 9;
     predicate p2m_gfn_ok(integer gfn, integer order) =
@@ -158,15 +181,17 @@ static inline unsigned p2m_table_index(gfn_t gfn, unsigned level)
 
 /*
  * Empty p2m for guest `owner`: allocates the root table.  0, or -XEN_EINVAL
- * (owner not a guest id, unknown format), -XEN_ENOMEM.
+ * (owner not a guest id, unknown format), -XEN_ENOMEM.  On error *p2m is an
+ * empty p2m (root INVALID_MFN): map, unmap and set_access refuse it with
+ * -XEN_EINVAL, teardown accepts it.
  */
 /*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
-    ensures frame_heap_inv && p2m_root_map_ok(p2m);
+    assigns *p2m, P2M_HEAP_STATE;
+    ensures frame_heap_inv;
+    ensures p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
     ensures !fr_guest(owner) || !pte_format_ok(fmt) ==> \result == -XEN_EINVAL;
+    ensures \result != 0 ==> p2m->root == (mfn_t)INVALID_MFN && p2m->nr_tables == 0;
     ensures \result == 0 ==> p2m->root != (mfn_t)INVALID_MFN && p2m->owner == owner &&
             p2m->nr_tables == 1 && p2m->nr_mapped == 0 && p2m->nr_foreign == 0; */
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
@@ -190,10 +215,9 @@ int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt);
  *                  before the old mapping's references are dropped)
  * On error nothing changed.
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_root_map_ok(p2m);
+    requires p2m_mem_apart(p2m);
+    assigns *p2m, P2M_HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
             \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW;
@@ -211,10 +235,9 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
  * page, which is what Xen's guest_remove_page answers; only
  * p2m_unmap_foreign removes it).  On error nothing changed.
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_root_map_ok(p2m);
+    requires p2m_mem_apart(p2m);
+    assigns *p2m, P2M_HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
@@ -227,10 +250,9 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order);
  * -XEN_EINVAL, -XEN_ENOENT, -XEN_ENOMEM, -XEN_ENXIO as for p2m_unmap (a
  * grant mapping's rights are the grant's, not the domain's to change).
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_root_map_ok(p2m);
+    requires p2m_mem_apart(p2m);
+    assigns *p2m, P2M_HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
@@ -254,10 +276,9 @@ int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access);
  *   -XEN_EOVERFLOW mfn's reference count is at its maximum
  * On error nothing changed.
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_root_map_ok(p2m);
+    requires p2m_mem_apart(p2m);
+    assigns *p2m, P2M_HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EPERM ||
             \result == -XEN_ENOMEM || \result == -XEN_EOVERFLOW;
@@ -273,8 +294,10 @@ int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domi
  * gfn is not foreign, or maps another frame), -XEN_ENOENT (nothing mapped at
  * gfn).  On error nothing changed.
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_heap.table[0 .. frame_heap.nr - 1];
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_root_map_ok(p2m);
+    requires p2m_mem_apart(p2m);
+    assigns *p2m, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT; */
 int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn);
@@ -412,10 +435,9 @@ static inline int p2m_cursor_lookup(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn,
  * found on the way was not what the invariants promise (it is skipped; the
  * rest is still freed).
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
-            frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_root_map_ok(p2m);
+    requires p2m_mem_apart(p2m);
+    assigns *p2m, P2M_HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_root_map_ok(p2m);
     ensures p2m->root == (mfn_t)INVALID_MFN && p2m->nr_tables == 0 && p2m->nr_mapped == 0 &&
             p2m->nr_foreign == 0; */

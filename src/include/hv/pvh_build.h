@@ -126,7 +126,8 @@ uint32_t pvh_memmap_layout(uint64_t mem_bytes, struct hvm_memmap_table_entry *ma
     requires \separated(err, p->kernel + (0 .. p->kernel_len - 1));
     assigns *r, *err, domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free,
             frame_free_head[0 .. FRAME_MAX_ORDER], frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_bytes[0 .. HAL_MEM_BYTES - 1],
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures elf_pvh_err_ok(err);
     ensures \result == 0 <==> err->code == ELF_PVH_OK;
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM ||
