@@ -115,7 +115,7 @@ int64_t hc_xen_version(struct vcpu *v, uint32_t cmd, uint64_t arg);
             \result == -XEN_E2BIG || \result == -XEN_ENOSYS || \result == -XEN_ERESTART; */
 int64_t hc_console_io(struct vcpu *v, uint32_t cmd, uint32_t count, uint64_t buffer);
 
-/* 20: grant_table_op: Grant tables v1: setup, size, version, copy, swap; map and unmap into the p2m as foreign leaves. */
+/* 20: grant_table_op: Grant tables v1: setup, size, version, copy (swap_grant_ref: -ENOSYS); map and unmap into the p2m as foreign leaves. */
 /*@ requires hc_caller_ok(v);
     requires frame_heap_inv;
     requires dom_state_ok;
