@@ -204,6 +204,11 @@ static void fz_evtchn_op(unsigned i)
         struct evtchn_target t;
         bool target = evtchn_send_target(fz_v[i]->domain, port, &t) == 0 && t.deliver;
 
+        /* The query is the first half of a send: on a port the hypervisor serves it
+         * marks the port signalled.  Undo that (nothing else ran since the step's
+         * snapshot), so that a refused send (-EFAULT) is still checked to change
+         * nothing. */
+        memcpy(evtchn_table, fz_before, sizeof(fz_before));
         rc = fz_call(i, nr, EVTCHNOP_send, &port, sizeof(port), NULL);
         if (rc == 0 && target && domain_table[t.slot].live && !fz_pending(t.slot, t.port))
             fz_fail("send did not mark the target pending", t.slot, t.port);
