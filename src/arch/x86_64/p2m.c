@@ -390,10 +390,11 @@ static bool l1_has_foreign(const struct p2m *p2m, mfn_t l1)
 /* ---- writes to struct p2m ---------------------------------------------------------- */
 
 /*
- * The exported calls write their struct p2m only through these three, each
- * proved once to keep the allocator's invariant and the root view: in the
+ * init, map and map_foreign write their struct p2m through these three, each
+ * proved once to keep the allocator's invariant and the root view: in those
  * callers' contexts (a dozen calls' contracts) the provers do not find that
- * a counter write leaves frame_heap_inv alone.
+ * a counter write leaves frame_heap_inv alone.  The other mutations, whose
+ * contexts are smaller, write their counters directly.
  */
 
 /* Every field of *p2m: an empty p2m when root is INVALID_MFN, else one root table. */
