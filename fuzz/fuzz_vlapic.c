@@ -154,12 +154,37 @@ static void step_mmio(struct vcpu *v, bool write)
         fz_fail("MMIO load wider than its size", val, size);
 }
 
-static void step_time(struct vcpu *v)
+/*
+ * The scheduler's entry check must be exactly expiry then the pending
+ * vector: both are run from the same state and must agree on the answer
+ * and on the state they leave.
+ */
+static void entry_poll_twin(struct vcpu *v, struct vlapic *s)
+{
+    struct vlapic before = *s, after_pair;
+    int pair, poll;
+
+    vlapic_timer_expire(v, hal_time_ns());
+    pair = vlapic_pending_vector(v);
+    after_pair = *s;
+    *s = before;
+    poll = vlapic_entry_poll(v, hal_time_ns());
+    if (poll != pair)
+        fz_fail("vlapic_entry_poll disagrees with expire + pending", (unsigned long long)poll,
+                (unsigned long long)pair);
+    if (memcmp(&after_pair, s, sizeof(after_pair)) != 0)
+        fz_fail("vlapic_entry_poll left another state than expire + pending", 0, 0);
+}
+
+static void step_time(struct vcpu *v, struct vlapic *s)
 {
     uint64_t due;
 
     sim_clock_advance(fz_u64(2) << (fz_u8() & 15U));
-    vlapic_timer_expire(v, hal_time_ns());
+    if (fz_u8() % 2U == 0)
+        vlapic_timer_expire(v, hal_time_ns());
+    else
+        entry_poll_twin(v, s);
     due = vlapic_timer_deadline(v);
     if (due != 0 && due <= hal_time_ns())
         fz_fail("timer still due after expiry", due, hal_time_ns());
@@ -217,7 +242,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 4: step_mmio(v, false); break;
         case 5: vlapic_set_irq(v, fz_u8()); break;
         case 6: step_take(v); break;
-        case 7: step_time(v); break;
+        case 7: step_time(v, &vlapic_state.cpu[v->domain - domain_table][0]); break;
         case 8: if (fz_u8() == 0) vlapic_reset(v); break;
         default: (void)vlapic_msr_write(v, VLAPIC_MSR_APIC_BASE, fz_value()); break;
         }

@@ -287,9 +287,10 @@ static void deliver_events(struct vcpu *v, uint64_t now)
     bool want = evtchn_upcall_vector(v, &vector);
     bool from_lapic = false;
 
-    lapic_timer_check(v, now);
+    /* The LAPIC timer fires if due (v runs, so no wake-up is needed), then its highest vector. */
+    lapic_vector = vlapic_entry_poll(v, now);
     /* The event channel goes first: the LAPIC's vector matters only without it. */
-    if (!want && (lapic_vector = vlapic_pending_vector(v)) >= 0) {
+    if (!want && lapic_vector >= 0) {
         want = from_lapic = true;
         vector = (uint8_t)lapic_vector;
     }
@@ -316,10 +317,22 @@ static void serve_consoles(void)
  * also the time at which the next entry's LAPIC timer is checked (nothing
  * but this loop runs in between).
  */
-/* Exits whose handling can arm a guest timer: hypercalls (singleshot, poll), MSR writes (LAPIC timer, TSC deadline), MMIO (xAPIC timer). */
-static bool exit_may_arm_timer(enum vmexit_reason r)
+/* Exits whose handling can arm a singleshot timer or a poll deadline: hypercalls. */
+static bool exit_may_arm_vcpu_timer(enum vmexit_reason r)
 {
-    return r == VMEXIT_HYPERCALL || r == VMEXIT_WRMSR || r == VMEXIT_NPF;
+    return r == VMEXIT_HYPERCALL;
+}
+
+/* Exits whose handling can arm the emulated LAPIC timer: MSR writes (x2APIC, TSC deadline), MMIO (xAPIC). */
+static bool exit_may_arm_lapic_timer(enum vmexit_reason r)
+{
+    return r == VMEXIT_WRMSR || r == VMEXIT_NPF;
+}
+
+/* The earlier of two deadlines, 0 meaning none. */
+static uint64_t earlier_deadline(uint64_t a, uint64_t b)
+{
+    return b != 0 && (a == 0 || b < a) ? b : a;
 }
 
 /*
@@ -327,15 +340,19 @@ static bool exit_may_arm_timer(enum vmexit_reason r)
  * Only v's own timers can have been armed by its exit: a singleshot timer is
  * set for the calling vCPU only (VCPUOP_set_singleshot_timer), the emulated
  * LAPIC is v's, and a SCHEDOP_poll deadline blocks v, which ends the slice
- * (the next slice_end looks at every timer).  So no scan of all domains here.
+ * (the next slice_end looks at every timer).  So no scan of all domains
+ * here, and only the kind of timer the exit can have armed is read again
+ * (a hypercall cannot program the LAPIC timer, an MSR write or MMIO access
+ * cannot set a singleshot timer).
  */
-static uint64_t earliest_end(const struct vcpu *v, uint64_t end)
+static uint64_t earliest_end(const struct vcpu *v, enum vmexit_reason r, uint64_t end)
 {
-    uint64_t t = v->timer_deadline_ns;
-    uint64_t l = vlapic_timer_deadline(v);
+    uint64_t t = 0;
 
-    if (l != 0 && (t == 0 || l < t))
-        t = l;
+    if (exit_may_arm_vcpu_timer(r))
+        t = v->timer_deadline_ns;
+    if (exit_may_arm_lapic_timer(r))
+        t = earlier_deadline(t, vlapic_timer_deadline(v));
     if (t == 0 || t >= end)
         return end;
     hal_timer_arm(t);
@@ -360,8 +377,7 @@ static void run_slice(struct vcpu *v)
         vcpu_vendor_run(v, &e);
         vcpu_handle_exit(v, &e);
         now = hal_time_ns();
-        if (exit_may_arm_timer(e.reason))
-            end = earliest_end(v, end);
+        end = earliest_end(v, e.reason, end);
         if (now >= end)
             break;
     }

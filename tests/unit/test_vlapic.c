@@ -184,6 +184,7 @@ static void test_vcpu_without_state(void **state)
     assert_int_equal(vlapic_mmio_read(&lone, BASE, 4, &val), -1);
     assert_int_equal(vlapic_mmio_write(&lone, BASE + VLAPIC_REG_TPR, 4, 1), -1);
     assert_int_equal(vlapic_pending_vector(&lone), -1);
+    assert_int_equal(vlapic_entry_poll(&lone, T0), -1);
     assert_int_equal(vlapic_timer_deadline(&lone), 0);
     assert_int_equal(val, 7);
 }
@@ -683,6 +684,35 @@ static void test_timer_one_shot(void **state)
     assert_false(irr(0x40));
 }
 
+/*
+ * The scheduler's entry check: the timer fires if due, then the highest
+ * deliverable vector, as vlapic_timer_expire + vlapic_pending_vector.
+ */
+static void test_entry_poll(void **state)
+{
+    (void)state;
+    assert_int_equal(vlapic_entry_poll(v, T0), -1);       /* nothing armed, nothing pending */
+    timer_setup(0x40, 0xB);
+    wr(VLAPIC_REG_TMICT, 1000);
+    assert_int_equal(vlapic_entry_poll(v, T0 + 999), -1); /* not due yet: still armed */
+    assert_int_equal(vlapic_timer_deadline(v), T0 + 1000);
+    assert_false(irr(0x40));
+    assert_int_equal(vlapic_entry_poll(v, T0 + 1000), 0x40);
+    assert_true(irr(0x40));
+    assert_int_equal(vlapic_timer_deadline(v), 0);        /* one-shot: disarmed */
+    assert_int_equal(vlapic_entry_poll(v, T0 + 2000), 0x40);   /* still pending, not fired again */
+    vlapic_ack(v, 0x40);
+    assert_int_equal(vlapic_entry_poll(v, T0 + 3000), -1);     /* in service now */
+    vlapic_set_irq(v, 0x61);
+    assert_int_equal(vlapic_entry_poll(v, T0 + 3000), 0x61);   /* a higher class than 0x40 */
+    wr(VLAPIC_REG_EOI, 0);
+    wr(VLAPIC_REG_LVT_TIMER, VLAPIC_LVT_MASKED | 0x50);
+    wr(VLAPIC_REG_TMICT, 10);
+    assert_int_equal(vlapic_entry_poll(v, T0 + 3000 + 10), 0x61);   /* masked: fires, requests nothing */
+    assert_false(irr(0x50));
+    assert_int_equal(vlapic_timer_deadline(v), 0);
+}
+
 static void test_timer_count_runs_out_without_expire(void **state)
 {
     (void)state;
@@ -839,6 +869,7 @@ int main(void)
         cmocka_unit_test_setup(test_xapic_logical_destinations, setup),
         cmocka_unit_test_setup(test_x2apic_ipis, setup),
         cmocka_unit_test_setup(test_software_disable_masks_lvts, setup),
+        cmocka_unit_test_setup(test_entry_poll, setup),
         cmocka_unit_test_setup(test_timer_one_shot, setup),
         cmocka_unit_test_setup(test_timer_count_runs_out_without_expire, setup),
         cmocka_unit_test_setup(test_timer_periodic, setup),

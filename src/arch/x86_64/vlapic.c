@@ -240,17 +240,26 @@ void vlapic_set_irq(struct vcpu *v, uint8_t vector)
         vlapic_accept(s, vector);
 }
 
-int vlapic_pending_vector(const struct vcpu *v)
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result == -1 || (16 <= \result <= 255); */
+static int pending_of(const struct vlapic *s)
 {
-    const struct vlapic *s = vlapic_of(v);
     int vec;
 
-    if (s == NULL || !sw_enabled(s))
+    if (!sw_enabled(s))
         return -1;
     vec = highest_vector(s->irr);
     if (vec < (int)VEC_MIN || ((uint32_t)vec & 0xF0U) <= (vlapic_ppr(s) & 0xF0U))
         return -1;
     return vec;
+}
+
+int vlapic_pending_vector(const struct vcpu *v)
+{
+    const struct vlapic *s = vlapic_of(v);
+
+    return s != NULL ? pending_of(s) : -1;
 }
 
 void vlapic_ack(struct vcpu *v, uint8_t vector)
@@ -490,14 +499,12 @@ static void timer_rearm(struct vlapic *s, uint64_t due, uint64_t now)
     timer_start(s, s->tmict, due + missed * period);
 }
 
-void vlapic_timer_expire(struct vcpu *v, uint64_t now_ns)
+/*@ requires \valid(s);
+    assigns *s; */
+static void timer_expire(struct vlapic *s, uint64_t now_ns)
 {
-    struct vlapic *s = vlapic_of(v);
-    uint64_t due;
+    uint64_t due = deadline_of(s);
 
-    if (s == NULL)
-        return;
-    due = deadline_of(s);
     if (due == 0 || due > now_ns)
         return;
     if (vlapic_timer_mode(s) == VLAPIC_LVT_TIMER_TSC)
@@ -507,4 +514,22 @@ void vlapic_timer_expire(struct vcpu *v, uint64_t now_ns)
     else
         timer_start(s, 0, 0);
     timer_fire(s);
+}
+
+void vlapic_timer_expire(struct vcpu *v, uint64_t now_ns)
+{
+    struct vlapic *s = vlapic_of(v);
+
+    if (s != NULL)
+        timer_expire(s, now_ns);
+}
+
+int vlapic_entry_poll(struct vcpu *v, uint64_t now_ns)
+{
+    struct vlapic *s = vlapic_of(v);
+
+    if (s == NULL)
+        return -1;
+    timer_expire(s, now_ns);
+    return pending_of(s);
 }

@@ -226,6 +226,15 @@ uint64_t vlapic_timer_deadline(const struct vcpu *v);
     assigns vlapic_state; */
 void vlapic_timer_expire(struct vcpu *v, uint64_t now_ns);
 
+/*
+ * What an entry into v at time now_ns needs, with one lookup of v's APIC:
+ * vlapic_timer_expire(v, now_ns), then the answer of vlapic_pending_vector.
+ */
+/*@ requires vlapic_vcpu_ok(v);
+    assigns vlapic_state;
+    ensures \result == -1 || (16 <= \result <= 255); */
+int vlapic_entry_poll(struct vcpu *v, uint64_t now_ns);
+
 /* ---- between vlapic.c and vlapic_reg.c only --------------------------------------- */
 
 /* v's APIC state, or NULL for a vCPU outside domain_table (or beyond DOMAIN_MAX_VCPUS). */
