@@ -105,6 +105,50 @@ uint64_t *hal_table_map(mfn_t mfn);
  * beyond machine memory fails when it is mapped (hal_*_map gives NULL).
  * Leaves at level 3 (1 GiB) are translated although p2m.c never writes them.
  */
+/*@ // Slot of gfn's entry in its level-`level` table.
+    logic integer p2m_l_index(integer gfn, integer level) =
+      (level == 1 ? gfn : level == 2 ? gfn / 0x200 : level == 3 ? gfn / 0x40000 : gfn / 0x8000000) % 512;
+
+    // Word i of table page t in machine memory.
+    logic uint64_t p2m_hw_word{L}(integer t, integer i) = hal_mem_words[t * 512 + i];
+
+    // The end of a walk: the rights the fold grants are some access, and the
+    // walk gives `frame` with them.
+    predicate p2m_hw_end(integer fmt, uint64_t all, integer frame, integer mfn, integer acc) =
+      mfn == frame && acc == pte_hw_rights_l(fmt, all) && acc != 0 && acc % 4 != P2M_ACCESS_W;
+
+    // The hardware view of a p2m: the CPU's nested walk of gfn, over machine
+    // memory as it is at L, ends at frame mfn with rights acc (for a large
+    // leaf, the 4 KiB frame inside it).  p2m_hw_from_lN is the walk from the
+    // level-N table page t, `all` being the rights fold of the levels above.
+    // Leaves: 1 GiB at level 3, 2 MiB at level 2, 4 KiB at level 1.
+    predicate p2m_hw_from_l1{L}(integer fmt, integer t, integer gfn, uint64_t all, integer mfn, integer acc) =
+      \let e = p2m_hw_word(t, p2m_l_index(gfn, 1));
+      pte_hw_kind_l(fmt, 1, e) == PTE_HW_LEAF &&
+      p2m_hw_end(fmt, (uint64_t)(all & pte_hw_fold_l(fmt, e)), pte_l_addr(e), mfn, acc);
+
+    predicate p2m_hw_from_l2{L}(integer fmt, integer t, integer gfn, uint64_t all, integer mfn, integer acc) =
+      \let e = p2m_hw_word(t, p2m_l_index(gfn, 2));
+      \let f = (uint64_t)(all & pte_hw_fold_l(fmt, e));
+      pte_hw_kind_l(fmt, 2, e) == PTE_HW_LEAF ?
+        p2m_hw_end(fmt, f, pte_l_addr_2m(e) + gfn % 512, mfn, acc) :
+        pte_hw_kind_l(fmt, 2, e) == PTE_HW_TABLE && p2m_hw_from_l1(fmt, pte_l_addr(e), gfn, f, mfn, acc);
+
+    predicate p2m_hw_from_l3{L}(integer fmt, integer t, integer gfn, uint64_t all, integer mfn, integer acc) =
+      \let e = p2m_hw_word(t, p2m_l_index(gfn, 3));
+      \let f = (uint64_t)(all & pte_hw_fold_l(fmt, e));
+      pte_hw_kind_l(fmt, 3, e) == PTE_HW_LEAF ?
+        p2m_hw_end(fmt, f, pte_l_addr_1g(e) + gfn % 0x40000, mfn, acc) :
+        pte_hw_kind_l(fmt, 3, e) == PTE_HW_TABLE && p2m_hw_from_l2(fmt, pte_l_addr(e), gfn, f, mfn, acc);
+
+    // From the root (level 4: tables only).  This is what "gfn is mapped to
+    // mfn with rights acc" means; p2m_lookup is proved to report it.
+    predicate p2m_hw_maps{L}(integer fmt, integer root, integer gfn, integer mfn, integer acc) =
+      \let e = p2m_hw_word(root, p2m_l_index(gfn, 4));
+      pte_hw_kind_l(fmt, 4, e) == PTE_HW_TABLE &&
+      p2m_hw_from_l3(fmt, pte_l_addr(e), gfn, pte_hw_fold_l(fmt, e), mfn, acc);
+*/
+
 /* The last step of every lookup: rights, or "no access at all".  An EPT
  * fold with W but not R cannot come from entries the walk accepted (each
  * has W => R); it is refused here anyway so that the result is a valid
@@ -113,6 +157,7 @@ uint64_t *hal_table_map(mfn_t mfn);
     assigns *mfn, *access;
     ensures \result == 0 || \result == -XEN_ENOENT;
     ensures \result == 0 ==> pte_access_ok(fmt, *access) && *mfn == frame;
+    ensures \result == 0 ==> p2m_hw_end(fmt, all, frame, *mfn, *access);
     ensures \result != 0 ==> *mfn == \old(*mfn) && *access == \old(*access); */
 static inline int p2m_hw_result(enum pte_format fmt, uint64_t all, mfn_t frame, mfn_t *mfn,
                                 unsigned *access)
@@ -130,7 +175,8 @@ static inline int p2m_hw_result(enum pte_format fmt, uint64_t all, mfn_t frame, 
 /* Slot of gfn's entry in its level-`level` table (bits 9(level-1) .. +8). */
 /*@ requires 1 <= level <= 4;
     assigns \nothing;
-    ensures \result < 512; */
+    ensures \result < 512;
+    ensures \result == p2m_l_index(gfn, level); */
 static inline unsigned p2m_table_index(gfn_t gfn, unsigned level)
 {
     uint64_t above = level == 1 ? gfn : level == 2 ? gfn / 0x200U :
@@ -348,7 +394,9 @@ gfn_t p2m_highest_gfn(const struct p2m *p2m);
     ensures \result == 0 || \result == -XEN_ENOENT;
     ensures gfn > P2M_MAX_GFN || \old(p2m->root) == (mfn_t)INVALID_MFN ==> \result == -XEN_ENOENT;
     ensures \result == 0 ==> *access <= P2M_ACCESS_RWX;
-    ensures \result == 0 ==> pte_access_ok(\old(p2m->format), *access); */
+    ensures \result == 0 ==> pte_access_ok(\old(p2m->format), *access);
+    ensures lookup_is_hw_view: \result == 0 ==>
+              p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), gfn, *mfn, *access); */
 int p2m_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access);
 
 /*
@@ -403,7 +451,9 @@ static inline void p2m_cursor_init(struct p2m_cursor *c, const struct p2m *p2m)
     ensures p2m_cursor_ok(c) && c->p2m == \old(c->p2m) && c->format == \old(c->format);
     ensures \result == 0 || \result == -XEN_ENOENT;
     ensures gfn > P2M_MAX_GFN ==> \result == -XEN_ENOENT;
-    ensures \result == 0 ==> pte_access_ok(c->format, *access); */
+    ensures \result == 0 ==> pte_access_ok(c->format, *access);
+    ensures walk_is_hw_view: \result == 0 ==>
+              p2m_hw_maps{Pre}(\old(c->format), \old(c->p2m->root), gfn, *mfn, *access); */
 int p2m_cursor_walk(struct p2m_cursor *c, gfn_t gfn, mfn_t *mfn, unsigned *access);
 
 /* p2m_lookup through a cursor (see above). */

@@ -177,11 +177,46 @@ enum pte_hw_kind {
 #define PTE_NPT_NX       0x8000000000000000ULL
 #define PTE_NPT_RSVD_LOW 0x2000ULL      /* weight of bit 13, the lowest reserved bit of a large leaf */
 
+/*@ // What the CPU's nested walk makes of an entry at `level` (1..4): the
+    // functions below compute exactly these (docs/P2M.md, "the hardware view").
+    logic integer pte_npt_kind_l(integer level, integer e) =
+      e % 2 == 0 || e / 4 % 2 == 0 ? PTE_HW_BAD :
+      level == 1 ? PTE_HW_LEAF :
+      e / 0x80 % 2 == 0 ? PTE_HW_TABLE :
+      level == 4 ? PTE_HW_BAD :
+      level == 3 ? (e / PTE_NPT_RSVD_LOW % 0x20000 != 0 ? PTE_HW_BAD : PTE_HW_LEAF) :
+      (e / PTE_NPT_RSVD_LOW % 0x100 != 0 ? PTE_HW_BAD : PTE_HW_LEAF);
+
+    logic integer pte_ept_kind_l(integer level, integer e) =
+      e % 8 == 0 || e % 8 == 2 || e % 8 == 6 ? PTE_HW_BAD :
+      level == 4 ? (e / 8 % 32 != 0 ? PTE_HW_BAD : PTE_HW_TABLE) :
+      level != 1 && e / 0x80 % 2 == 0 ? (e / 8 % 16 != 0 ? PTE_HW_BAD : PTE_HW_TABLE) :
+      e / 8 % 8 == 2 || e / 8 % 8 == 3 || e / 8 % 8 == 7 ? PTE_HW_BAD :
+      level == 1 ? PTE_HW_LEAF :
+      level == 3 ? (e / 0x1000 % 0x40000 != 0 ? PTE_HW_BAD : PTE_HW_LEAF) :
+      (e / 0x1000 % 0x200 != 0 ? PTE_HW_BAD : PTE_HW_LEAF);
+
+    logic integer pte_hw_kind_l(integer fmt, integer level, integer e) =
+      fmt == PTE_FORMAT_EPT ? pte_ept_kind_l(level, e) : pte_npt_kind_l(level, e);
+
+    // One entry's contribution to the rights fold (NPT's NX inverted), and
+    // the rights a fold grants.
+    logic uint64_t pte_hw_fold_l(integer fmt, uint64_t e) =
+      fmt == PTE_FORMAT_EPT ? e : (uint64_t)(e ^ PTE_NPT_NX);
+    logic integer pte_hw_rights_l(integer fmt, uint64_t all) =
+      fmt == PTE_FORMAT_EPT ? all % 8 :
+      P2M_ACCESS_R + (all / 2 % 2) * P2M_ACCESS_W + (all / PTE_NPT_NX != 0 ? P2M_ACCESS_X : 0);
+
+    // First frame of a 1 GiB leaf (bits 30..51).
+    logic integer pte_l_addr_1g(integer e) = (e / 0x40000000 % 0x400000) * 0x40000;
+*/
+
 /*@ requires 1 <= level <= 4;
     assigns \nothing;
     ensures \result == PTE_HW_BAD || \result == PTE_HW_TABLE || \result == PTE_HW_LEAF;
     ensures level == 1 ==> \result != PTE_HW_TABLE;
-    ensures level == 4 ==> \result != PTE_HW_LEAF; */
+    ensures level == 4 ==> \result != PTE_HW_LEAF;
+    ensures \result == pte_npt_kind_l(level, e); */
 static inline enum pte_hw_kind pte_npt_kind(unsigned level, uint64_t e)
 {
     if (e % 2 == 0 || e / 4 % 2 == 0)
@@ -201,7 +236,8 @@ static inline enum pte_hw_kind pte_npt_kind(unsigned level, uint64_t e)
     assigns \nothing;
     ensures \result == PTE_HW_BAD || \result == PTE_HW_TABLE || \result == PTE_HW_LEAF;
     ensures level == 1 ==> \result != PTE_HW_TABLE;
-    ensures level == 4 ==> \result != PTE_HW_LEAF; */
+    ensures level == 4 ==> \result != PTE_HW_LEAF;
+    ensures \result == pte_ept_kind_l(level, e); */
 static inline enum pte_hw_kind pte_ept_kind(unsigned level, uint64_t e)
 {
     uint64_t rights = e % 8, mtype = e / 8 % 8;
@@ -225,7 +261,8 @@ static inline enum pte_hw_kind pte_ept_kind(unsigned level, uint64_t e)
     assigns \nothing;
     ensures \result == PTE_HW_BAD || \result == PTE_HW_TABLE || \result == PTE_HW_LEAF;
     ensures level == 1 ==> \result != PTE_HW_TABLE;
-    ensures level == 4 ==> \result != PTE_HW_LEAF; */
+    ensures level == 4 ==> \result != PTE_HW_LEAF;
+    ensures \result == pte_hw_kind_l(fmt, level, e); */
 static inline enum pte_hw_kind pte_hw_kind(enum pte_format fmt, unsigned level, uint64_t e)
 {
     return fmt == PTE_FORMAT_EPT ? pte_ept_kind(level, e) : pte_npt_kind(level, e);
@@ -236,7 +273,8 @@ static inline enum pte_hw_kind pte_hw_kind(enum pte_format fmt, unsigned level, 
  * every entry in, NPT entries with NX inverted (so that bit 63 survives
  * only when no level forbids execution).  One word carries the result.
  */
-/*@ assigns \nothing; */
+/*@ assigns \nothing;
+    ensures \result == pte_hw_fold_l(fmt, e); */
 static inline uint64_t pte_hw_fold(enum pte_format fmt, uint64_t e)
 {
     return fmt == PTE_FORMAT_EPT ? e : e ^ PTE_NPT_NX;
@@ -246,7 +284,8 @@ static inline uint64_t pte_hw_fold(enum pte_format fmt, uint64_t e)
  * always R, W from RW (bit 1), X when no level had NX. */
 /*@ assigns \nothing;
     ensures \result <= P2M_ACCESS_RWX;
-    ensures fmt != PTE_FORMAT_EPT ==> \result % 2 == 1; */
+    ensures fmt != PTE_FORMAT_EPT ==> \result % 2 == 1;
+    ensures \result == pte_hw_rights_l(fmt, all); */
 static inline unsigned pte_hw_rights(enum pte_format fmt, uint64_t all)
 {
     if (fmt == PTE_FORMAT_EPT)
@@ -258,7 +297,8 @@ static inline unsigned pte_hw_rights(enum pte_format fmt, uint64_t all)
 /* First frame of a 1 GiB leaf (bits 30..51; never written by p2m.c, but
  * translated like the hardware does). */
 /*@ assigns \nothing;
-    ensures \result <= PTE_MFN_MAX; */
+    ensures \result <= PTE_MFN_MAX;
+    ensures \result == pte_l_addr_1g(e); */
 static inline mfn_t pte_mfn_1g(uint64_t e)
 {
     return e / 0x40000000 % 0x400000ULL * 0x40000;
