@@ -59,9 +59,9 @@ struct p2m {
      */
     uint64_t generation;
     /*
-     * hal_table_map(root), kept by p2m_init so that lookups make one HAL call
-     * fewer.  Trusted only while root_map_mfn == root: a struct p2m written by
-     * hand (root_map NULL) or whose root was changed makes lookups ask the HAL.
+     * hal_table_map(root), kept by p2m_init.  No walk reads it any more (they
+     * all map the root through hal_mem_table, so that the proved hardware view
+     * covers the root); it stays until struct p2m next changes (re-proof).
      */
     const uint64_t *root_map;
     mfn_t root_map_mfn;
