@@ -719,6 +719,53 @@ static void test_corrupt_tables(void **state)
 }
 
 /*
+ * A present table entry the CPU refuses (NPT without U/S; EPT with reserved
+ * bits 6:3 set): the writing side follows the CPU's reading of the path, so
+ * it refuses too and changes nothing, rather than writing below an entry
+ * that hides what it writes.  Restoring the entry makes everything work again.
+ */
+static void expect_refused_below(struct p2m *p, uint64_t *slot, uint64_t bad, mfn_t spare)
+{
+    uint64_t good = *slot;
+    mfn_t m = 0;
+    unsigned acc = 0;
+
+    assert_int_equal(p2m_lookup(p, 0, &m, &acc), 0);
+    *slot = bad;
+    assert_int_equal(p2m_lookup(p, 0, &m, &acc), -XEN_ENOENT);
+    assert_int_equal(p2m_map(p, 1, spare, 0, RWX), -XEN_EINVAL);
+    assert_int_equal(frame_refcount(spare), 0);
+    assert_int_equal(p2m_unmap(p, 0, 0), -XEN_ENOENT);
+    assert_int_equal(p2m_set_access(p, 0, 0, R), -XEN_ENOENT);
+    assert_int_equal(*slot, bad);
+    *slot = good;
+    assert_int_equal(p2m_lookup(p, 0, &m, &acc), 0);
+    expect_none(p, 1);
+}
+
+static void test_refused_entry_on_path(void **state)
+{
+    struct p2m e;
+    mfn_t m = ram(DOM, 0), spare = ram(DOM, 0), em = ram(OTHER, 0), espare = ram(OTHER, 0);
+    uint64_t *l3;
+    (void)state;
+
+    assert_int_equal(p2m_map(&P, 0, m, 0, RWX), 0);
+    expect_refused_below(&P, &tab(P.root)[0], tab(P.root)[0] & ~4ULL, spare);   /* U/S clear */
+    l3 = tab(pte_mfn(tab(P.root)[0]));
+    expect_refused_below(&P, &l3[0], l3[0] & ~4ULL, spare);
+    assert_true(check_all(&P, NULL));
+
+    assert_int_equal(p2m_init(&e, OTHER, PTE_FORMAT_EPT), 0);
+    assert_int_equal(p2m_map(&e, 0, em, 0, RWX), 0);
+    l3 = tab(pte_mfn(tab(e.root)[0]));
+    expect_refused_below(&e, &l3[0], l3[0] | 0x8ULL, espare);                   /* bit 3: reserved */
+    expect_refused_below(&e, &tab(e.root)[0], tab(e.root)[0] | 0x80ULL, espare); /* bit 7 at level 4 */
+    assert_true(check_all(&P, &e));
+    assert_int_equal(p2m_teardown(&e), 0);
+}
+
+/*
  * Entries p2m.c never writes make the writing side refuse before it changes
  * anything: a 2 MiB EPT leaf whose rights no 4 KiB leaf may carry (write
  * without read) cannot be split, and a struct p2m whose format is neither
@@ -1239,6 +1286,7 @@ int main(void)
         cmocka_unit_test_setup(test_teardown, setup),
         cmocka_unit_test_setup(test_checker_catches, setup),
         cmocka_unit_test_setup(test_corrupt_tables, setup),
+        cmocka_unit_test_setup(test_refused_entry_on_path, setup),
         cmocka_unit_test_setup(test_lookup_npt_matrix, setup),
         cmocka_unit_test_setup(test_lookup_npt_large, setup),
         cmocka_unit_test_setup(test_lookup_ept_matrix, setup),

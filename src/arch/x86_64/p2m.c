@@ -14,12 +14,37 @@
 #include "hal/mem.h"
 #include "xen/errno.h"
 
+/* The tree shape of a p2m and the frame rules of a table write (ACSL only).
+ * Here rather than in hv/p2m.h for now: see docs/P2M.md, "the tree". */
+#include "../../../spec/p2m_tree.acsl"
+#include "../../../spec/p2m_tree_lemmas.acsl"
+
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
 /* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
 #define P2M_SPARE_MAX     3U
 /* Every table word of machine memory (annotations only). */
 #define MEM_WORDS hal_mem_words + (0 .. HAL_MEM_WORDS - 1)
+/*
+ * What a successful 4 KiB unmap of gfn does to the hardware view when,
+ * before it, the tables formed a tree and gfn's level-1 table existed (no
+ * split): the tree stays a tree, gfn maps nothing, and no other gfn's
+ * translation or rights change (annotations only).
+ */
+#define P2M_FMT0  \at(p2m->format, Pre)
+#define P2M_ROOT0 \at(p2m->root, Pre)
+/* Before the change, the tables formed a tree and gfn's level-1 table existed. */
+#define P2M_L1_CASE(gfn)                                                                     \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn))
+#define P2M_UNMAPPED_4K(gfn)                                                                   \
+    \result == 0 && gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(\old(p2m->format), \old(p2m->root)) && \
+        p2m_hw_has1{Pre}(\old(p2m->format), \old(p2m->root), gfn) ==>                           \
+        p2m_hw_tree(\old(p2m->format), \old(p2m->root)) &&                                       \
+        (\forall integer m, a; !p2m_hw_maps(\old(p2m->format), \old(p2m->root), gfn, m, a)) &&   \
+        (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                       \
+            (p2m_hw_maps(\old(p2m->format), \old(p2m->root), g2, m, a) <==>                      \
+             p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), g2, m, a)))
 
 /* Table pages allocated by the plan phase, each with its words already
  * mapped, so that linking them in the apply phase cannot fail. */
@@ -133,30 +158,61 @@ static void take_refs(const struct p2m *p2m, mfn_t m, mfn_t n, domid_t owner, un
     ensures \result ==> pos_ok(pos) && stop <= pos->level;
     ensures \result && pos->level > stop ==>
               !pte_l_present(p2m->format, pos->entry) ||
-              (pos->level == 2 && pte_l_large(pos->entry)); */
+              (pos->level == 2 && pte_l_large(pos->entry));
+    ensures descend_on_hw_path: \result ==>
+              p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, pos->level) &&
+              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level) &&
+              pos->index == p2m_l_index(gfn, pos->level) &&
+              pos->t == hal_mem_words + pos->table * 512 &&
+              pos->entry == p2m_hw_word{Pre}(pos->table, pos->index);
+    ensures descend_to_stop: \result && p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, stop) ==>
+              pos->level == stop; */
 static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct walk_pos *pos)
 {
-    mfn_t table = p2m->root;
+    const enum pte_format fmt = p2m->format;
+    const mfn_t root = p2m->root;
+    mfn_t table = root;
+    unsigned level = P2M_LEVELS;
+    bool ok = true;
+    uint64_t *t;
+    unsigned index;
+    uint64_t e;
 
+    /* Locals only in the loop, *pos written once: the hardware view the
+     * contract speaks of is then read in one memory state. */
     /*@ loop invariant stop <= level <= 4;
-        loop assigns level, table, *pos;
+        loop invariant p2m_hw_has(fmt, root, gfn, level);
+        loop invariant table == p2m_hw_tab(root, gfn, level);
+        loop assigns level, table, t, index, e;
         loop variant level; */
-    for (unsigned level = P2M_LEVELS; level >= stop; level--) {
-        uint64_t *t = hal_mem_table(table);
-        unsigned index = p2m_table_index(gfn, level);
-        uint64_t e;
+    for (;;) {
+        enum pte_hw_kind kind;
 
+        t = hal_mem_table(table);
         if (t == NULL)
             return false;
+        index = p2m_table_index(gfn, level);
         e = t[index];
-        *pos = (struct walk_pos){ level, table, t, index, e };
-        if (level == stop || !pte_present(p2m->format, e))
-            return true;
-        if (pte_is_large(p2m->format, e))
-            return level == 2;
+        //@ assert entry_is_word: e == p2m_hw_word(table, index);
+        if (level == stop)
+            break;
+        /* The CPU's reading of the entry, so that the path followed here is
+         * the one the hardware view speaks of. */
+        kind = pte_hw_kind(fmt, level, e);
+        if (kind != PTE_HW_TABLE) {
+            /* A large leaf stops the walk (at level 2, where a 4 KiB change
+             * splits it; its rights decide whether it can be split).  Any
+             * other present entry the CPU does not follow is malformed: the
+             * CPU would never reach what lies below it. */
+            ok = pte_present(fmt, e) && pte_is_large(fmt, e) ? level == 2 : !pte_present(fmt, e);
+            break;
+        }
+        //@ assert next_on_path: p2m_hw_has(fmt, root, gfn, level - 1) && pte_l_addr(e) == p2m_hw_tab(root, gfn, level - 1);
         table = pte_mfn(e);
+        level--;
     }
-    return false;
+    *pos = (struct walk_pos){ level, table, t, index, e };
+    return ok;
 }
 
 /* ---- table pages ---------------------------------------------------------- */
@@ -767,12 +823,22 @@ static bool find_foreign(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
            pte_is_foreign(p2m->format, pos->entry);
 }
 
+/* p2m_descend toward a 4 KiB leaf, with only the facts p2m_unmap_foreign
+ * needs (the hardware path it reports is not used there: a smaller context). */
+/*@ requires \valid_read(p2m) && \valid(pos) && \separated(pos, p2m);
+    assigns *pos;
+    ensures \result ==> pos_ok(pos); */
+static bool descend_l1(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
+{
+    return p2m_descend(p2m, gfn, 1, pos);
+}
+
 int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
 {
     struct walk_pos pos;
 
     p2m->generation++;
-    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !p2m_descend(p2m, gfn, 1, &pos))
+    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !descend_l1(p2m, gfn, &pos))
         return -XEN_EINVAL;
     if (!pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
@@ -821,7 +887,12 @@ static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
     assigns *pos, *split;
     ensures \result == 0 || \result == -XEN_ENOENT;
     ensures \result == 0 ==> pos_ok(pos) && pte_l_present(p2m->format, pos->entry);
-    ensures \result == 0 ==> (*split <==> pos->level == 2) && (pos->level == 1 || pos->level == 2); */
+    ensures \result == 0 ==> (*split <==> pos->level == 2) && (pos->level == 1 || pos->level == 2);
+    ensures find_on_hw_path: \result == 0 ==>
+              pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level) &&
+              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level);
+    ensures find_l1: \result == 0 && p2m_hw_has1{Pre}(\old(p2m->format), \old(p2m->root), gfn) ==>
+              pos->level == 1; */
 static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool *split)
 {
     if (!p2m_descend(p2m, gfn, 1, pos) || !pte_present(p2m->format, pos->entry))
@@ -830,11 +901,29 @@ static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool 
     return 0;
 }
 
+/* spare_fill of the one page a split needs: the walk position (the
+ * caller's local) is kept, said here once in a small context. */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && \valid(s) && \valid_read(pos);
+    requires \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS);
+    requires \separated(s, p2m, pos);
+    assigns *s, HEAP_STATE;
+    ensures frame_heap_inv && spare_ok(s) && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_ENOMEM;
+    ensures \result == 0 ==> s->nr == 1;
+    ensures pos->level == \old(pos->level) && pos->index == \old(pos->index);
+    ensures pos->t == \old(pos->t) && pos->table == \old(pos->table) && pos->entry == \old(pos->entry); */
+static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos)
+{
+    (void)pos;   /* named for the contract */
+    return spare_fill(p2m, s, 1);
+}
+
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
-            \result == -XEN_ENOMEM || \result == -XEN_ENXIO; */
+            \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
+    ensures unmap_4k_view: P2M_UNMAPPED_4K(gfn); */
 static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -847,7 +936,7 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     if (rc == 0 && split && !splittable(p2m->format, pos.entry))
         rc = -XEN_EINVAL;         /* a malformed 2 MiB leaf */
     if (rc == 0 && split)
-        rc = spare_fill(p2m, &s, 1);
+        rc = fill_for_split(p2m, &s, &pos);
     if (rc != 0)
         return rc;
     if (split) {
@@ -855,11 +944,23 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 
         split_2m(p2m, &s, &pos, i, 0);
         (void)put_refs(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
-    } else {
-        (void)put_refs(pte_mfn(pos.entry), 1, p2m->owner);
-        pos.t[pos.index] = 0;
+        p2m->nr_mapped--;
+        return 0;
     }
+    (void)put_refs(pte_mfn(pos.entry), 1, p2m->owner);
     p2m->nr_mapped--;
+    /* The entry last: the proof of the view (P2M_UNMAPPED_4K) ends at this write. */
+    pos.t[pos.index] = 0;
+    /* The frame rules of spec/p2m_tree_lemmas.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos.table, pos.index);
+    //@ assert p2m_hw_word(pos.table, pos.index) == 0;
+    /*@ assert unmap_l1_slot: p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) ==>
+              pos.table == p2m_hw_t1{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1); */
+    /*@ assert unmap_same_but: P2M_L1_CASE(gfn) ==>
+              p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
+              pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1))) != PTE_HW_LEAF; */
+    //@ assert unmap_tree: P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    //@ assert unmap_gone: P2M_L1_CASE(gfn) ==> \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a);
     return 0;
 }
 
@@ -891,6 +992,9 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
     return 0;
 }
 
+/* (Besides its contract in hv/p2m.h: what a 4 KiB unmap does to the
+ * hardware view; see P2M_UNMAPPED_4K.) */
+/*@ ensures unmap_4k_view: order == P2M_ORDER_4K ==> P2M_UNMAPPED_4K(gfn); */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     int rc = check_target(p2m, gfn, order);
