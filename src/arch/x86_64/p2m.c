@@ -25,26 +25,25 @@
 #define P2M_SPARE_MAX     3U
 /* Every table word of machine memory (annotations only). */
 #define MEM_WORDS hal_mem_words + (0 .. HAL_MEM_WORDS - 1)
-/*
- * What a successful 4 KiB unmap of gfn does to the hardware view when,
- * before it, the tables formed a tree and gfn's level-1 table existed (no
- * split): the tree stays a tree, gfn maps nothing, and no other gfn's
- * translation or rights change (annotations only).
- */
+/* The p2m's format and root on entry (annotations only). */
 #define P2M_FMT0  \at(p2m->format, Pre)
 #define P2M_ROOT0 \at(p2m->root, Pre)
 /* Before the change, the tables formed a tree and gfn's level-1 table existed. */
 #define P2M_L1_CASE(gfn)                                                                     \
     (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
      p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn))
-#define P2M_UNMAPPED_4K(gfn)                                                                   \
-    \result == 0 && gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(\old(p2m->format), \old(p2m->root)) && \
-        p2m_hw_has1{Pre}(\old(p2m->format), \old(p2m->root), gfn) ==>                           \
-        p2m_hw_tree(\old(p2m->format), \old(p2m->root)) &&                                       \
-        (\forall integer m, a; !p2m_hw_maps(\old(p2m->format), \old(p2m->root), gfn, m, a)) &&   \
-        (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                       \
-            (p2m_hw_maps(\old(p2m->format), \old(p2m->root), g2, m, a) <==>                      \
-             p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), g2, m, a)))
+/*
+ * What a successful 4 KiB unmap of gfn does to the hardware view in that
+ * case (no split): the tree stays a tree, gfn maps nothing, and no other
+ * gfn's translation or rights change.
+ */
+#define P2M_UNMAPPED_4K(gfn)                                                                 \
+    \result == 0 && P2M_L1_CASE(gfn) ==>                                                      \
+        p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                  \
+        (\forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a)) &&               \
+        (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                    \
+            (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                  \
+             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
 
 /* Table pages allocated by the plan phase, each with its words already
  * mapped, so that linking them in the apply phase cannot fail. */
