@@ -44,6 +44,23 @@
         (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                    \
             (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                  \
              p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
+/*
+ * What a successful 4 KiB map of gfn to frame `frame` does to the hardware
+ * view in the same case: the tree stays a tree, no other gfn's translation
+ * or rights change, and gfn maps `frame` if it maps anything.  (That it maps
+ * it with the rights asked for needs the CPU's reading of pte_make_leaf's
+ * entry in hv/pte.h: not yet.)
+ */
+/* The frame gfn's level-1 entry named before the change (annotations only). */
+#define P2M_L1_FRAME0(gfn) \
+    pte_l_addr(p2m_hw_word{Pre}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)))
+#define P2M_MAPPED_4K(gfn, frame)                                                            \
+    \result == 0 && P2M_L1_CASE(gfn) ==>                                                      \
+        p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                  \
+        (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == frame) && \
+        (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                    \
+            (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                  \
+             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
 
 /* Table pages allocated by the plan phase, each with its words already
  * mapped, so that linking them in the apply phase cannot fail. */
@@ -374,7 +391,9 @@ static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsig
     requires pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
     requires \separated(p2m, s, pos);
     requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
+    requires frame_heap_inv && p2m_rw(p2m) && \separated(s, HEAP_LOCS);
     assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
     ensures spare_ok(s) && s->nr == \old(s->nr) - 1;
     ensures p2m_kept{Pre, Post}(p2m); */
 static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
@@ -622,7 +641,8 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
 /*@ requires frame_heap_inv && p2m_rw(p2m) && (target == 1 || target == 2);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
-    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures release_4k_words: target == 1 ==> p2m_hw_same{Pre, Post}; */
 static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
 {
     if (!pte_present(p2m->format, old))
@@ -655,7 +675,12 @@ static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
     ensures \result == 0 ==> pos_ok(pos);
     ensures \result == 0 ==> plan_ok(mp, pos, target);
     ensures \result == 0 && mp->split ==>
-              pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry)); */
+              pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
+    ensures prepare_on_hw_path: \result == 0 ==>
+              pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level) &&
+              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level);
+    ensures prepare_to_target: \result == 0 && p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, target) ==>
+              pos->level == target; */
 static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
                        struct map_plan *mp)
 {
@@ -680,9 +705,13 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
     requires \separated(pos, mp, s, p2m);
     requires \separated(pos, MEM_WORDS) && \separated(mp, MEM_WORDS) && \separated(s, MEM_WORDS);
     requires \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS) && \separated(s, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
     assigns p2m->nr_mapped, p2m->nr_tables, s->nr, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
-    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures apply_l1_slot: target == 1 && \old(pos->level) == 1 ==>
+              p2m_hw_same_but{Pre, Post}(\old(pos->table), \old(pos->index)) &&
+              p2m_hw_word(\old(pos->table), \old(pos->index)) == leaf; */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
@@ -699,13 +728,21 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     /*@ loop invariant target <= level <= pos->level;
         loop invariant s->nr == level - target && spare_ok(s) && p2m_words(t);
         loop invariant p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
+        loop invariant level == pos->level ==> t == pos->t && p2m_hw_same{Pre, Here};
         loop assigns level, t, p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant level; */
     for (unsigned level = pos->level; level > target; level--)
         t = link_table(p2m, s, t, p2m_table_index(gfn, level));
     t[p2m_table_index(gfn, target)] = leaf;
     //@ assert p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
+    //@ ghost mfn_t slot_table = pos->table;
+    //@ ghost unsigned slot = pos->index;
+    //@ ghost unsigned slot_level = pos->level;
+    /*@ assert written: target == 1 && slot_level == 1 ==>
+          p2m_hw_same_but{Pre, Here}(slot_table, slot) && p2m_hw_word(slot_table, slot) == leaf; */
     map_release(p2m, target, mp->old);
+    /*@ assert released: target == 1 && slot_level == 1 ==>
+          p2m_hw_same_but{Pre, Here}(slot_table, slot) && p2m_hw_word(slot_table, slot) == leaf; */
 }
 
 /* spare_fill for a planned map: the walk position and the plan (the
@@ -713,15 +750,16 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
 /*@ requires frame_heap_inv && p2m_rw(p2m) && \valid(s) && \valid_read(pos) && \valid_read(mp);
     requires mp->need <= P2M_SPARE_MAX;
     requires \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS);
-    requires \separated(s, p2m, pos, mp);
+    requires \separated(s, p2m, pos, mp) && \separated(s, MEM_WORDS);
     assigns *s, HEAP_STATE;
     ensures frame_heap_inv && spare_ok(s) && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENOMEM;
     ensures \result == 0 ==> s->nr == mp->need;
     ensures pos->level == \old(pos->level) && pos->index == \old(pos->index);
-    ensures pos->t == \old(pos->t);
+    ensures pos->t == \old(pos->t) && pos->table == \old(pos->table);
     ensures pos->entry == \old(pos->entry);
-    ensures mp->need == \old(mp->need) && mp->split == \old(mp->split); */
+    ensures mp->need == \old(mp->need) && mp->split == \old(mp->split);
+    ensures fill_keeps_words: p2m_hw_same{Pre, Post}; */
 static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
                         const struct map_plan *mp)
 {
@@ -741,7 +779,8 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     requires (target == 1 || target == 2) && mfn + pages <= frame_heap.nr;
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
-    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
+    ensures leaf_l1_view: target == 1 ==> P2M_MAPPED_4K(gfn, pte_l_addr(leaf)); */
 static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_t pages,
                     domid_t ref_owner, uint64_t leaf)
 {
@@ -752,21 +791,33 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
 
     take_refs(p2m, mfn, pages, ref_owner, FRAME_TYPE_GUEST_RAM);
     //@ assert p2m_kept{Pre, Here}(p2m);
+    //@ assert p2m_hw_same{Pre, Here};
     rc = map_prepare(p2m, gfn, target, &pos, &mp);
     //@ assert p2m_kept{Pre, Here}(p2m);
+    //@ assert p2m_hw_same{Pre, Here};
     if (rc == 0)
         rc = fill_for_map(p2m, &s, &pos, &mp);
     //@ assert p2m_kept{Pre, Here}(p2m);
+    //@ assert p2m_hw_same{Pre, Here};
     if (rc != 0) {
         drop_refs(p2m, mfn, pages, ref_owner);
         return rc;
     }
     //@ assert pos_ok(&pos) && plan_ok(&mp, &pos, target) && spare_ok(&s) && s.nr == mp.need;
+    /*@ assert leaf_slot: target == 1 && P2M_L1_CASE(gfn) ==>
+          pos.level == 1 && pos.table == p2m_hw_t1{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1); */
     map_apply(p2m, gfn, target, &pos, &mp, &s, leaf);
     //@ assert p2m_kept{Pre, Here}(p2m);
+    /*@ assert leaf_same_but: target == 1 && P2M_L1_CASE(gfn) ==>
+          p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
+          p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) == leaf; */
+    //@ assert leaf_tree: target == 1 && P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
     return 0;
 }
 
+/* (Besides its contract in hv/p2m.h: what a 4 KiB map does to the hardware
+ * view; see P2M_MAPPED_4K.) */
+/*@ ensures map_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, mfn); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
@@ -781,6 +832,7 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
     if (rc != 0)
         return rc;
     //@ assert mfn + p2m_pages(order) <= frame_heap.nr;
+    //@ assert p2m_hw_same{Pre, Here};
     rc = map_leaf(p2m, gfn, order == P2M_ORDER_2M ? 2U : 1U, mfn, order_pages(order), p2m->owner,
                   pte_make_leaf(p2m->format, mfn, access, order == P2M_ORDER_2M));
     if (rc == 0)
@@ -790,6 +842,9 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
 
 /* ---- foreign (grant) leaves ---------------------------------------------------------- */
 
+/* (Besides its contract in hv/p2m.h: what it does to the hardware view, as
+ * a 4 KiB p2m_map.) */
+/*@ ensures foreign_view: P2M_MAPPED_4K(gfn, mfn); */
 int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter)
 {
     int rc = check_target(p2m, gfn, P2M_ORDER_4K);
@@ -804,6 +859,7 @@ int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domi
     if (rc != 0)
         return rc;
     //@ assert mfn + 1 <= frame_heap.nr;
+    //@ assert p2m_hw_same{Pre, Here};
     rc = map_leaf(p2m, gfn, 1, mfn, 1, granter, pte_make_foreign(p2m->format, mfn, access));
     if (rc == 0)
         p2m_count_leaf(p2m, 1, true);
@@ -889,7 +945,8 @@ static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
     ensures \result == 0 ==> (*split <==> pos->level == 2) && (pos->level == 1 || pos->level == 2);
     ensures find_on_hw_path: \result == 0 ==>
               pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level) &&
-              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level);
+              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level) &&
+              pos->entry == p2m_hw_word{Pre}(pos->table, pos->index);
     ensures find_l1: \result == 0 && p2m_hw_has1{Pre}(\old(p2m->format), \old(p2m->root), gfn) ==>
               pos->level == 1; */
 static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool *split)
@@ -917,6 +974,62 @@ static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct w
     return spare_fill(p2m, s, 1);
 }
 
+/* unmap of a 4 KiB page inside the 2 MiB leaf at pos: split it with the
+ * page's entry cleared.  -XEN_EINVAL for a leaf too malformed to split. */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
+{
+    struct spare s;
+    unsigned i = p2m_table_index(gfn, 1);
+
+    if (!splittable(p2m->format, pos->entry))
+        return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
+    if (fill_for_split(p2m, &s, pos) != 0)
+        return -XEN_ENOMEM;
+    split_2m(p2m, &s, pos, i, 0);
+    (void)put_refs(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
+    p2m->nr_mapped--;
+    return 0;
+}
+
+/*
+ * unmap of the 4 KiB leaf at pos, gfn's slot in its level-1 table.  A grant
+ * mapping is p2m_unmap_foreign's to remove (-XEN_ENXIO).  The entry is
+ * written last: the proof of the view (P2M_UNMAPPED_4K) ends at that write.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 1 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 1);
+    requires pos->table == p2m_hw_tab(p2m->root, gfn, 1) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    assigns p2m->nr_mapped, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_ENXIO;
+    ensures unmap_l1_view: P2M_UNMAPPED_4K(gfn); */
+static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
+{
+    (void)gfn;   /* named for the contract */
+    if (pte_is_foreign(p2m->format, pos->entry))
+        return -XEN_ENXIO;
+    (void)put_refs(pte_mfn(pos->entry), 1, p2m->owner);
+    p2m->nr_mapped--;
+    pos->t[pos->index] = 0;
+    /* The frame rules of spec/p2m_tree_lemmas.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert p2m_hw_word(pos->table, pos->index) == 0;
+    /*@ assert unmap_same_but: P2M_L1_CASE(gfn) ==>
+              p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
+              pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1))) != PTE_HW_LEAF; */
+    //@ assert unmap_tree: P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    //@ assert unmap_gone: P2M_L1_CASE(gfn) ==> \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a);
+    return 0;
+}
+
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
@@ -926,41 +1039,21 @@ static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct w
 static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
-    struct spare s;
     bool split;
     int rc = find_4k(p2m, gfn, &pos, &split);
 
-    if (rc == 0 && !split && pte_is_foreign(p2m->format, pos.entry))
-        rc = -XEN_ENXIO;          /* a grant mapping: p2m_unmap_foreign's to remove */
-    if (rc == 0 && split && !splittable(p2m->format, pos.entry))
-        rc = -XEN_EINVAL;         /* a malformed 2 MiB leaf */
-    if (rc == 0 && split)
-        rc = fill_for_split(p2m, &s, &pos);
     if (rc != 0)
         return rc;
-    if (split) {
-        unsigned i = p2m_table_index(gfn, 1);
-
-        split_2m(p2m, &s, &pos, i, 0);
-        (void)put_refs(pte_mfn_2m(pos.entry) + i, 1, p2m->owner);
-        p2m->nr_mapped--;
-        return 0;
-    }
-    (void)put_refs(pte_mfn(pos.entry), 1, p2m->owner);
-    p2m->nr_mapped--;
-    /* The entry last: the proof of the view (P2M_UNMAPPED_4K) ends at this write. */
-    pos.t[pos.index] = 0;
-    /* The frame rules of spec/p2m_tree_lemmas.acsl, instance by instance. */
-    //@ assert p2m_hw_same_but{Pre, Here}(pos.table, pos.index);
-    //@ assert p2m_hw_word(pos.table, pos.index) == 0;
-    /*@ assert unmap_l1_slot: p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) ==>
-              pos.table == p2m_hw_t1{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1); */
-    /*@ assert unmap_same_but: P2M_L1_CASE(gfn) ==>
-              p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
-              pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1))) != PTE_HW_LEAF; */
-    //@ assert unmap_tree: P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
-    //@ assert unmap_gone: P2M_L1_CASE(gfn) ==> \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a);
-    return 0;
+    if (split)
+        return unmap_in_2m(p2m, gfn, &pos);
+    //@ assert p2m_hw_same{Pre, Here};
+    /*@ assert P2M_L1_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
+              (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert unmap_slot: P2M_L1_CASE(gfn) ==> pos.table == p2m_hw_t1(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1);
+    return unmap_l1(p2m, gfn, &pos);
 }
 
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
@@ -1004,39 +1097,91 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
     return order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
 }
 
+/*
+ * set_access of a 4 KiB page inside the 2 MiB leaf at pos: nothing to do
+ * when the leaf has the rights already, else split it with the page's
+ * entry changed.  -XEN_EINVAL for a leaf too malformed to split.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires pte_access_ok(p2m->format, access);
+    requires \valid_read(pos) && pos_ok(pos) && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    assigns p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+static int set_access_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, unsigned access)
+{
+    struct spare s;
+    unsigned i = p2m_table_index(gfn, 1);
+
+    if (pte_access(p2m->format, pos->entry) == access)
+        return 0;                 /* nothing changes: keep the 2 MiB leaf */
+    if (!splittable(p2m->format, pos->entry))
+        return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
+    if (fill_for_split(p2m, &s, pos) != 0)
+        return -XEN_ENOMEM;
+    split_2m(p2m, &s, pos, i, pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry) + i, access, false));
+    return 0;
+}
+
+/*
+ * set_access of the 4 KiB leaf at pos, gfn's slot in its level-1 table:
+ * the same frame with the new rights.  A grant mapping keeps the grant's
+ * rights (-XEN_ENXIO).  The entry is the only word written, so the proof of
+ * the view (P2M_MAPPED_4K) ends at that write.
+ */
+/*@ requires p2m_rw(p2m) && pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 1 && \separated(pos, MEM_WORDS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 1);
+    requires pos->table == p2m_hw_tab(p2m->root, gfn, 1) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_ENXIO;
+    ensures access_l1_view: P2M_MAPPED_4K(gfn, pte_l_addr(pos->entry)); */
+static int set_access_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, unsigned access)
+{
+    (void)gfn;   /* named for the contract */
+    if (pte_is_foreign(p2m->format, pos->entry))
+        return -XEN_ENXIO;
+    pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn(pos->entry), access, false);
+    /* The frame rules of spec/p2m_tree_lemmas.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert pte_l_addr(p2m_hw_word(pos->table, pos->index)) == pte_l_addr(pos->entry);
+    /*@ assert access_same_but: P2M_L1_CASE(gfn) ==>
+              p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
+              pte_l_addr(p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1))) ==
+                pte_l_addr(pos->entry); */
+    //@ assert access_tree: P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    return 0;
+}
+
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     requires pte_access_ok(p2m->format, access);
     assigns p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
+    ensures p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
-            \result == -XEN_ENOMEM || \result == -XEN_ENXIO; */
+            \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
+    ensures access_4k_view: P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn)); */
 static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
-    struct spare s;
     bool split;
     int rc = find_4k(p2m, gfn, &pos, &split);
 
-    if (rc == 0 && !split && pte_is_foreign(p2m->format, pos.entry))
-        rc = -XEN_ENXIO;          /* a grant mapping keeps the grant's rights */
     if (rc != 0)
         return rc;
-    if (split && pte_access(p2m->format, pos.entry) == access)
-        return 0;                /* nothing changes: keep the 2 MiB leaf */
-    if (split) {
-        unsigned i = p2m_table_index(gfn, 1);
-
-        if (!splittable(p2m->format, pos.entry))
-            return -XEN_EINVAL;   /* a malformed 2 MiB leaf */
-        rc = spare_fill(p2m, &s, 1);
-        if (rc != 0)
-            return rc;
-        split_2m(p2m, &s, &pos, i, pte_make_leaf(p2m->format, pte_mfn_2m(pos.entry) + i,
-                                                 access, false));
-        return 0;
-    }
-    pos.t[pos.index] = pte_make_leaf(p2m->format, pte_mfn(pos.entry), access, false);
-    return 0;
+    if (split)
+        return set_access_in_2m(p2m, gfn, &pos, access);
+    //@ assert p2m_hw_same{Pre, Here};
+    /*@ assert P2M_L1_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
+              (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert access_slot: P2M_L1_CASE(gfn) ==> pos.table == p2m_hw_t1(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1);
+    return set_access_l1(p2m, gfn, &pos, access);
 }
 
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
@@ -1062,6 +1207,9 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
     return 0;
 }
 
+/* (Besides its contract in hv/p2m.h: what a 4 KiB set_access does to the
+ * hardware view; see P2M_MAPPED_4K: the frame stays the one gfn mapped.) */
+/*@ ensures access_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn)); */
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
@@ -1069,6 +1217,7 @@ int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
     p2m->generation++;
     if (rc != 0)
         return rc;
+    //@ assert p2m_hw_same{Pre, Here};
     if (!pte_access_valid(p2m->format, access))
         return -XEN_EINVAL;
     return order == P2M_ORDER_2M ? set_access_2m(p2m, gfn, access)
