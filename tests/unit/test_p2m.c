@@ -508,6 +508,24 @@ static void test_unmap_2m(void **state)
     assert_int_equal(p2m_unmap(&P, 2048 + 1, 0), 0);
     assert_int_equal(p2m_unmap(&P, 2048, 9), -XEN_ENOENT);
     assert_true(check_all(&P, NULL));
+    /* A present level-2 entry the CPU follows neither as a table nor as a
+     * leaf (NPT, U/S clear): malformed, refused, nothing changed. */
+    {
+        uint64_t *l2, saved;
+
+        assert_int_equal(p2m_map(&P, 4096 + 7, a, 0, RWX), 0);
+        l2 = tab(pte_mfn(tab(pte_mfn(tab(P.root)[0]))[0]));
+        saved = l2[8];
+        l2[8] = saved & ~4ULL;
+        assert_int_equal(p2m_unmap(&P, 4096, 9), -XEN_EINVAL);
+        assert_int_equal(l2[8], saved & ~4ULL);
+        assert_int_equal(frame_refcount(a), 1);
+        l2[8] = saved;
+        expect(&P, 4096 + 7, a, RWX);
+        assert_int_equal(p2m_unmap(&P, 4096, 9), 0);
+        expect_none(&P, 4096 + 7);
+        assert_true(check_all(&P, NULL));
+    }
 }
 
 static void test_set_access(void **state)

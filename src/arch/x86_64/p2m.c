@@ -18,6 +18,7 @@
  * Here rather than in hv/p2m.h for now: see docs/P2M.md, "the tree". */
 #include "../../../spec/p2m_tree.acsl"
 #include "../../../spec/p2m_tree_lemmas.acsl"
+#include "../../../spec/p2m_tree_l2_lemmas.acsl"
 
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
@@ -61,6 +62,33 @@
         (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                    \
             (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                  \
              p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
+
+/*
+ * The same for a 2 MiB change, where gfn's level-2 table existed before
+ * it: the tree stays a tree and every gfn outside gfn's 2 MiB region maps
+ * what it mapped before; the region maps nothing (unmap), or each of its
+ * gfns maps, if anything, its own page of the 2 MiB at `frame`.
+ */
+#define P2M_L2_CASE(gfn)                                                                     \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     p2m_hw_has2{Pre}(P2M_FMT0, P2M_ROOT0, gfn))
+/* gfn's level-2 entry before the change (annotations only). */
+#define P2M_L2_WORD0(gfn) \
+    p2m_hw_word{Pre}(p2m_hw_t2{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 2))
+#define P2M_OUTSIDE_2M_KEPT(gfn)                                                             \
+    (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>            \
+        (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                      \
+         p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
+#define P2M_GONE_2M(gfn)                                                                     \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                     \
+     (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 ==>           \
+        !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a)) &&                                       \
+     P2M_OUTSIDE_2M_KEPT(gfn))
+#define P2M_AT_2M(gfn, frame)                                                                \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                     \
+     (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&            \
+        p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == frame + g2 % 512) &&              \
+     P2M_OUTSIDE_2M_KEPT(gfn))
 
 /* Table pages allocated by the plan phase, each with its words already
  * mapped, so that linking them in the apply phase cannot fail. */
@@ -148,7 +176,8 @@ static int put_refs(mfn_t m, mfn_t n, domid_t owner)
  */
 /*@ requires frame_heap_inv && p2m_rw(p2m);
     assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount;
-    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures drop_keeps_words: p2m_hw_same{Pre, Post}; */
 static void drop_refs(const struct p2m *p2m, mfn_t m, mfn_t n, domid_t owner)
 {
     (void)p2m;
@@ -271,7 +300,8 @@ static int table_free(domid_t owner, mfn_t m)
 /* table_free of one of the p2m's table pages, the struct p2m kept. */
 /*@ requires frame_heap_inv && p2m_rw(p2m);
     assigns HEAP_STATE;
-    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures drop_table_keeps_words: p2m_hw_same{Pre, Post}; */
 static void drop_table(const struct p2m *p2m, mfn_t m)
 {
     (void)table_free(p2m->owner, m);
@@ -554,7 +584,8 @@ static int check_target(const struct p2m *p2m, gfn_t gfn, unsigned order)
 /*@ requires frame_heap_inv && p2m_rw(p2m);
     assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && \result <= 512;
-    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m); */
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures clear_in_table: p2m_hw_same_but_table{Pre, Post}(l1); */
 static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
 {
     uint64_t *t = hal_mem_table(l1);
@@ -564,6 +595,7 @@ static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
         return 0;
     /*@ loop invariant 0 <= i <= 512 && n <= i && frame_heap_inv;
         loop invariant p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
+        loop invariant p2m_hw_same_but_table{Pre, Here}(l1);
         loop assigns i, n, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
                      hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant 512 - i; */
@@ -575,6 +607,31 @@ static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
         }
     }
     return n;
+}
+
+/*
+ * Clear and free level-1 table l1 once no walk reaches it any more (its
+ * slot in the level-2 table was overwritten first): the hardware view and
+ * the tree stay as they were.  Its leaves are taken off nr_mapped.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures unlinked_view: p2m_off_paths{Pre}(\old(p2m->format), \old(p2m->root), l1) ==>
+              \forall integer g, m, a; 0 <= g <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(\old(p2m->format), \old(p2m->root), g, m, a) <==>
+                 p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), g, m, a));
+    ensures unlinked_tree: p2m_off_paths{Pre}(\old(p2m->format), \old(p2m->root), l1) &&
+              p2m_hw_tree{Pre}(\old(p2m->format), \old(p2m->root)) ==>
+              p2m_hw_tree(\old(p2m->format), \old(p2m->root)); */
+static void clear_unlinked_l1(struct p2m *p2m, mfn_t l1)
+{
+    unsigned n = l1_clear(p2m, l1);
+
+    drop_table(p2m, l1);
+    //@ assert p2m_hw_same_but_table{Pre, Here}(l1);
+    p2m->nr_tables--;
+    p2m->nr_mapped -= n;
 }
 
 /* ---- map ---------------------------------------------------------------------------- */
@@ -1056,10 +1113,109 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     return unmap_l1(p2m, gfn, &pos);
 }
 
+/*
+ * 2 MiB unmap of the leaf at pos, gfn's level-2 slot: the 512 frames'
+ * references given back, then the slot cleared, the last word written (the
+ * proof of the view, P2M_GONE_2M, ends at that write).
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 2);
+    requires pos->table == p2m_hw_t2(p2m->root, gfn);
+    assigns p2m->nr_mapped, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures unmap_leaf_2m_view: P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
+{
+    (void)gfn;   /* named for the contract */
+    (void)put_refs(pte_mfn_2m(pos->entry), ENTRIES_PER_TABLE, p2m->owner);
+    p2m->nr_mapped -= ENTRIES_PER_TABLE;
+    pos->t[pos->index] = 0;
+    /* The frame rules of spec/p2m_tree_l2_lemmas.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert p2m_hw_word(pos->table, pos->index) == 0;
+    //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) == PTE_HW_BAD;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert unmap_leaf_2m_tree: P2M_L2_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /*@ assert unmap_leaf_2m_gone: P2M_L2_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 ==>
+                !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a); */
+}
+
+/*
+ * 2 MiB unmap over the level-1 table at pos, gfn's level-2 slot: the slot
+ * is cleared first, which takes the table off every walk (the tree: only
+ * gfn's 2 MiB region reached it), then its leaves are cleared and the page
+ * freed.  -XEN_ENOENT when nothing is mapped in it, -XEN_ENXIO when it
+ * holds a grant mapping (p2m_unmap_foreign's to remove).
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 2);
+    requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    requires pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE;
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
+    ensures unmap_table_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+static int unmap_2m_table(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
+{
+    mfn_t l1 = pte_mfn(pos->entry);
+
+    (void)gfn;   /* named for the contract */
+    if (l1_present(p2m, l1) == 0)
+        return -XEN_ENOENT;
+    if (l1_has_foreign(p2m, l1))
+        return -XEN_ENXIO;
+    pos->t[pos->index] = 0;
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert p2m_hw_word(pos->table, pos->index) == 0;
+    //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) == PTE_HW_BAD;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    /*@ assert unlinked_l1: P2M_L2_CASE(gfn) ==>
+              p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && l1 == p2m_hw_t1{Pre}(P2M_ROOT0, gfn); */
+    //@ assert unlinked_off: P2M_L2_CASE(gfn) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, l1);
+    //@ assert unlinked_gone: P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn);
+    clear_unlinked_l1(p2m, l1);
+    return 0;
+}
+
+/* 2 MiB unmap at pos, gfn's level-2 slot, which holds a present entry. */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 2);
+    requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
+    ensures unmap_at_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+static int unmap_2m_at(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
+{
+    if (pte_is_large(p2m->format, pos->entry)) {
+        unmap_2m_leaf(p2m, gfn, pos);
+        return 0;
+    }
+    /* A present entry the CPU follows neither as a leaf nor as a table is
+     * malformed (p2m.c never writes one): refused, nothing changed. */
+    if (pte_hw_kind(p2m->format, 2, pos->entry) != PTE_HW_TABLE)
+        return -XEN_EINVAL;
+    return unmap_2m_table(p2m, gfn, pos);
+}
+
+/*
+ * The asserts before a call to a helper carry the case from the caller's
+ * entry to the helper's (whose contract speaks of its own entry): nothing
+ * has been written yet, so the tree, the path and every gfn's view at this
+ * point are those of the caller's entry, and the helper's slot is gfn's.
+ */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
-    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO; */
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
+    ensures unmap_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
 static int unmap_2m(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -1067,26 +1223,20 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
     if (!p2m_descend(p2m, gfn, 2, &pos) || pos.level != 2 ||
         !pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
-    if (pte_is_large(p2m->format, pos.entry)) {
-        (void)put_refs(pte_mfn_2m(pos.entry), ENTRIES_PER_TABLE, p2m->owner);
-        pos.t[pos.index] = 0;
-        p2m->nr_mapped -= ENTRIES_PER_TABLE;
-        return 0;
-    }
-    if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
-        return -XEN_ENOENT;
-    if (l1_has_foreign(p2m, pte_mfn(pos.entry)))
-        return -XEN_ENXIO;
-    p2m->nr_mapped -= l1_clear(p2m, pte_mfn(pos.entry));
-    pos.t[pos.index] = 0;
-    (void)table_free(p2m->owner, pte_mfn(pos.entry));
-    p2m->nr_tables--;
-    return 0;
+    //@ assert p2m_hw_same{Pre, Here};
+    /*@ assert P2M_L2_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+              (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert unmap_2m_slot: pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2);
+    return unmap_2m_at(p2m, gfn, &pos);
 }
 
 /* (Besides its contract in hv/p2m.h: what a 4 KiB unmap does to the
  * hardware view; see P2M_UNMAPPED_4K.) */
-/*@ ensures unmap_4k_view: order == P2M_ORDER_4K ==> P2M_UNMAPPED_4K(gfn); */
+/*@ ensures unmap_4k_view: order == P2M_ORDER_4K ==> P2M_UNMAPPED_4K(gfn);
+    ensures unmap_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn)); */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     int rc = check_target(p2m, gfn, order);
@@ -1184,10 +1334,38 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
     return set_access_l1(p2m, gfn, &pos, access);
 }
 
+/*
+ * set_access of the 2 MiB leaf at pos, gfn's level-2 slot: the same 2 MiB
+ * with the new rights, the only word written.
+ */
+/*@ requires p2m_rw(p2m) && pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, MEM_WORDS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 2);
+    requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    requires pte_l_large(pos->entry);
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures access_leaf_2m_view: P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(\old(pos->entry))); */
+static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
+                               unsigned access)
+{
+    (void)gfn;   /* named for the contract */
+    pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry), access, true);
+    /* The frame rules of spec/p2m_tree_l2_lemmas.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert pte_l_addr_2m(p2m_hw_word(pos->table, pos->index)) == pte_l_addr_2m(pos->entry);
+    //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
+    //@ assert access_2m_tree: P2M_L2_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /*@ assert access_2m_region: P2M_L2_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == pte_l_addr_2m(pos->entry) + g2 % 512; */
+}
+
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     requires pte_access_ok(p2m->format, access);
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO; */
+    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
+    ensures access_2m_view: \result == 0 && P2M_L2_CASE(gfn) && pte_l_large(P2M_L2_WORD0(gfn)) ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))); */
 static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -1195,8 +1373,17 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
     if (!p2m_descend(p2m, gfn, 2, &pos) || pos.level != 2 ||
         !pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
+    /* As in unmap_2m: the case carried to the helper's entry. */
+    //@ assert p2m_hw_same{Pre, Here};
+    /*@ assert P2M_L2_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+              (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert access_2m_slot: pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2);
+    //@ assert access_2m_word: P2M_L2_CASE(gfn) ==> pos.entry == P2M_L2_WORD0(gfn);
     if (pte_is_large(p2m->format, pos.entry)) {
-        pos.t[pos.index] = pte_make_leaf(p2m->format, pte_mfn_2m(pos.entry), access, true);
+        set_access_2m_leaf(p2m, gfn, &pos, access);
         return 0;
     }
     if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
@@ -1209,7 +1396,10 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 
 /* (Besides its contract in hv/p2m.h: what a 4 KiB set_access does to the
  * hardware view; see P2M_MAPPED_4K: the frame stays the one gfn mapped.) */
-/*@ ensures access_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn)); */
+/*@ ensures access_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn));
+    ensures access_2m_view: order == P2M_ORDER_2M ==>
+              (\result == 0 && P2M_L2_CASE(gfn) && pte_l_large(P2M_L2_WORD0(gfn)) ==>
+                 P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn)))); */
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
