@@ -520,6 +520,11 @@ static void test_unmap_2m(void **state)
         assert_int_equal(p2m_unmap(&P, 4096, 9), -XEN_EINVAL);
         assert_int_equal(l2[8], saved & ~4ULL);
         assert_int_equal(frame_refcount(a), 1);
+        /* A 2 MiB map over it is refused as well, the frames' references given back. */
+        assert_int_equal(p2m_map(&P, 4096, big, 9, RWX), -XEN_EINVAL);
+        assert_int_equal(l2[8], saved & ~4ULL);
+        assert_int_equal(frame_refcount(big), 0);
+        assert_int_equal(frame_refcount(a), 1);
         l2[8] = saved;
         expect(&P, 4096 + 7, a, RWX);
         assert_int_equal(p2m_unmap(&P, 4096, 9), 0);

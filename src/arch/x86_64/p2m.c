@@ -655,8 +655,8 @@ struct map_plan {
  * entry above it, or (4 KiB map) at a 2 MiB leaf, which must be split.
  * -XEN_EINVAL when what would be replaced holds a foreign leaf (only
  * p2m_unmap_foreign removes one), or when a level-1 table to be replaced
- * cannot be mapped, or a 2 MiB leaf to be split carries rights no 4 KiB
- * leaf can (only a malformed p2m has either).
+ * cannot be mapped or is no table to the CPU, or a 2 MiB leaf to be split
+ * carries rights no 4 KiB leaf can (only a malformed p2m has any of these).
  */
 /*@ requires \valid_read(p2m) && \valid_read(pos) && \valid(mp) && pos_ok(pos);
     requires pte_format_ok(p2m->format) && (target == 1 || target == 2);
@@ -669,7 +669,10 @@ struct map_plan {
     ensures \result == 0 || \result == -XEN_EINVAL;
     ensures \result == 0 ==> plan_ok(mp, pos, target);
     ensures \result == 0 && mp->split ==>
-              pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry)); */
+              pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
+    ensures plan_old_table: \result == 0 && target == 2 && pos->level == 2 &&
+              pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
+              pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE; */
 static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_pos *pos,
                     struct map_plan *mp)
 {
@@ -681,7 +684,8 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
         if (target == 1 && pte_is_foreign(p2m->format, pos->entry))
             return -XEN_EINVAL;
         if (target == 2 && !pte_is_large(p2m->format, pos->entry) &&
-            l1_has_foreign(p2m, pte_mfn(pos->entry)))
+            (pte_hw_kind(p2m->format, 2, pos->entry) != PTE_HW_TABLE ||
+             l1_has_foreign(p2m, pte_mfn(pos->entry))))
             return -XEN_EINVAL;
     } else {
         if (!splittable(p2m->format, pos->entry))
@@ -692,8 +696,39 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
 }
 
 /*
- * Drop what a map replaced at the target level: a 4 KiB leaf, a 2 MiB leaf,
- * or a level-1 table with its leaves (the table is freed).
+ * Drop what a 2 MiB map replaced in its slot (written already): a 2 MiB
+ * leaf's references, or a level-1 table with its leaves, cleared and freed.
+ * The slot was written first, so that table is on no walk's path any more
+ * (the caller shows it): then the hardware view and the tree are kept.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures release_2m_kept:
+              !pte_l_present(\old(p2m->format), old) || pte_l_large(old) ||
+              p2m_off_paths{Pre}(\old(p2m->format), \old(p2m->root), pte_l_addr(old)) ==>
+                (\forall integer g, m, a; 0 <= g <= P2M_MAX_GFN ==>
+                   (p2m_hw_maps(\old(p2m->format), \old(p2m->root), g, m, a) <==>
+                    p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), g, m, a))) &&
+                (p2m_hw_tree{Pre}(\old(p2m->format), \old(p2m->root)) ==>
+                   p2m_hw_tree(\old(p2m->format), \old(p2m->root))); */
+static void release_2m(struct p2m *p2m, uint64_t old)
+{
+    if (!pte_present(p2m->format, old))
+        return;
+    if (pte_is_large(p2m->format, old)) {
+        drop_refs(p2m, pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
+        p2m->nr_mapped -= ENTRIES_PER_TABLE;
+        //@ assert p2m_hw_same{Pre, Here};
+        return;
+    }
+    clear_unlinked_l1(p2m, pte_mfn(old));
+}
+
+/*
+ * Drop what a map replaced at the target level: a 4 KiB leaf, or what a
+ * 2 MiB map replaced (release_2m).
  */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && (target == 1 || target == 2);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
@@ -702,19 +737,52 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
     ensures release_4k_words: target == 1 ==> p2m_hw_same{Pre, Post}; */
 static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
 {
+    if (target == 2) {
+        release_2m(p2m, old);
+        return;
+    }
     if (!pte_present(p2m->format, old))
         return;
-    if (target == 1) {
-        drop_refs(p2m, pte_mfn(old), 1, p2m->owner);
-        p2m->nr_mapped--;
-    } else if (pte_is_large(p2m->format, old)) {
-        drop_refs(p2m, pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
-        p2m->nr_mapped -= ENTRIES_PER_TABLE;
-    } else {
-        p2m->nr_mapped -= l1_clear(p2m, pte_mfn(old));
-        drop_table(p2m, pte_mfn(old));
-        p2m->nr_tables--;
-    }
+    drop_refs(p2m, pte_mfn(old), 1, p2m->owner);
+    p2m->nr_mapped--;
+}
+
+/*
+ * A 2 MiB map into gfn's level-2 slot at pos: the leaf written first, then
+ * what it replaced dropped.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 2);
+    requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    requires pte_l_large(leaf);
+    requires pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
+               pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE;
+    assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures slot_2m_view: P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
+static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, uint64_t leaf)
+{
+    uint64_t old = pte_present(p2m->format, pos->entry) ? pos->entry : 0;
+
+    (void)gfn;   /* named for the contract */
+    pos->t[pos->index] = leaf;
+    /* The frame rules of spec/p2m_tree_l2_lemmas.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert p2m_hw_word(pos->table, pos->index) == leaf;
+    //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert slot_2m_tree: P2M_L2_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /*@ assert slot_2m_region: P2M_L2_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == pte_l_addr_2m(leaf) + g2 % 512; */
+    //@ assert slot_2m_others: P2M_L2_CASE(gfn) ==> P2M_OUTSIDE_2M_KEPT(gfn);
+    /*@ assert slot_2m_old_l1: P2M_L2_CASE(gfn) && pte_l_present(P2M_FMT0, old) && !pte_l_large(old) ==>
+              p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && pte_l_addr(old) == p2m_hw_t1{Pre}(P2M_ROOT0, gfn); */
+    /*@ assert slot_2m_old_off: P2M_L2_CASE(gfn) && pte_l_present(P2M_FMT0, old) && !pte_l_large(old) ==>
+              p2m_off_paths(P2M_FMT0, P2M_ROOT0, pte_l_addr(old)); */
+    release_2m(p2m, old);
 }
 
 /*
@@ -734,8 +802,12 @@ static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
     ensures \result == 0 && mp->split ==>
               pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
     ensures prepare_on_hw_path: \result == 0 ==>
-              pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level) &&
-              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level);
+              pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    ensures prepare_table: \result == 0 ==> pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level);
+    ensures prepare_entry: \result == 0 ==> pos->entry == p2m_hw_word{Pre}(pos->table, pos->index);
+    ensures prepare_old_table: \result == 0 && target == 2 && pos->level == 2 &&
+              pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
+              pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE;
     ensures prepare_to_target: \result == 0 && p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, target) ==>
               pos->level == target; */
 static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
@@ -763,17 +835,28 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
     requires \separated(pos, MEM_WORDS) && \separated(mp, MEM_WORDS) && \separated(s, MEM_WORDS);
     requires \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS) && \separated(s, HEAP_LOCS);
     requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    requires target == 2 ==> pte_l_large(leaf);
+    requires target == 2 && pos->level == 2 ==>
+               pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index) &&
+               (pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
+                  pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE);
     assigns p2m->nr_mapped, p2m->nr_tables, s->nr, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures apply_l1_slot: target == 1 && \old(pos->level) == 1 ==>
               p2m_hw_same_but{Pre, Post}(\old(pos->table), \old(pos->index)) &&
-              p2m_hw_word(\old(pos->table), \old(pos->index)) == leaf; */
+              p2m_hw_word(\old(pos->table), \old(pos->index)) == leaf;
+    ensures apply_2m_view: target == 2 && \old(pos->level) == 2 && P2M_L2_CASE(gfn) ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
     uint64_t *t = pos->t;
 
+    if (target == 2 && pos->level == 2) {
+        map_2m_slot(p2m, gfn, pos, leaf);
+        return;
+    }
     if (mp->split) {
         unsigned i = p2m_table_index(gfn, 1);
 
@@ -834,10 +917,12 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
  */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     requires (target == 1 || target == 2) && mfn + pages <= frame_heap.nr;
+    requires target == 2 ==> pte_l_large(leaf);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
-    ensures leaf_l1_view: target == 1 ==> P2M_MAPPED_4K(gfn, pte_l_addr(leaf)); */
+    ensures leaf_l1_view: target == 1 ==> P2M_MAPPED_4K(gfn, pte_l_addr(leaf));
+    ensures leaf_2m_view: target == 2 ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf))); */
 static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_t pages,
                     domid_t ref_owner, uint64_t leaf)
 {
@@ -863,6 +948,12 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     //@ assert pos_ok(&pos) && plan_ok(&mp, &pos, target) && spare_ok(&s) && s.nr == mp.need;
     /*@ assert leaf_slot: target == 1 && P2M_L1_CASE(gfn) ==>
           pos.level == 1 && pos.table == p2m_hw_t1{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1); */
+    /*@ assert leaf_slot_2m: target == 2 && P2M_L2_CASE(gfn) ==>
+          pos.level == 2 && pos.table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2); */
+    /*@ assert leaf_case_2m: target == 2 && P2M_L2_CASE(gfn) ==>
+          p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+          (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
     map_apply(p2m, gfn, target, &pos, &mp, &s, leaf);
     //@ assert p2m_kept{Pre, Here}(p2m);
     /*@ assert leaf_same_but: target == 1 && P2M_L1_CASE(gfn) ==>
@@ -874,7 +965,8 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
 
 /* (Besides its contract in hv/p2m.h: what a 4 KiB map does to the hardware
  * view; see P2M_MAPPED_4K.) */
-/*@ ensures map_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, mfn); */
+/*@ ensures map_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, mfn);
+    ensures map_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, mfn)); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
