@@ -6,9 +6,12 @@
  * beyond what the contract allows), with every shorter fetch as well.
  * Checked: the result is 0, -EINVAL or -EFAULT; a decoded instruction has a
  * length within the bytes given and within 15 and sane operand fields; an
- * answer other than -EFAULT never changes when more bytes follow; and for
- * MMIO kinds the store value and the register a load leaves agree with a
- * byte-by-byte model of the register file.
+ * answer other than -EFAULT never changes when more bytes follow; for
+ * MMIO kinds the operand value and the register a load leaves agree with a
+ * byte-by-byte model of the register file; and for the ALU kinds the
+ * decoded operation, run through insn_alu on operands taken from the input,
+ * agrees with a model written here another way (128-bit sums, the sign and
+ * carry bits read from XORs, the compiler's parity).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "hv/insn.h"
+#include "hv/insn_alu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,6 +53,41 @@ static bool is_load(enum insn_kind k)
            k == INSN_MOVSX_FROM_MEM;
 }
 
+static bool is_alu(enum insn_kind k)
+{
+    return k >= INSN_ALU_TO_MEM && k <= INSN_CMPXCHG_MEM;
+}
+
+static bool is_widening(enum insn_kind k)
+{
+    return k == INSN_MOVZX_FROM_MEM || k == INSN_MOVSX_FROM_MEM;
+}
+
+/* The operations each ALU kind may carry, and whether it may have an immediate. */
+static bool alu_fits(const struct insn *in)
+{
+    switch (in->kind) {
+    case INSN_ALU_TO_MEM: return in->alu <= INSN_ALU_TEST;
+    case INSN_ALU_FROM_MEM: return in->alu <= INSN_ALU_CMP && !in->has_imm;
+    case INSN_UNARY_MEM: return in->alu >= INSN_ALU_INC && in->alu <= INSN_ALU_NEG && !in->has_imm;
+    case INSN_BT_MEM: return in->alu >= INSN_ALU_BT && in->alu <= INSN_ALU_BTC;
+    case INSN_XADD_MEM: return in->alu == INSN_ALU_ADD && !in->has_imm;
+    case INSN_CMPXCHG_MEM: return in->alu == INSN_ALU_CMP && !in->has_imm;
+    default: return in->alu == INSN_ALU_ADD;
+    }
+}
+
+/* LOCK is only valid on an instruction that writes its memory operand (else #UD). */
+static bool lock_fits(const struct insn *in)
+{
+    switch (in->kind) {
+    case INSN_XCHG_MEM: case INSN_UNARY_MEM: case INSN_XADD_MEM: case INSN_CMPXCHG_MEM: return true;
+    case INSN_ALU_TO_MEM: return in->alu != INSN_ALU_CMP && in->alu != INSN_ALU_TEST;
+    case INSN_BT_MEM: return in->alu != INSN_ALU_BT;
+    default: return false;
+    }
+}
+
 /* Decode from a heap block of exactly min(avail, 15) bytes. */
 static int decode_exact(const uint8_t *data, size_t avail, enum vcpu_cs_mode mode, struct insn *out)
 {
@@ -68,25 +107,28 @@ static void check_fields(const struct insn *in, size_t avail, enum vcpu_cs_mode 
 {
     if (in->len < 1 || in->len > INSN_MAX_LEN || in->len > avail)
         fz_fail("length out of range", mode, avail);
-    if (in->kind < INSN_VMMCALL || in->kind > INSN_XCHG_MEM)
+    if (in->kind < INSN_VMMCALL || in->kind > INSN_CMPXCHG_MEM)
         fz_fail("kind out of range", mode, avail);
     if (in->addr_size != 2 && in->addr_size != 4 && in->addr_size != 8)
         fz_fail("address size", mode, avail);
     if (in->reg >= 16 || (in->reg_high && (in->reg >= 4 || in->reg_size != 1)))
         fz_fail("register", mode, avail);
-    if (is_store(in->kind) || is_load(in->kind)) {
+    if (is_store(in->kind) || is_load(in->kind) || is_alu(in->kind)) {
         if (!size_ok(in->size) || !size_ok(in->reg_size) || in->reg_size < in->size)
             fz_fail("mmio sizes", mode, avail);
-        if ((in->kind == INSN_MOV_TO_MEM || in->kind == INSN_MOV_FROM_MEM ||
-             in->kind == INSN_XCHG_MEM) && in->reg_size != in->size)
-            fz_fail("mov sizes differ", mode, avail);
+        if (!is_widening(in->kind) && in->reg_size != in->size)
+            fz_fail("operand sizes differ", mode, avail);
     }
+    if (!alu_fits(in))
+        fz_fail("ALU operation of the kind", mode, avail);
+    if (is_alu(in->kind) && in->has_imm && in->size < 8 && in->imm >> (8 * in->size) != 0)
+        fz_fail("immediate wider than the operand", mode, avail);
     if (in->kind >= INSN_IN_IMM && in->kind <= INSN_OUTS && in->size != 1 && in->size != 2 &&
         in->size != 4)
         fz_fail("port width", mode, avail);
     if ((in->kind == INSN_IN_IMM || in->kind == INSN_OUT_IMM) && (!in->has_imm || in->imm > 0xff))
         fz_fail("port number", mode, avail);
-    if (in->lock && in->kind != INSN_XCHG_MEM)
+    if (in->lock && !lock_fits(in))
         fz_fail("lock accepted", mode, avail);
 }
 
@@ -120,13 +162,13 @@ static void check_mmio(const struct insn *in, const uint8_t *data, size_t size, 
         value = value << 8 | (size == 0 ? 0xA5 : data[(i * 5 + 3) % size]);
     before = regs;
     le_write(reg, insn_reg_get(&regs, in->reg), 8);
-    if (is_store(in->kind)) {
+    if (is_store(in->kind) || is_alu(in->kind)) {
         uint64_t want = in->has_imm ? in->imm : le_read(reg + off, in->size);
 
         if (in->size < 8)
             want &= (1ULL << (8 * in->size)) - 1;
-        if (insn_mmio_store_value(in, &regs) != want)
-            fz_fail("store value", mode, size);
+        if (insn_operand_value(in, &regs) != want)
+            fz_fail("operand value", mode, size);
     }
     if (!is_load(in->kind))
         return;
@@ -146,6 +188,89 @@ static void check_mmio(const struct insn *in, const uint8_t *data, size_t size, 
         fz_fail("load touched another register", mode, size);
 }
 
+/* ---- a second model of the ALU ---------------------------------------------------- */
+
+struct alu_model {
+    uint64_t r;
+    uint64_t flags;     /* the status flags, RFLAGS bits */
+};
+
+/* d op x at n bits from sums in 128 bits and sign bits read from XORs (insn_alu compares instead). */
+static struct alu_model alu_model(enum insn_alu_op op, unsigned size, uint64_t d, uint64_t x, uint64_t f)
+{
+    unsigned n = 8 * size;
+    uint64_t m = size == 8 ? ~0ULL : (1ULL << n) - 1, top = 1ULL << (n - 1);
+    uint64_t c = f & INSN_ALU_CF, keep = f & INSN_ALU_STATUS, cf = 0, of = 0, af = 0;
+    unsigned __int128 wide;
+    struct alu_model out = { 0, 0 };
+    bool add = op == INSN_ALU_ADD || op == INSN_ALU_ADC || op == INSN_ALU_INC;
+    bool sub = op == INSN_ALU_SUB || op == INSN_ALU_SBB || op == INSN_ALU_CMP || op == INSN_ALU_DEC ||
+               op == INSN_ALU_NEG;
+
+    d &= m;
+    x &= m;
+    if (op == INSN_ALU_INC || op == INSN_ALU_DEC)
+        x = 1;
+    if (op == INSN_ALU_NEG) {
+        x = d;
+        d = 0;
+    }
+    if (op != INSN_ALU_ADC && op != INSN_ALU_SBB)
+        c = 0;
+    if (add) {
+        wide = (unsigned __int128)d + x + c;
+        out.r = (uint64_t)wide & m;
+        cf = wide > m;
+        of = ((d ^ out.r) & (x ^ out.r) & top) != 0;
+    } else if (sub) {
+        out.r = (d - x - c) & m;
+        cf = (unsigned __int128)x + c > d;
+        of = ((d ^ x) & (d ^ out.r) & top) != 0;
+    } else if (op == INSN_ALU_AND || op == INSN_ALU_TEST) {
+        out.r = d & x;
+    } else if (op == INSN_ALU_OR) {
+        out.r = d | x;
+    } else if (op == INSN_ALU_XOR) {
+        out.r = d ^ x;
+    } else if (op == INSN_ALU_NOT) {
+        out.r = ~d & m;
+        out.flags = keep;
+        return out;
+    } else {                                          /* the BT family: CF only */
+        out.flags = (keep & ~INSN_ALU_CF) | ((d >> (x % n)) & 1);
+        return out;
+    }
+    if (add || sub)
+        af = ((d ^ x ^ out.r) & 0x10) != 0;
+    if (op == INSN_ALU_INC || op == INSN_ALU_DEC)
+        cf = keep & INSN_ALU_CF;
+    out.flags = (cf ? INSN_ALU_CF : 0) | (af ? INSN_ALU_AF : 0) | (of ? INSN_ALU_OF : 0) |
+                (__builtin_parity((unsigned)(out.r & 0xFF)) ? 0 : INSN_ALU_PF) |
+                (out.r == 0 ? INSN_ALU_ZF : 0) | ((out.r & top) != 0 ? INSN_ALU_SF : 0);
+    return out;
+}
+
+/* The decoded operation on operands from the input (memory, the other operand, RFLAGS). */
+static void check_alu(const struct insn *in, const uint8_t *data, size_t size, enum vcpu_cs_mode mode)
+{
+    uint64_t w[3] = { 0, 0, 0 };
+    struct alu_model want;
+
+    if (!is_alu(in->kind))
+        return;
+    for (size_t i = 0; i < 24 && i < size; i++)
+        w[i / 8] |= (uint64_t)data[size - 1 - i] << (8 * (i % 8));
+    want = alu_model(in->alu, in->size, w[0], w[1], w[2]);
+    if (insn_alu_status(in->alu, in->size, w[0], w[1], w[2]) != want.flags)
+        fz_fail("ALU flags differ from the model", mode, size);
+    if (in->alu < INSN_ALU_BT && insn_alu_result(in->alu, in->size, w[0], w[1], w[2]) != want.r)
+        fz_fail("ALU result differs from the model", mode, size);
+    /* The all-ones operand the unbacked-MMIO path gives it. */
+    want = alu_model(in->alu, in->size, ~0ULL, w[1], w[2]);
+    if (insn_alu_status(in->alu, in->size, ~0ULL, w[1], w[2]) != want.flags)
+        fz_fail("ALU flags on all-ones differ from the model", mode, size);
+}
+
 static void check_mode(const uint8_t *data, size_t size, enum vcpu_cs_mode mode)
 {
     struct insn full, part;
@@ -158,6 +283,7 @@ static void check_mode(const uint8_t *data, size_t size, enum vcpu_cs_mode mode)
     if (rc == 0) {
         check_fields(&full, size, mode);
         check_mmio(&full, data, size, mode);
+        check_alu(&full, data, size, mode);
     }
     /* Every shorter fetch: an answer, once given, is final. */
     for (size_t a = 0; a < size && a <= INSN_MAX_LEN; a++) {

@@ -96,11 +96,11 @@ step build/guests make --no-print-directory BUILD="$BUILD" guests
 sub_runner guests tests/guests/run-guests.sh "$BUILD/guests"
 
 echo "== test guests under Xenolith (QEMU TCG, -cpu max: SVM without next-RIP save)"
-GUESTS="cpuid_msr exceptions hello hlt_timer hypercall_page hypercalls lapic selftest triple_fault" \
+GUESTS="cpuid_msr exceptions hello hlt_timer hypercall_page hypercalls lapic mmio selftest triple_fault" \
     sub_runner guests-xen tests/guests/run-guests.sh --xen "$BUILD/xenolith.elf" "$BUILD/guests"
 
 echo "== test guests under Xenolith in Bochs (AMD model: SVM with next-RIP save)"
-sub_runner bochs tests/boot/run-bochs-tests.sh "$BUILD" hello hypercalls cpuid_msr exceptions hypercall_page hlt_timer lapic
+sub_runner bochs tests/boot/run-bochs-tests.sh "$BUILD" hello hypercalls cpuid_msr exceptions hypercall_page hlt_timer lapic mmio
 
 echo "== boot tests (QEMU TCG, -cpu max)"
 sub_runner boot tests/boot/run-boot-tests.sh "$BUILD"

@@ -32,14 +32,19 @@ struct vec {
     bool high, has_imm;
     uint64_t imm;
     unsigned addr_size;
+    enum insn_alu_op alu;      /* the ALU kinds; INSN_ALU_ADD (0) for the others */
+    bool lock;
 };
 
 /* Decoded fine: length, kind, sizes, register, high byte, immediate (has, value), address size. */
 #define OK(m, h, l, k, s, rs, r, hi, hasi, i, a) \
-    { m, h, 0, l, INSN_##k, s, rs, r, hi, hasi, i, a }
+    { m, h, 0, l, INSN_##k, s, rs, r, hi, hasi, i, a, INSN_ALU_ADD, false }
 /* No operand: only the length and kind matter. */
 #define OP(m, h, l, k, a) OK(m, h, l, k, 0, 0, 0, false, false, 0, a)
-#define BAD(m, h) { m, h, -XEN_EINVAL, 0, INSN_NONE, 0, 0, 0, false, false, 0, 0 }
+#define BAD(m, h) { m, h, -XEN_EINVAL, 0, INSN_NONE, 0, 0, 0, false, false, 0, 0, INSN_ALU_ADD, false }
+/* ALU kinds: the operation, one size for memory and register, LOCK or not. */
+#define ALU(m, h, l, k, op, s, r, hi, hasi, i, a, lk) \
+    { m, h, 0, l, INSN_##k, s, s, r, hi, hasi, i, a, INSN_ALU_##op, lk }
 
 static const struct vec vecs[] = {
     /* ---- 64-bit mode: the xAPIC accesses Linux makes, and their neighbours ---- */
@@ -119,7 +124,7 @@ static const struct vec vecs[] = {
     OK(C64, "66 0f be 07", 4, MOVSX_FROM_MEM, 1, 2, 0, false, false, 0, 8),
     /* xchg [rdx], eax; lock xchg [rdx], eax; xchg [rax], bh; xchg [rax], r11 */
     OK(C64, "87 02", 2, XCHG_MEM, 4, 4, 0, false, false, 0, 8),
-    OK(C64, "f0 87 02", 3, XCHG_MEM, 4, 4, 0, false, false, 0, 8),
+    { C64, "f0 87 02", 0, 3, INSN_XCHG_MEM, 4, 4, 0, false, false, 0, 8, INSN_ALU_ADD, true },
     OK(C64, "86 38", 2, XCHG_MEM, 1, 1, 3, true, false, 0, 8),
     OK(C64, "4c 87 18", 3, XCHG_MEM, 8, 8, 11, false, false, 0, 8),
     /* XRELEASE mov and a ds override: prefixes the CPU accepts on a store */
@@ -165,6 +170,95 @@ static const struct vec vecs[] = {
     /* 11 prefixes + mov [rax+rbx], eax with disp8: 15 bytes */
     OK(C64, "66 66 66 66 66 66 66 66 66 66 40 89 44 18 10", 15, MOV_TO_MEM, 2, 2, 0, false, false, 0, 8),
 
+    /* ---- ALU instructions on memory (64-bit mode) ---- */
+    /* op m, r: add [rip + disp32], eax; lock or [abs], ecx; adc [rax], rdx; sbb [rax], bx */
+    ALU(C64, "01 05 30 03 e0 fe", 6, ALU_TO_MEM, ADD, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "f0 09 0c 25 00 00 d0 fe", 8, ALU_TO_MEM, OR, 4, 1, false, false, 0, 8, true),
+    ALU(C64, "48 11 10", 3, ALU_TO_MEM, ADC, 8, 2, false, false, 0, 8, false),
+    ALU(C64, "66 19 18", 3, ALU_TO_MEM, SBB, 2, 3, false, false, 0, 8, false),
+    /* and [rax], ah; and [rax], spl (any REX); sub [rax], r8d; xor [rax], eax; cmp [rdi+16], eax; cmp [rsi], bh */
+    ALU(C64, "20 20", 2, ALU_TO_MEM, AND, 1, 0, true, false, 0, 8, false),
+    ALU(C64, "40 20 20", 3, ALU_TO_MEM, AND, 1, 4, false, false, 0, 8, false),
+    ALU(C64, "44 29 00", 3, ALU_TO_MEM, SUB, 4, 8, false, false, 0, 8, false),
+    ALU(C64, "31 00", 2, ALU_TO_MEM, XOR, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "39 47 10", 3, ALU_TO_MEM, CMP, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "38 3e", 2, ALU_TO_MEM, CMP, 1, 3, true, false, 0, 8, false),
+    /* op r, m: add eax, [rip]; or ah, [rdi]; adc r9, [rax]; sbb dx, [rax]; and cl, [rsi]; sub ecx, [rax+4];
+     * xor edx, [rsp]; cmp eax, [rip + disp32]; cmp bl, [rdi] */
+    ALU(C64, "03 05 00 00 00 00", 6, ALU_FROM_MEM, ADD, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "0a 27", 2, ALU_FROM_MEM, OR, 1, 0, true, false, 0, 8, false),
+    ALU(C64, "4c 13 08", 3, ALU_FROM_MEM, ADC, 8, 9, false, false, 0, 8, false),
+    ALU(C64, "66 1b 10", 3, ALU_FROM_MEM, SBB, 2, 2, false, false, 0, 8, false),
+    ALU(C64, "22 0e", 2, ALU_FROM_MEM, AND, 1, 1, false, false, 0, 8, false),
+    ALU(C64, "2b 48 04", 3, ALU_FROM_MEM, SUB, 4, 1, false, false, 0, 8, false),
+    ALU(C64, "33 14 24", 3, ALU_FROM_MEM, XOR, 4, 2, false, false, 0, 8, false),
+    ALU(C64, "3b 05 30 03 e0 fe", 6, ALU_FROM_MEM, CMP, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "3a 1f", 2, ALU_FROM_MEM, CMP, 1, 3, false, false, 0, 8, false),
+    /* group 1: or byte [rax], 1; lock or byte [rip], 0x80; and dword [rax], 0xfffeffff; add word [rax], 0x1234 */
+    ALU(C64, "80 08 01", 3, ALU_TO_MEM, OR, 1, 0, false, true, 1, 8, false),
+    ALU(C64, "f0 80 0d 00 00 00 00 80", 8, ALU_TO_MEM, OR, 1, 0, false, true, 0x80, 8, true),
+    ALU(C64, "81 20 ff ff fe ff", 6, ALU_TO_MEM, AND, 4, 0, false, true, 0xFFFEFFFF, 8, false),
+    ALU(C64, "66 81 00 34 12", 5, ALU_TO_MEM, ADD, 2, 0, false, true, 0x1234, 8, false),
+    /* cmp qword [rax], 0x80000000: imm32 sign-extended */
+    ALU(C64, "48 81 38 00 00 00 80", 7, ALU_TO_MEM, CMP, 8, 0, false, true, 0xFFFFFFFF80000000ULL, 8, false),
+    /* 83: imm8 sign-extended to the operand size: add dword [rax], 1; sub dword [rax], -1; xor word [rax], -128 */
+    ALU(C64, "83 00 01", 3, ALU_TO_MEM, ADD, 4, 0, false, true, 1, 8, false),
+    ALU(C64, "83 28 ff", 3, ALU_TO_MEM, SUB, 4, 0, false, true, 0xFFFFFFFF, 8, false),
+    ALU(C64, "66 83 30 80", 4, ALU_TO_MEM, XOR, 2, 0, false, true, 0xFF80, 8, false),
+    /* cmp qword [0x1000], 0x7f; or qword [rax], -1; sbb dword [rax], 2; adc word [rax], 3 */
+    ALU(C64, "48 83 3c 25 00 10 00 00 7f", 9, ALU_TO_MEM, CMP, 8, 0, false, true, 0x7F, 8, false),
+    ALU(C64, "48 83 08 ff", 4, ALU_TO_MEM, OR, 8, 0, false, true, 0xFFFFFFFFFFFFFFFFULL, 8, false),
+    ALU(C64, "83 18 02", 3, ALU_TO_MEM, SBB, 4, 0, false, true, 2, 8, false),
+    ALU(C64, "66 83 10 03", 4, ALU_TO_MEM, ADC, 2, 0, false, true, 3, 8, false),
+    /* Linux's full barrier: lock add dword [rsp - 4], 0 */
+    ALU(C64, "f0 83 44 24 fc 00", 6, ALU_TO_MEM, ADD, 4, 0, false, true, 0, 8, true),
+    /* test: test [rip], eax; test [rdi], ah; test byte [rax], 1; test dword [rax+8], 0x10000;
+     * test word [rax], 0x8000; test qword [rax], -1 */
+    ALU(C64, "85 05 00 00 00 00", 6, ALU_TO_MEM, TEST, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "84 27", 2, ALU_TO_MEM, TEST, 1, 0, true, false, 0, 8, false),
+    ALU(C64, "f6 00 01", 3, ALU_TO_MEM, TEST, 1, 0, false, true, 1, 8, false),
+    ALU(C64, "f7 40 08 00 00 01 00", 7, ALU_TO_MEM, TEST, 4, 0, false, true, 0x10000, 8, false),
+    ALU(C64, "66 f7 00 00 80", 5, ALU_TO_MEM, TEST, 2, 0, false, true, 0x8000, 8, false),
+    ALU(C64, "48 f7 00 ff ff ff ff", 7, ALU_TO_MEM, TEST, 8, 0, false, true, 0xFFFFFFFFFFFFFFFFULL, 8, false),
+    /* inc, dec, not, neg: no register operand (reg 0) */
+    ALU(C64, "fe 00", 2, UNARY_MEM, INC, 1, 0, false, false, 0, 8, false),
+    ALU(C64, "fe 08", 2, UNARY_MEM, DEC, 1, 0, false, false, 0, 8, false),
+    ALU(C64, "ff 05 00 00 00 00", 6, UNARY_MEM, INC, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "f0 48 ff 08", 4, UNARY_MEM, DEC, 8, 0, false, false, 0, 8, true),
+    ALU(C64, "66 ff 00", 3, UNARY_MEM, INC, 2, 0, false, false, 0, 8, false),
+    ALU(C64, "41 ff 00", 3, UNARY_MEM, INC, 4, 0, false, false, 0, 8, false),      /* [r8] */
+    ALU(C64, "f6 10", 2, UNARY_MEM, NOT, 1, 0, false, false, 0, 8, false),
+    ALU(C64, "f7 18", 2, UNARY_MEM, NEG, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "f0 48 f7 14 24", 5, UNARY_MEM, NOT, 8, 0, false, false, 0, 8, true),
+    /* bt family with a register bit offset: bt [rdi], eax; lock bts [rdi], eax; btr [rdi], rcx; btc [rdi], dx */
+    ALU(C64, "0f a3 07", 3, BT_MEM, BT, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "f0 0f ab 07", 4, BT_MEM, BTS, 4, 0, false, false, 0, 8, true),
+    ALU(C64, "48 0f b3 0f", 4, BT_MEM, BTR, 8, 1, false, false, 0, 8, false),
+    ALU(C64, "66 0f bb 17", 4, BT_MEM, BTC, 2, 2, false, false, 0, 8, false),
+    ALU(C64, "4c 0f a3 07", 4, BT_MEM, BT, 8, 8, false, false, 0, 8, false),
+    /* ... and with an imm8 (never sign-extended): bt dword [rax], 5; lock bts dword [rax], 31;
+     * btr qword [rax], 63; btc word [rax], 255; lock bts dword [rip], 7 */
+    ALU(C64, "0f ba 20 05", 4, BT_MEM, BT, 4, 0, false, true, 5, 8, false),
+    ALU(C64, "f0 0f ba 28 1f", 5, BT_MEM, BTS, 4, 0, false, true, 31, 8, true),
+    ALU(C64, "48 0f ba 30 3f", 5, BT_MEM, BTR, 8, 0, false, true, 63, 8, false),
+    ALU(C64, "66 0f ba 38 ff", 5, BT_MEM, BTC, 2, 0, false, true, 0xFF, 8, false),
+    ALU(C64, "f0 0f ba 2d 00 00 00 00 07", 9, BT_MEM, BTS, 4, 0, false, true, 7, 8, true),
+    /* xadd and cmpxchg */
+    ALU(C64, "0f c1 07", 3, XADD_MEM, ADD, 4, 0, false, false, 0, 8, false),
+    ALU(C64, "f0 0f c1 07", 4, XADD_MEM, ADD, 4, 0, false, false, 0, 8, true),
+    ALU(C64, "f0 48 0f c1 0f", 5, XADD_MEM, ADD, 8, 1, false, false, 0, 8, true),
+    ALU(C64, "0f c0 27", 3, XADD_MEM, ADD, 1, 0, true, false, 0, 8, false),
+    ALU(C64, "66 0f c1 3f", 4, XADD_MEM, ADD, 2, 7, false, false, 0, 8, false),
+    ALU(C64, "f0 0f b1 0f", 4, CMPXCHG_MEM, CMP, 4, 1, false, false, 0, 8, true),
+    ALU(C64, "f0 48 0f b1 17", 5, CMPXCHG_MEM, CMP, 8, 2, false, false, 0, 8, true),
+    ALU(C64, "0f b0 0f", 3, CMPXCHG_MEM, CMP, 1, 1, false, false, 0, 8, false),
+    ALU(C64, "40 0f b0 37", 4, CMPXCHG_MEM, CMP, 1, 6, false, false, 0, 8, false),  /* sil */
+    ALU(C64, "66 0f b1 0f", 4, CMPXCHG_MEM, CMP, 2, 1, false, false, 0, 8, false),
+    ALU(C64, "44 0f b1 07", 4, CMPXCHG_MEM, CMP, 4, 8, false, false, 0, 8, false),
+    /* 15 bytes: 2 prefixes, lock, REX.W, add qword [rax + rcx*8 + 0x100], 0x12345678 */
+    ALU(C64, "66 66 f0 48 81 84 c8 00 01 00 00 78 56 34 12", 15, ALU_TO_MEM, ADD, 8, 0, false, true,
+        0x12345678, 8, true),
+
     /* ---- 32-bit mode ---- */
     /* mov [0xfee00330], eax: rm 5 under mod 0 is an absolute disp32 */
     OK(C32, "89 05 30 03 e0 fe", 6, MOV_TO_MEM, 4, 4, 0, false, false, 0, 4),
@@ -184,6 +278,15 @@ static const struct vec vecs[] = {
     OP(C32, "0f 01 c1", 3, VMCALL, 4),
     OP(C32, "0f a2", 2, CPUID, 4),
     OP(C32, "f4", 1, HLT, 4),
+    /* or dword [0xfee00000], 1; lock xadd [abs], eax; test word [abs], 0x1234; bts dword [abs], 3;
+     * dec byte [abs]; add [bx], eax (67: 16-bit addressing); sub ebx, [abs] */
+    ALU(C32, "83 0d 00 00 e0 fe 01", 7, ALU_TO_MEM, OR, 4, 0, false, true, 1, 4, false),
+    ALU(C32, "f0 0f c1 05 00 00 d0 fe", 8, XADD_MEM, ADD, 4, 0, false, false, 0, 4, true),
+    ALU(C32, "66 f7 05 00 00 d0 fe 34 12", 9, ALU_TO_MEM, TEST, 2, 0, false, true, 0x1234, 4, false),
+    ALU(C32, "0f ba 2d 00 00 d0 fe 03", 8, BT_MEM, BTS, 4, 0, false, true, 3, 4, false),
+    ALU(C32, "fe 0d 00 00 d0 fe", 6, UNARY_MEM, DEC, 1, 0, false, false, 0, 4, false),
+    ALU(C32, "67 01 07", 3, ALU_TO_MEM, ADD, 4, 0, false, false, 0, 2, false),
+    ALU(C32, "2b 1d 00 00 d0 fe", 6, ALU_FROM_MEM, SUB, 4, 3, false, false, 0, 4, false),
     OK(C32, "e6 80", 2, OUT_IMM, 1, 0, 0, false, true, 0x80, 4),
     OK(C32, "66 ef", 2, OUT_DX, 2, 0, 0, false, false, 0, 4),
     OK(C32, "f3 6d", 2, INS, 4, 0, 0, false, false, 0, 4),
@@ -206,6 +309,15 @@ static const struct vec vecs[] = {
     OK(C16, "66 c7 06 34 12 78 56 34 12", 9, MOV_TO_MEM, 4, 4, 0, false, true, 0x12345678, 2),
     OK(C16, "0f b6 07", 3, MOVZX_FROM_MEM, 1, 2, 0, false, false, 0, 2),
     OK(C16, "8a 27", 2, MOV_FROM_MEM, 1, 1, 0, true, false, 0, 2),
+    /* add word [0x1234], 1; add dword [0x1234], -1; test word [bp+2], 0x8000; bt [bx], ax;
+     * lock cmpxchg [0x1000], cx; and byte [0x1000], 0xfe; 67: 32-bit addressing with SIB */
+    ALU(C16, "83 06 34 12 01", 5, ALU_TO_MEM, ADD, 2, 0, false, true, 1, 2, false),
+    ALU(C16, "66 83 06 34 12 ff", 6, ALU_TO_MEM, ADD, 4, 0, false, true, 0xFFFFFFFF, 2, false),
+    ALU(C16, "f7 46 02 00 80", 5, ALU_TO_MEM, TEST, 2, 0, false, true, 0x8000, 2, false),
+    ALU(C16, "0f a3 07", 3, BT_MEM, BT, 2, 0, false, false, 0, 2, false),
+    ALU(C16, "f0 0f b1 0e 00 10", 6, CMPXCHG_MEM, CMP, 2, 1, false, false, 0, 2, true),
+    ALU(C16, "80 26 00 10 fe", 5, ALU_TO_MEM, AND, 1, 0, false, true, 0xFE, 2, false),
+    ALU(C16, "67 f0 ff 04 25 30 03 e0 fe", 9, UNARY_MEM, INC, 2, 0, false, false, 0, 4, true),
     OP(C16, "0f 01 d9", 3, VMMCALL, 2),
     OP(C16, "f4", 1, HLT, 2),
     OK(C16, "ed", 1, IN_DX, 2, 0, 0, false, false, 0, 2),
@@ -220,9 +332,50 @@ static const struct vec vecs[] = {
     BAD(C64, "c6 48 10 00"),                 /* c6 /1: #UD */
     BAD(C64, "c7 f8 00 00 00 00"),           /* xbegin */
     BAD(C64, "0f 0b"),                       /* ud2 */
-    BAD(C64, "01 00"),                       /* add [rax], eax: not emulated */
-    BAD(C64, "21 00"),                       /* and */
-    BAD(C64, "09 00"),                       /* or */
+    /* ALU register forms, and forms that touch no memory */
+    BAD(C64, "01 c0"),                       /* add eax, eax */
+    BAD(C64, "03 c1"),
+    BAD(C64, "83 c0 01"),
+    BAD(C64, "80 c0 01"),
+    BAD(C64, "f7 d0"),                       /* not eax */
+    BAD(C64, "fe c0"),
+    BAD(C64, "85 c0"),
+    BAD(C64, "0f a3 c0"),
+    BAD(C64, "0f ba e0 01"),
+    BAD(C64, "0f c1 c0"),
+    BAD(C64, "0f b1 c0"),
+    BAD(C64, "04 01"),                       /* add al, 1 */
+    BAD(C64, "05 01 00 00 00"),
+    BAD(C64, "3c 01"),                       /* cmp al, 1 */
+    BAD(C64, "a9 01 00 00 00"),              /* test eax, 1 */
+    BAD(C64, "06"),                          /* push es: x6/x7 of the ALU rows */
+    /* LOCK where the CPU raises #UD: no memory write */
+    BAD(C64, "f0 39 00"),                    /* lock cmp */
+    BAD(C64, "f0 85 00"),                    /* lock test */
+    BAD(C64, "f0 03 00"),                    /* lock add eax, [rax]: the register is the destination */
+    BAD(C64, "f0 3a 00"),
+    BAD(C64, "f0 81 38 01 00 00 00"),        /* lock cmp imm */
+    BAD(C64, "f0 f6 00 01"),                 /* lock test imm */
+    BAD(C64, "f0 0f a3 00"),                 /* lock bt */
+    BAD(C64, "f0 0f ba 20 01"),
+    /* group members not emulated, or that the CPU rejects */
+    BAD(C64, "f6 08 01"),                    /* f6 /1: an undocumented alias of test */
+    BAD(C64, "f6 20"),                       /* mul byte [rax] */
+    BAD(C64, "f7 28"),                       /* imul */
+    BAD(C64, "f7 30"),                       /* div */
+    BAD(C64, "f7 38"),                       /* idiv */
+    BAD(C64, "fe 10"),                       /* fe /2: #UD */
+    BAD(C64, "ff 10"),                       /* call [rax] */
+    BAD(C64, "ff 20"),                       /* jmp [rax] */
+    BAD(C64, "ff 30"),                       /* push [rax] */
+    BAD(C64, "0f ba 00 01"),                 /* 0f ba /0../3: #UD */
+    BAD(C64, "0f ba 18 01"),
+    BAD(C64, "82 00 01"),                    /* 82: #UD in 64-bit mode (and not emulated elsewhere) */
+    BAD(C64, "0f c7 0f"),                    /* cmpxchg8b */
+    BAD(C64, "f3 0f c1 07"),                 /* XRELEASE xadd: f3 in the 0f map is refused */
+    BAD(C64, "f2 0f b1 07"),
+    /* 16 bytes: the immediate's last byte */
+    BAD(C64, "66 66 66 f0 48 81 84 c8 00 01 00 00 78 56 34 12"),
     BAD(C64, "a5"),                          /* movs */
     BAD(C64, "ab"),                          /* stos */
     BAD(C64, "90"),                          /* nop */
@@ -258,6 +411,8 @@ static const struct vec vecs[] = {
     BAD(C64, "66 66 66 66 66 66 66 a1 00 00 00 00 00 00 00 00"),
     BAD(C32, "67 67 67 67 67 67 67 67 67 67 c7 00 00 00 00 00"),
     BAD(C32, "48 89 00"),                    /* 48 is dec eax outside 64-bit mode */
+    BAD(C32, "82 00 01"),
+    BAD(C16, "f0 38 07"),
     BAD(C16, "40"),
     BAD(C32, "89 c0"),
     BAD(C16, "8b c0"),
@@ -316,10 +471,11 @@ static void check_one(const struct vec *v)
     }
     if (in.len != v->len || in.len != n || in.kind != v->kind || in.size != v->size ||
         in.reg_size != v->reg_size || in.reg != v->reg || in.reg_high != v->high ||
-        in.has_imm != v->has_imm || in.imm != v->imm || in.addr_size != v->addr_size)
-        fail_msg("%s (mode %d): len %u kind %d size %u/%u reg %u high %d imm %d:%llx addr %u",
+        in.has_imm != v->has_imm || in.imm != v->imm || in.addr_size != v->addr_size ||
+        in.alu != v->alu || in.lock != v->lock)
+        fail_msg("%s (mode %d): len %u kind %d size %u/%u reg %u high %d imm %d:%llx addr %u alu %d lock %d",
                  v->hex, v->mode, in.len, in.kind, in.size, in.reg_size, in.reg, in.reg_high,
-                 in.has_imm, (unsigned long long)in.imm, in.addr_size);
+                 in.has_imm, (unsigned long long)in.imm, in.addr_size, in.alu, in.lock);
     /* Every shorter fetch asks for more bytes and leaves *out alone. */
     for (size_t a = 0; a < n; a++) {
         struct insn junk;
@@ -468,31 +624,46 @@ static void test_store_values(void **state)
     r.r9 = 0x0F0E0D0C0B0A0908ULL;
     r.rsp = 0x8877665544332211ULL;
     in = decode_hex("89 04 25 30 03 e0 fe", C64);           /* eax */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x55667788ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x55667788ULL);
     in = decode_hex("48 89 00", C64);                        /* rax */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x1122334455667788ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x1122334455667788ULL);
     in = decode_hex("66 89 00", C64);                        /* ax */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x7788ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x7788ULL);
     in = decode_hex("88 00", C64);                           /* al */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x88ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x88ULL);
     in = decode_hex("88 20", C64);                           /* ah */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x77ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x77ULL);
     in = decode_hex("88 38", C64);                           /* bh */
-    assert_true(insn_mmio_store_value(&in, &r) == 0xA7ULL);
+    assert_true(insn_operand_value(&in, &r) == 0xA7ULL);
     in = decode_hex("40 88 20", C64);                        /* spl */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x11ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x11ULL);
     in = decode_hex("44 89 08", C64);                        /* r9d */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x0B0A0908ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x0B0A0908ULL);
     in = decode_hex("a3 00 03 e0 fe 00 00 00 00", C64);      /* eax to moffs */
-    assert_true(insn_mmio_store_value(&in, &r) == 0x55667788ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x55667788ULL);
     in = decode_hex("c7 00 ef be ad de", C64);               /* imm32 */
-    assert_true(insn_mmio_store_value(&in, &r) == 0xDEADBEEFULL);
+    assert_true(insn_operand_value(&in, &r) == 0xDEADBEEFULL);
     in = decode_hex("48 c7 00 00 00 00 80", C64);            /* imm32 sign-extended */
-    assert_true(insn_mmio_store_value(&in, &r) == 0xFFFFFFFF80000000ULL);
+    assert_true(insn_operand_value(&in, &r) == 0xFFFFFFFF80000000ULL);
     in = decode_hex("c6 00 5a", C64);
-    assert_true(insn_mmio_store_value(&in, &r) == 0x5AULL);
+    assert_true(insn_operand_value(&in, &r) == 0x5AULL);
     in = decode_hex("87 18", C64);                           /* xchg [rax], ebx */
-    assert_true(insn_mmio_store_value(&in, &r) == 0xA5A6A7A8ULL);
+    assert_true(insn_operand_value(&in, &r) == 0xA5A6A7A8ULL);
+    /* The source of ALU kinds: register (high byte, REX), or the immediate as extended */
+    in = decode_hex("01 18", C64);                           /* add [rax], ebx */
+    assert_true(insn_operand_value(&in, &r) == 0xA5A6A7A8ULL);
+    in = decode_hex("4c 0f c1 08", C64);                     /* xadd [rax], r9 */
+    assert_true(insn_operand_value(&in, &r) == 0x0F0E0D0C0B0A0908ULL);
+    in = decode_hex("0f b0 38", C64);                        /* cmpxchg [rax], bh */
+    assert_true(insn_operand_value(&in, &r) == 0xA7ULL);
+    in = decode_hex("66 83 00 80", C64);                     /* add word [rax], -128 */
+    assert_true(insn_operand_value(&in, &r) == 0xFF80ULL);
+    in = decode_hex("48 83 00 80", C64);
+    assert_true(insn_operand_value(&in, &r) == 0xFFFFFFFFFFFFFF80ULL);
+    in = decode_hex("0f ba 20 ff", C64);                     /* bt dword [rax], 255: not sign-extended */
+    assert_true(insn_operand_value(&in, &r) == 0xFFULL);
+    in = decode_hex("2b 18", C64);                           /* sub ebx, [rax]: the destination's value */
+    assert_true(insn_operand_value(&in, &r) == 0xA5A6A7A8ULL);
     /* A hand-built insn whose immediate is wider than its size is truncated. */
     in.kind = INSN_MOV_TO_MEM;
     in.size = in.reg_size = 2;
@@ -500,7 +671,7 @@ static void test_store_values(void **state)
     in.reg_high = false;
     in.has_imm = true;
     in.imm = 0x123456789ULL;
-    assert_true(insn_mmio_store_value(&in, &r) == 0x6789ULL);
+    assert_true(insn_operand_value(&in, &r) == 0x6789ULL);
 }
 
 struct load_case {
@@ -587,6 +758,37 @@ static void test_load_targets(void **state)
     assert_true(r.rcx == 0x42ULL);
 }
 
+/* Register operands read and written at a width, the way the ALU emulation uses them. */
+static void test_reg_read_write(void **state)
+{
+    struct vcpu_regs r, before;
+
+    (void)state;
+    fill_regs(&r);
+    r.rax = 0x1122334455667788ULL;
+    r.r12 = 0x0102030405060708ULL;
+    assert_true(insn_reg_read(&r, 0, 1, false) == 0x88ULL);
+    assert_true(insn_reg_read(&r, 0, 1, true) == 0x77ULL);                 /* ah */
+    assert_true(insn_reg_read(&r, 0, 2, false) == 0x7788ULL);
+    assert_true(insn_reg_read(&r, 0, 4, false) == 0x55667788ULL);
+    assert_true(insn_reg_read(&r, 0, 8, false) == 0x1122334455667788ULL);
+    assert_true(insn_reg_read(&r, 12, 2, false) == 0x0708ULL);
+    before = r;
+    insn_reg_write(&r, 0, 1, true, 0x1FFULL);                              /* ah: only bits 8..15 */
+    assert_true(r.rax == 0x112233445566FF88ULL);
+    insn_reg_write(&r, 0, 2, false, 0xABCDEF12ULL);                        /* ax: truncated, merged */
+    assert_true(r.rax == 0x112233445566EF12ULL);
+    insn_reg_write(&r, 0, 4, false, 0xFFFFFFFFFFFFFFFFULL);                /* eax: zero-extends */
+    assert_true(r.rax == 0xFFFFFFFFULL);
+    insn_reg_write(&r, 12, 1, false, 0xEEULL);                             /* r12b */
+    assert_true(r.r12 == 0x01020304050607EEULL);
+    insn_reg_write(&r, 12, 8, false, 5);
+    assert_true(r.r12 == 5);
+    r.rax = before.rax;
+    r.r12 = before.r12;
+    assert_memory_equal(&r, &before, sizeof(r));                           /* nothing else moved */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +799,7 @@ int main(void)
         cmocka_unit_test(test_store_values),
         cmocka_unit_test(test_load_results),
         cmocka_unit_test(test_load_targets),
+        cmocka_unit_test(test_reg_read_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hv/guest_copy.h"
+#include "hv/insn_alu.h"
 #include "hv/sched.h"
 #include "hv/vlapic.h"
 #include "xen/errno.h"
@@ -257,6 +258,39 @@ static void test_lapic_msr_and_mmio(void **state)
     assert_int_equal(d->guest.state, DOMAIN_RUNNING);
 }
 
+/* The xAPIC page's other paths: XCHG, accesses the vLAPIC refuses (unbacked then), an undecodable one. */
+static void test_lapic_mmio_edges(void **state)
+{
+    static const uint8_t xchg_tpr[] = { 0x87, 0x04, 0x25, 0x80, 0x00, 0xE0, 0xFE };     /* xchg [TPR], eax */
+    static const uint8_t load_end[] = { 0x48, 0x8B, 0x04, 0x25, 0xFC, 0x0F, 0xE0, 0xFE }; /* mov rax, [0xfee00ffc] */
+    static const uint8_t store_end[] = { 0x48, 0x89, 0x04, 0x25, 0xFC, 0x0F, 0xE0, 0xFE };
+    static const uint8_t ud2[] = { 0x0F, 0x0B };
+
+    (void)state;
+    v->state.cs_mode = VCPU_CS_64;
+    code(xchg_tpr, sizeof(xchg_tpr));
+    v->regs.rax = 0x30;
+    dispatch(VMEXIT_NPF, 0xFEE00080, VMEXIT_NPF_WRITE, 0);
+    assert_int_equal(v->regs.rax, 0);                                /* TPR was 0 */
+    assert_int_equal(v->regs.rip, ENTRY + 7);
+    v->regs.rip = ENTRY;
+    dispatch(VMEXIT_NPF, 0xFEE00080, VMEXIT_NPF_WRITE, 0);
+    assert_int_equal(v->regs.rax, 0x30);                             /* and became 0x30 */
+    /* 8 bytes from the page's last 4: the vLAPIC refuses, the access is unbacked MMIO. */
+    v->regs.rip = ENTRY;
+    code(load_end, sizeof(load_end));
+    dispatch(VMEXIT_NPF, 0xFEE00FFC, 0, 0);
+    assert_true(v->regs.rax == ~0ULL);
+    assert_int_equal(v->regs.rip, ENTRY + 8);
+    code(store_end, sizeof(store_end));
+    dispatch(VMEXIT_NPF, 0xFEE00FFC, VMEXIT_NPF_WRITE, 0);
+    assert_int_equal(v->regs.rip, ENTRY + 16);
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+    code(ud2, sizeof(ud2));
+    dispatch(VMEXIT_NPF, 0xFEE00080, 0, 0);
+    assert_crashed("no MMIO emulation for 0f 0b 00 00 00 00 at rip 0x1010 (gpa 0xfee00080)");
+}
+
 static uint64_t io(unsigned port, unsigned size, bool in)
 {
     return port | ((uint64_t)size << VMEXIT_IO_SIZE_SHIFT) | (in ? VMEXIT_IO_IN : 0);
@@ -341,13 +375,124 @@ static void test_unbacked_mmio(void **state)
     dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
     assert_int_equal(v->regs.rip, ENTRY + 12);
     assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+    /* Read-modify-write: all-ones + 1 is 0 (ZF, PF, AF); INC keeps CF; the write is dropped. */
     code(inc, sizeof(inc));
+    v->regs.rflags = 0x202 | INSN_ALU_CF | INSN_ALU_SF | INSN_ALU_OF;
     dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
-    assert_crashed("cannot decode");          /* read-modify-write is not emulated */
-    assert_int_equal(setup(NULL), 0);
+    assert_int_equal(v->regs.rflags, 0x202 | INSN_ALU_CF | INSN_ALU_ZF | INSN_ALU_PF | INSN_ALU_AF);
+    assert_int_equal(v->regs.rip, ENTRY + 18);
+    assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+    /* Not a memory instruction at all (the guest rewrote it?): crash, naming bytes and address. */
     code(cpuid, sizeof(cpuid));
     dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
-    assert_crashed("unsupported instruction for MMIO");
+    assert_crashed("no MMIO emulation for 0f a2");
+    assert_crashed("(gpa 0xfed00330)");
+    assert_crashed("at rip 0x1012");
+}
+
+/* One unbacked-MMIO exit of the bytes at ENTRY in `mode`; the domain must stay up and rip advance by len. */
+static void mmio_exit(enum vcpu_cs_mode mode, const char *hex_bytes, size_t len, uint64_t rflags)
+{
+    v->state.cs_mode = mode;
+    v->regs.rip = ENTRY;
+    v->regs.rflags = rflags;
+    code(hex_bytes, len);
+    dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
+    assert_int_equal(d->guest.state, DOMAIN_RUNNING);
+    assert_int_equal(v->regs.rip, ENTRY + len);
+}
+
+#define CF INSN_ALU_CF
+#define PF INSN_ALU_PF
+#define AF INSN_ALU_AF
+#define ZF INSN_ALU_ZF
+#define SF INSN_ALU_SF
+
+/*
+ * ALU instructions in 32- and 16-bit code on an all-ones operand, results
+ * worked out by hand (test_mmio_alu compares 64-bit forms with the CPU).
+ */
+static void test_unbacked_mmio_alu_legacy_modes(void **state)
+{
+    (void)state;
+    /* lock or dword [0xfed00330], 1: 0xffffffff, SF and PF; logic ops clear CF, OF (and AF) */
+    mmio_exit(VCPU_CS_32, "\xF0\x83\x0D\x30\x03\xD0\xFE\x01", 8, 0x202 | CF | AF | ZF);
+    assert_int_equal(v->regs.rflags, 0x202 | SF | PF);
+    /* cmpxchg [..], ecx, eax unequal: eax gets the memory value (zero-extended), flags of eax - mem */
+    v->regs.rax = 0xAAAA000012345678ULL;
+    mmio_exit(VCPU_CS_32, "\x0F\xB1\x0D\x30\x03\xD0\xFE", 7, 0x202);
+    assert_int_equal(v->regs.rax, 0xFFFFFFFFULL);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | AF);
+    /* ... and equal: ZF, eax not written (its upper half stays) */
+    v->regs.rax = 0xAAAA0000FFFFFFFFULL;
+    mmio_exit(VCPU_CS_32, "\x0F\xB1\x0D\x30\x03\xD0\xFE", 7, 0x202 | CF);
+    assert_int_equal(v->regs.rax, 0xAAAA0000FFFFFFFFULL);
+    assert_int_equal(v->regs.rflags, 0x202 | ZF | PF);
+    /* xadd [..], ax with ax 1: the sum wraps to 0; ax gets 0xffff, the rest of rax stays */
+    v->regs.rax = 0x1111222233330001ULL;
+    mmio_exit(VCPU_CS_32, "\x66\x0F\xC1\x05\x30\x03\xD0\xFE", 8, 0x202);
+    assert_int_equal(v->regs.rax, 0x111122223333FFFFULL);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | ZF | AF | PF);
+    /* bts dword [..], 31: CF is the bit read (1); ZF and the others are kept */
+    mmio_exit(VCPU_CS_32, "\x0F\xBA\x2D\x30\x03\xD0\xFE\x1F", 8, 0x202 | ZF);
+    assert_int_equal(v->regs.rflags, 0x202 | ZF | CF);
+    /* sub ebx, [..]: 5 - 0xffffffff = 6 with a borrow; ebx zero-extended */
+    v->regs.rbx = 0x1234567800000005ULL;
+    mmio_exit(VCPU_CS_32, "\x2B\x1D\x30\x03\xD0\xFE", 6, 0x202);
+    assert_int_equal(v->regs.rbx, 6);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | PF | AF);
+    /* 16-bit code: add word [0x330], 1 */
+    mmio_exit(VCPU_CS_16, "\x83\x06\x30\x03\x01", 5, 0x202);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | ZF | AF | PF);
+    /* 66: add dword [0x330], -1: 0xfffffffe and a carry */
+    mmio_exit(VCPU_CS_16, "\x66\x83\x06\x30\x03\xFF", 6, 0x202);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | SF | AF);
+    /* test byte [0x330], 0x80 */
+    mmio_exit(VCPU_CS_16, "\xF6\x06\x30\x03\x80", 5, 0x202 | CF | ZF);
+    assert_int_equal(v->regs.rflags, 0x202 | SF);
+    /* neg word [0x330]: 0 - 0xffff = 1, CF (operand not 0), AF */
+    mmio_exit(VCPU_CS_16, "\xF7\x1E\x30\x03", 4, 0x202 | ZF);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | AF);
+    /* dec byte [0x330]: 0xfe; DEC keeps CF */
+    mmio_exit(VCPU_CS_16, "\xFE\x0E\x30\x03", 4, 0x202 | CF);
+    assert_int_equal(v->regs.rflags, 0x202 | CF | SF);
+    /* not word [0x330]: no flag changes, the write is dropped */
+    mmio_exit(VCPU_CS_16, "\xF7\x16\x30\x03", 4, 0x202 | 0x8D5);
+    assert_int_equal(v->regs.rflags, 0x202 | 0x8D5);
+}
+
+/* What is still not emulated crashes the domain, naming the bytes and the address. */
+static void test_unbacked_mmio_not_emulated(void **state)
+{
+    static const uint8_t mul[] = { 0xF6, 0x25, 0x30, 0x03, 0xD0, 0xFE };          /* mul byte [..] */
+    static const uint8_t lock_cmp[] = { 0xF0, 0x39, 0x05, 0x30, 0x03, 0xD0, 0xFE };  /* #UD on a CPU */
+    static const uint8_t movs[] = { 0xA5 };
+    static const uint8_t lapic_or[] = { 0x83, 0x0D, 0x80, 0x00, 0xE0, 0xFE, 0x01 }; /* or dword [TPR], 1 */
+
+    (void)state;
+    code(mul, sizeof(mul));
+    dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
+    assert_crashed("no MMIO emulation for f6 25 30 03 d0 fe at rip 0x1000 (gpa 0xfed00330)");
+    assert_int_equal(v->regs.rip, ENTRY);
+    assert_int_equal(setup(NULL), 0);
+    code(lock_cmp, sizeof(lock_cmp));
+    dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
+    assert_crashed("no MMIO emulation for f0 39 05 30 03 d0");
+    assert_int_equal(setup(NULL), 0);
+    code(movs, sizeof(movs));
+    dispatch(VMEXIT_NPF, 0xFED00330, VMEXIT_NPF_WRITE, 0);
+    assert_crashed("no MMIO emulation for a5 ");
+    /* On the local APIC page an ALU instruction is not read as all-ones: the domain crashes. */
+    assert_int_equal(setup(NULL), 0);
+    code(lapic_or, sizeof(lapic_or));
+    dispatch(VMEXIT_NPF, 0xFEE00080, VMEXIT_NPF_WRITE, 0);
+    assert_crashed("ALU instruction on the xAPIC page at gpa 0xfee00080 not emulated (rip 0x1000)");
+    /* An instruction that cannot be read. */
+    assert_int_equal(setup(NULL), 0);
+    v->regs.rip = 0x800000;
+    dispatch(VMEXIT_NPF, 0xFED00330, 0, 0);
+    assert_crashed("cannot read the instruction at rip 0x800000 (MMIO at gpa 0xfed00330)");
 }
 
 static void test_mmio_xchg_and_movsx(void **state)
@@ -456,9 +601,12 @@ int main(void)
         cmocka_unit_test_setup(test_hlt_with_interrupts_off_powers_off, setup),
         cmocka_unit_test_setup(test_hlt_with_lapic_interrupt_pending, setup),
         cmocka_unit_test_setup(test_lapic_msr_and_mmio, setup),
+        cmocka_unit_test_setup(test_lapic_mmio_edges, setup),
         cmocka_unit_test_setup(test_port_io, setup),
         cmocka_unit_test_setup(test_string_io, setup),
         cmocka_unit_test_setup(test_unbacked_mmio, setup),
+        cmocka_unit_test_setup(test_unbacked_mmio_alu_legacy_modes, setup),
+        cmocka_unit_test_setup(test_unbacked_mmio_not_emulated, setup),
         cmocka_unit_test_setup(test_mmio_xchg_and_movsx, setup),
         cmocka_unit_test_setup(test_npf_crashes, setup),
         cmocka_unit_test_setup(test_npf_walk_and_fetch, setup),

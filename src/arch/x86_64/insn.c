@@ -5,10 +5,11 @@
  *
  * The decode runs in stages, each one reading only bytes it has first
  * checked with insn_need(): legacy and REX prefixes, one to three opcode
- * bytes looked up in a switch (insn_desc), then the operand bytes the
- * descriptor asks for (ModRM, SIB, displacement, moffs, immediate).  An
- * instruction is refused as soon as the bytes seen decide it, so a refusal
- * never depends on how many bytes the caller could fetch.
+ * bytes looked up in a switch (insn_desc) and, for the group opcodes, the
+ * operation ModRM.reg selects, then the operand bytes the descriptor asks
+ * for (ModRM, SIB, displacement, moffs, immediate).  An instruction is
+ * refused as soon as the bytes seen decide it, so a refusal never depends
+ * on how many bytes the caller could fetch.
  *
  * Bit fields are read by dividing by the weight of the field (b / 8 % 8)
  * like in pte.c: the compilers emit the same shifts and masks and the
@@ -21,8 +22,26 @@ enum insn_form {
     INSN_FORM_NONE,         /* nothing */
     INSN_FORM_PORT,         /* imm8 port number */
     INSN_FORM_MOFFS,        /* absolute address of address-size bytes; register rAX */
-    INSN_FORM_MODRM,        /* ModRM memory operand; register in ModRM.reg */
-    INSN_FORM_MODRM_IMM,    /* ModRM memory operand with /0; immediate after it */
+    INSN_FORM_MODRM,        /* ModRM memory operand; register in ModRM.reg unless a group */
+};
+
+/* The immediate after a ModRM operand. */
+enum insn_imm {
+    INSN_IMM_NONE,
+    INSN_IMM_OP,            /* of the operand size: 1, 2, 4 (imm32 sign-extended when it is 8) */
+    INSN_IMM_SX8,           /* imm8 sign-extended to the operand size (83) */
+    INSN_IMM_U8,            /* imm8 as it is (0f ba: a bit offset) */
+};
+
+/* Opcodes whose ModRM.reg selects the operation instead of naming a register. */
+enum insn_group {
+    INSN_GRP_NONE,
+    INSN_GRP_MOV,           /* c6, c7: /0 MOV imm */
+    INSN_GRP_1,             /* 80, 81: /0../7 ADD..CMP imm */
+    INSN_GRP_1_SX8,         /* 83: the same with imm8 sign-extended */
+    INSN_GRP_3,             /* f6, f7: /0 TEST imm, /2 NOT, /3 NEG */
+    INSN_GRP_INCDEC,        /* fe, ff: /0 INC, /1 DEC */
+    INSN_GRP_BT,            /* 0f ba: /4../7 BT, BTS, BTR, BTC imm8 */
 };
 
 /* How an operand's width is found. */
@@ -42,11 +61,14 @@ enum insn_map {
 };
 
 struct insn_desc {
-    enum insn_kind kind;    /* INSN_NONE: not supported */
+    enum insn_kind kind;    /* INSN_NONE: not supported (or a group not resolved yet) */
     enum insn_form form;
     enum insn_width mem;    /* width of the memory (or port) access */
     enum insn_width reg;    /* width of the register operand */
     enum insn_map map;
+    enum insn_alu_op alu;   /* the ALU kinds' operation */
+    enum insn_imm imm;
+    enum insn_group group;
 };
 
 struct insn_prefixes {
@@ -61,16 +83,22 @@ struct insn_prefixes {
 /*@ predicate desc_sized(struct insn_desc d) =
       (d.mem == INSN_W_BYTE || d.mem == INSN_W_OP) && d.reg == d.mem;
     predicate desc_ok(struct insn_desc d) =
-      INSN_NONE <= d.kind <= INSN_XCHG_MEM && INSN_MAP_1BYTE <= d.map <= INSN_MAP_0F01 &&
+      INSN_NONE <= d.kind <= INSN_CMPXCHG_MEM && INSN_MAP_1BYTE <= d.map <= INSN_MAP_0F01 &&
+      INSN_IMM_NONE <= d.imm <= INSN_IMM_U8 && INSN_GRP_NONE <= d.group <= INSN_GRP_BT &&
       ((d.kind == INSN_MOV_TO_MEM || d.kind == INSN_MOV_FROM_MEM || d.kind == INSN_XCHG_MEM) ==>
-         desc_sized(d) && (d.form == INSN_FORM_MODRM || d.form == INSN_FORM_MODRM_IMM ||
-                           d.form == INSN_FORM_MOFFS)) &&
+         desc_sized(d) && (d.form == INSN_FORM_MODRM || d.form == INSN_FORM_MOFFS)) &&
+      (insn_alu_kind(d.kind) ==> desc_sized(d) && d.form == INSN_FORM_MODRM) &&
       ((d.kind == INSN_MOVZX_FROM_MEM || d.kind == INSN_MOVSX_FROM_MEM) ==>
          (d.mem == INSN_W_BYTE || d.mem == INSN_W_WORD) && d.reg == INSN_W_OP &&
          d.form == INSN_FORM_MODRM) &&
       (INSN_IN_IMM <= d.kind <= INSN_OUTS ==> (d.mem == INSN_W_BYTE || d.mem == INSN_W_IO)) &&
       ((d.kind == INSN_IN_IMM || d.kind == INSN_OUT_IMM) <==> d.form == INSN_FORM_PORT) &&
-      (d.form == INSN_FORM_MODRM_IMM ==> d.kind == INSN_MOV_TO_MEM);
+      (d.imm != INSN_IMM_NONE ==> d.form == INSN_FORM_MODRM &&
+         (d.kind == INSN_MOV_TO_MEM || d.kind == INSN_ALU_TO_MEM || d.kind == INSN_BT_MEM)) &&
+      ((d.imm == INSN_IMM_SX8 || d.imm == INSN_IMM_U8) ==> d.mem == INSN_W_OP) &&
+      insn_alu_ok(d.kind, d.alu, d.imm != INSN_IMM_NONE ? 1 : 0) &&
+      (d.group != INSN_GRP_NONE ==> desc_sized(d) && d.form == INSN_FORM_MODRM) &&
+      ((d.group == INSN_GRP_1_SX8 || d.group == INSN_GRP_BT) ==> d.mem == INSN_W_OP);
 */
 
 /* -XEN_EINVAL when an instruction would end beyond byte 15, -XEN_EFAULT
@@ -133,15 +161,46 @@ static int insn_scan_prefixes(const uint8_t *bytes, unsigned lim, bool long_mode
     return insn_need(lim + 1, lim);
 }
 
+/* The rows 00-3f whose low three bits are 0-3: ADD, OR, ADC, SBB, AND,
+ * SUB, XOR, CMP (op / 8) with the memory operand first (x0, x1) or the
+ * register first (x2, x3).  x4/x5 (rAX, imm) touch no memory. */
+/*@ requires op < 0x40 && op % 8 < 4;
+    assigns \nothing;
+    ensures desc_ok(\result) && \result.map == INSN_MAP_1BYTE && \result.kind != INSN_NONE; */
+static struct insn_desc insn_desc_alu_row(unsigned op)
+{
+    struct insn_desc d = { INSN_ALU_TO_MEM, INSN_FORM_MODRM, INSN_W_BYTE, INSN_W_BYTE, INSN_MAP_1BYTE,
+                           INSN_ALU_ADD, INSN_IMM_NONE, INSN_GRP_NONE };
+
+    switch (op / 8) {
+    case 1: d.alu = INSN_ALU_OR; break;
+    case 2: d.alu = INSN_ALU_ADC; break;
+    case 3: d.alu = INSN_ALU_SBB; break;
+    case 4: d.alu = INSN_ALU_AND; break;
+    case 5: d.alu = INSN_ALU_SUB; break;
+    case 6: d.alu = INSN_ALU_XOR; break;
+    case 7: d.alu = INSN_ALU_CMP; break;
+    default: break;
+    }
+    if (op % 8 >= 2)
+        d.kind = INSN_ALU_FROM_MEM;
+    if (op % 2 == 1)
+        d.mem = d.reg = INSN_W_OP;
+    return d;
+}
+
 /* One-byte opcode map. */
 /*@ assigns \nothing;
     ensures desc_ok(\result) && \result.map == INSN_MAP_1BYTE; */
 static struct insn_desc insn_desc_1byte(unsigned op)
 {
-    struct insn_desc d = { INSN_NONE, INSN_FORM_NONE, INSN_W_NONE, INSN_W_NONE, INSN_MAP_1BYTE };
+    struct insn_desc d = { INSN_NONE, INSN_FORM_NONE, INSN_W_NONE, INSN_W_NONE, INSN_MAP_1BYTE,
+                           INSN_ALU_ADD, INSN_IMM_NONE, INSN_GRP_NONE };
 
+    if (op < 0x40 && op % 8 < 4)
+        return insn_desc_alu_row(op);
     switch (op) {
-    case 0x88: case 0x89: case 0xc6: case 0xc7: case 0xa2: case 0xa3:
+    case 0x88: case 0x89: case 0xa2: case 0xa3:
         d.kind = INSN_MOV_TO_MEM;
         break;
     case 0x8a: case 0x8b: case 0xa0: case 0xa1:
@@ -150,6 +209,15 @@ static struct insn_desc insn_desc_1byte(unsigned op)
     case 0x86: case 0x87:
         d.kind = INSN_XCHG_MEM;
         break;
+    case 0x84: case 0x85:
+        d.kind = INSN_ALU_TO_MEM;
+        d.alu = INSN_ALU_TEST;
+        break;
+    case 0xc6: case 0xc7: d.group = INSN_GRP_MOV; break;
+    case 0x80: case 0x81: d.group = INSN_GRP_1; break;
+    case 0x83: d.group = INSN_GRP_1_SX8; break;
+    case 0xf6: case 0xf7: d.group = INSN_GRP_3; break;
+    case 0xfe: case 0xff: d.group = INSN_GRP_INCDEC; break;
     case 0xe4: case 0xe5: d.kind = INSN_IN_IMM; d.form = INSN_FORM_PORT; break;
     case 0xe6: case 0xe7: d.kind = INSN_OUT_IMM; d.form = INSN_FORM_PORT; break;
     case 0xec: case 0xed: d.kind = INSN_IN_DX; break;
@@ -160,15 +228,27 @@ static struct insn_desc insn_desc_1byte(unsigned op)
     case 0x90: d.kind = INSN_PAUSE; return d;       /* without f3 it is NOP: refused later */
     default: return d;
     }
-    if (d.kind >= INSN_MOV_TO_MEM) {
-        /* Even opcodes are the byte forms in this map; a0-a3 take moffs, c6/c7 an immediate. */
+    if (d.kind >= INSN_MOV_TO_MEM || d.group != INSN_GRP_NONE) {
+        /* Even opcodes are the byte forms in this map; a0-a3 take moffs. */
         d.mem = d.reg = op % 2 == 0 ? INSN_W_BYTE : INSN_W_OP;
-        d.form = op / 4 == 0xa0 / 4 ? INSN_FORM_MOFFS
-               : op / 2 == 0xc6 / 2 ? INSN_FORM_MODRM_IMM : INSN_FORM_MODRM;
+        d.form = op / 4 == 0xa0 / 4 ? INSN_FORM_MOFFS : INSN_FORM_MODRM;
     } else {
         d.mem = op % 2 == 0 ? INSN_W_BYTE : INSN_W_IO;
     }
     return d;
+}
+
+/* 0f a3, ab, b3, bb: BT, BTS, BTR, BTC m, r. */
+/*@ assigns \nothing;
+    ensures INSN_ALU_BT <= \result <= INSN_ALU_BTC; */
+static enum insn_alu_op insn_bt_op(unsigned op)
+{
+    switch (op) {
+    case 0xab: return INSN_ALU_BTS;
+    case 0xb3: return INSN_ALU_BTR;
+    case 0xbb: return INSN_ALU_BTC;
+    default: return INSN_ALU_BT;
+    }
 }
 
 /* Two-byte map (0f xx), 0f 01 excepted. */
@@ -176,7 +256,8 @@ static struct insn_desc insn_desc_1byte(unsigned op)
     ensures desc_ok(\result) && \result.map == INSN_MAP_0F; */
 static struct insn_desc insn_desc_0f(unsigned op)
 {
-    struct insn_desc d = { INSN_NONE, INSN_FORM_NONE, INSN_W_NONE, INSN_W_NONE, INSN_MAP_0F };
+    struct insn_desc d = { INSN_NONE, INSN_FORM_NONE, INSN_W_NONE, INSN_W_NONE, INSN_MAP_0F,
+                           INSN_ALU_ADD, INSN_IMM_NONE, INSN_GRP_NONE };
 
     switch (op) {
     case 0xa2: d.kind = INSN_CPUID; break;
@@ -192,6 +273,23 @@ static struct insn_desc insn_desc_0f(unsigned op)
         d.mem = op % 2 == 0 ? INSN_W_BYTE : INSN_W_WORD;
         d.reg = INSN_W_OP;
         break;
+    case 0xa3: case 0xab: case 0xb3: case 0xbb:
+        d.kind = INSN_BT_MEM;
+        d.alu = insn_bt_op(op);
+        d.form = INSN_FORM_MODRM;
+        d.mem = d.reg = INSN_W_OP;
+        break;
+    case 0xba:
+        d.group = INSN_GRP_BT;
+        d.form = INSN_FORM_MODRM;
+        d.mem = d.reg = INSN_W_OP;
+        break;
+    case 0xc0: case 0xc1: case 0xb0: case 0xb1:
+        d.kind = op >= 0xc0 ? INSN_XADD_MEM : INSN_CMPXCHG_MEM;
+        d.alu = op >= 0xc0 ? INSN_ALU_ADD : INSN_ALU_CMP;
+        d.form = INSN_FORM_MODRM;
+        d.mem = d.reg = op % 2 == 0 ? INSN_W_BYTE : INSN_W_OP;
+        break;
     default: break;
     }
     return d;
@@ -202,7 +300,8 @@ static struct insn_desc insn_desc_0f(unsigned op)
     ensures desc_ok(\result) && \result.map == INSN_MAP_0F01; */
 static struct insn_desc insn_desc_0f01(unsigned op)
 {
-    struct insn_desc d = { INSN_NONE, INSN_FORM_NONE, INSN_W_NONE, INSN_W_NONE, INSN_MAP_0F01 };
+    struct insn_desc d = { INSN_NONE, INSN_FORM_NONE, INSN_W_NONE, INSN_W_NONE, INSN_MAP_0F01,
+                           INSN_ALU_ADD, INSN_IMM_NONE, INSN_GRP_NONE };
 
     switch (op) {
     case 0xd9: d.kind = INSN_VMMCALL; break;
@@ -214,12 +313,68 @@ static struct insn_desc insn_desc_0f01(unsigned op)
     return d;
 }
 
+/* The operation /reg selects in a group: ADD..CMP in their encoding order. */
+/*@ requires reg < 8;
+    assigns \nothing;
+    ensures INSN_ALU_ADD <= \result <= INSN_ALU_CMP; */
+static enum insn_alu_op insn_group1_op(unsigned reg)
+{
+    switch (reg) {
+    case 1: return INSN_ALU_OR;
+    case 2: return INSN_ALU_ADC;
+    case 3: return INSN_ALU_SBB;
+    case 4: return INSN_ALU_AND;
+    case 5: return INSN_ALU_SUB;
+    case 6: return INSN_ALU_XOR;
+    case 7: return INSN_ALU_CMP;
+    default: return INSN_ALU_ADD;
+    }
+}
+
+/*
+ * A group opcode completed by ModRM.reg: the kind, the operation and the
+ * immediate; INSN_NONE for the members not emulated (f6/f7 /1 /4../7 MUL,
+ * DIV..., fe/ff /2../7 CALL, JMP, PUSH, 0f ba /0../3) and those the CPU
+ * rejects (c6/c7 other than /0).
+ */
+/*@ requires desc_ok(d) && d.group != INSN_GRP_NONE && reg < 8;
+    assigns \nothing;
+    ensures desc_ok(\result) && \result.map == d.map && \result.group == d.group; */
+static struct insn_desc insn_desc_group(struct insn_desc d, unsigned reg)
+{
+    d.kind = INSN_NONE;                                 /* until a member below is recognised */
+    d.alu = INSN_ALU_ADD;
+    d.imm = INSN_IMM_NONE;
+    switch (d.group) {
+    case INSN_GRP_MOV:
+        if (reg == 0) { d.kind = INSN_MOV_TO_MEM; d.imm = INSN_IMM_OP; }
+        break;
+    case INSN_GRP_1: case INSN_GRP_1_SX8:
+        d.kind = INSN_ALU_TO_MEM;
+        d.alu = insn_group1_op(reg);
+        d.imm = d.group == INSN_GRP_1 ? INSN_IMM_OP : INSN_IMM_SX8;
+        break;
+    case INSN_GRP_3:
+        if (reg == 0) { d.kind = INSN_ALU_TO_MEM; d.alu = INSN_ALU_TEST; d.imm = INSN_IMM_OP; }
+        else if (reg == 2) { d.kind = INSN_UNARY_MEM; d.alu = INSN_ALU_NOT; }
+        else if (reg == 3) { d.kind = INSN_UNARY_MEM; d.alu = INSN_ALU_NEG; }
+        break;
+    case INSN_GRP_INCDEC:
+        if (reg <= 1) { d.kind = INSN_UNARY_MEM; d.alu = reg == 0 ? INSN_ALU_INC : INSN_ALU_DEC; }
+        break;
+    default:                                            /* INSN_GRP_BT */
+        if (reg >= 4) { d.kind = INSN_BT_MEM; d.alu = insn_bt_op(0xa3 + (reg - 4) * 8); d.imm = INSN_IMM_U8; }
+        break;
+    }
+    return d;
+}
+
 /* Read the opcode bytes at pos; returns the position after them. */
 /*@ requires lim <= INSN_MAX_LEN && pos < lim && \valid_read(bytes + (0 .. lim - 1));
     requires \valid(d) && \separated(d, bytes + (0 .. lim - 1));
     assigns *d;
     ensures \result == -XEN_EINVAL || \result == -XEN_EFAULT || (pos < \result <= lim && desc_ok(*d)); */
-static int insn_opcode(const uint8_t *bytes, unsigned lim, unsigned pos, struct insn_desc *d)
+static int insn_opcode_bytes(const uint8_t *bytes, unsigned lim, unsigned pos, struct insn_desc *d)
 {
     int rc;
 
@@ -241,17 +396,55 @@ static int insn_opcode(const uint8_t *bytes, unsigned lim, unsigned pos, struct 
     return (int)pos + 3;
 }
 
+/* The opcode, a group's completed by the ModRM byte that follows (left to be read again). */
+/*@ requires lim <= INSN_MAX_LEN && pos < lim && \valid_read(bytes + (0 .. lim - 1));
+    requires \valid(d) && \separated(d, bytes + (0 .. lim - 1));
+    assigns *d;
+    ensures \result == -XEN_EINVAL || \result == -XEN_EFAULT || (pos < \result <= lim && desc_ok(*d)); */
+static int insn_opcode(const uint8_t *bytes, unsigned lim, unsigned pos, struct insn_desc *d)
+{
+    int end = insn_opcode_bytes(bytes, lim, pos, d);
+    int rc;
+
+    if (end < 0 || d->group == INSN_GRP_NONE)
+        return end;
+    rc = insn_need((unsigned)end + 1, lim);
+    if (rc != 0)
+        return rc;
+    *d = insn_desc_group(*d, bytes[end] / 8 % 8);
+    return end;
+}
+
+/* What LOCK may prefix (insn_lockable): instructions that write their memory operand. */
+/*@ assigns \nothing;
+    ensures \result != 0 <==> insn_lockable(k, op); */
+static bool insn_lock_ok(enum insn_kind k, enum insn_alu_op op)
+{
+    switch (k) {
+    case INSN_XCHG_MEM: case INSN_UNARY_MEM: case INSN_XADD_MEM: case INSN_CMPXCHG_MEM:
+        return true;
+    case INSN_ALU_TO_MEM:
+        return op != INSN_ALU_CMP && op != INSN_ALU_TEST;
+    case INSN_BT_MEM:
+        return op != INSN_ALU_BT;
+    default:
+        return false;
+    }
+}
+
 /*
  * Prefixes the CPU would reject (#UD) or that would make it another
- * instruction: LOCK on anything but XCHG; f2/f3 in the 0f maps (they select
- * VMGEXIT, POPCNT, TZCNT and the like there); 66 in 0f 01; f2 on INS/OUTS
- * (undefined); PAUSE is f3 90 (90 alone is NOP, and with REX.B an XCHG).
+ * instruction: LOCK on anything that does not write memory (insn_lock_ok);
+ * f2/f3 in the 0f maps (they select VMGEXIT, POPCNT, TZCNT and the like
+ * there); 66 in 0f 01; f2 on INS/OUTS (undefined); PAUSE is f3 90 (90 alone
+ * is NOP, and with REX.B an XCHG).
  */
 /*@ requires \valid_read(d) && \valid_read(p);
-    assigns \nothing; */
+    assigns \nothing;
+    ensures \result != 0 && p->lock != 0 ==> insn_lockable(d->kind, d->alu); */
 static bool insn_prefixes_fit(const struct insn_desc *d, const struct insn_prefixes *p)
 {
-    if (p->lock && d->kind != INSN_XCHG_MEM)
+    if (p->lock && !insn_lock_ok(d->kind, d->alu))
         return false;
     if (d->map != INSN_MAP_1BYTE && p->rep != 0)
         return false;
@@ -307,9 +500,10 @@ static unsigned insn_width_bytes(enum insn_width w, enum vcpu_cs_mode mode, bool
     requires desc_ok(d);
     assigns \nothing;
     ensures \result.kind == d.kind && \result.reg == 0 && \result.reg_high == 0 && \result.has_imm == 0;
+    ensures \result.alu == d.alu && \result.lock == p.lock;
     ensures \result.addr_size == 2 || \result.addr_size == 4 || \result.addr_size == 8;
-    ensures (d.kind == INSN_MOV_TO_MEM || d.kind == INSN_MOV_FROM_MEM || d.kind == INSN_XCHG_MEM ||
-             d.kind == INSN_MOVZX_FROM_MEM || d.kind == INSN_MOVSX_FROM_MEM) ==> insn_mmio_ok(\result);
+    ensures insn_mem_kind(d.kind) ==> insn_mmio_ok(\result);
+    ensures d.mem == INSN_W_OP ==> \result.size >= 2;
     ensures INSN_IN_IMM <= d.kind <= INSN_OUTS ==> \result.size == 1 || \result.size == 2 || \result.size == 4;
     ensures d.reg == INSN_W_BYTE <==> \result.reg_size == 1; */
 static struct insn insn_fill(struct insn_desc d, struct insn_prefixes p, enum vcpu_cs_mode mode)
@@ -329,6 +523,7 @@ static struct insn insn_fill(struct insn_desc d, struct insn_prefixes p, enum vc
     o.seg = p.seg;
     o.rep = p.rep == 0xf3 && (d.kind == INSN_INS || d.kind == INSN_OUTS);
     o.lock = p.lock;
+    o.alu = d.alu;
     return o;
 }
 
@@ -372,15 +567,23 @@ static int insn_modrm(const uint8_t *bytes, unsigned lim, unsigned pos, unsigned
     return rc != 0 ? rc : (int)(end + disp);
 }
 
-/* The little-endian immediate of c6/c7 at pos: imm8, imm16 or imm32,
- * sign-extended to 64 bits with REX.W. */
+/*
+ * The little-endian immediate at pos, extended to the operand size as the
+ * CPU does: INSN_IMM_OP is an imm8, imm16 or imm32 (sign-extended to 64
+ * bits with REX.W), INSN_IMM_SX8 an imm8 sign-extended (83), INSN_IMM_U8 an
+ * imm8 as it is (a bit offset).
+ */
 /*@ requires lim <= INSN_MAX_LEN && pos <= lim && \valid_read(bytes + (0 .. lim - 1));
     requires \valid(o) && \separated(o, bytes + (0 .. lim - 1)) && insn_size_ok(o->size);
+    requires kind == INSN_IMM_OP || kind == INSN_IMM_SX8 || kind == INSN_IMM_U8;
+    requires kind == INSN_IMM_SX8 ==> o->size >= 2;
     assigns o->imm, o->has_imm;
-    ensures \result == -XEN_EINVAL || \result == -XEN_EFAULT || pos < \result <= lim; */
-static int insn_imm(const uint8_t *bytes, unsigned lim, unsigned pos, struct insn *o)
+    ensures \result == -XEN_EINVAL || \result == -XEN_EFAULT || pos < \result <= lim;
+    ensures \result >= 0 ==> o->has_imm != 0 && o->imm < insn_span(o->size);
+    ensures \result < 0 ==> o->has_imm == \old(o->has_imm); */
+static int insn_immediate(const uint8_t *bytes, unsigned lim, unsigned pos, enum insn_imm kind, struct insn *o)
 {
-    unsigned n = o->size == 8 ? 4 : o->size;
+    unsigned n = kind != INSN_IMM_OP ? 1 : o->size == 8 ? 4 : o->size;
     int rc = insn_need(pos + n, lim);
     uint64_t v;
 
@@ -391,27 +594,34 @@ static int insn_imm(const uint8_t *bytes, unsigned lim, unsigned pos, struct ins
         v += (uint64_t)bytes[pos + 1] * 0x100;
     if (n == 4)
         v += (uint64_t)bytes[pos + 2] * 0x10000 + (uint64_t)bytes[pos + 3] * 0x1000000;
-    if (o->size == 8 && v >= 0x80000000ULL)
+    if (kind == INSN_IMM_OP && o->size == 8 && v >= 0x80000000ULL)
         v += 0xFFFFFFFF00000000ULL;
+    if (kind == INSN_IMM_SX8 && v >= 0x80U)
+        v += o->size == 8 ? 0xFFFFFFFFFFFFFF00ULL : o->size == 4 ? 0xFFFFFF00ULL : 0xFF00ULL;
     o->imm = v;
     o->has_imm = true;
     return (int)(pos + n);
 }
 
 /*
- * The ModRM forms: refuse register operands (mod 3: no memory access) and
- * c6/c7 with a /reg other than 0; the register operand is ModRM.reg with
- * REX.R, and a byte register 4..7 without any REX prefix is AH..BH.
+ * A ModRM memory operand: register forms (mod 3) are refused, as they
+ * access no memory.  Unless the opcode is a group (where ModRM.reg chose
+ * the operation), the register operand is ModRM.reg with REX.R, and a byte
+ * register 4..7 without any REX prefix is AH..BH.  Then the immediate the
+ * descriptor asks for.
  */
 /*@ requires lim <= INSN_MAX_LEN && pos < lim && \valid_read(bytes + (0 .. lim - 1));
     requires \valid_read(d) && \valid_read(p) && \valid(o);
     requires \separated(o, bytes + (0 .. lim - 1)) && \separated(o, d, p);
-    requires d->form == INSN_FORM_MODRM || d->form == INSN_FORM_MODRM_IMM;
-    requires o->reg == 0 && o->reg_high == 0 && (d->form == INSN_FORM_MODRM_IMM ==> insn_size_ok(o->size));
+    requires d->form == INSN_FORM_MODRM && INSN_IMM_NONE <= d->imm <= INSN_IMM_U8;
+    requires o->reg == 0 && o->reg_high == 0 && o->has_imm == 0;
+    requires d->imm != INSN_IMM_NONE ==> insn_size_ok(o->size);
+    requires d->imm == INSN_IMM_SX8 ==> o->size >= 2;
     requires o->addr_size == 2 || o->addr_size == 4 || o->addr_size == 8;
     assigns o->reg, o->reg_high, o->imm, o->has_imm;
     ensures \result == -XEN_EINVAL || \result == -XEN_EFAULT || pos < \result <= lim;
-    ensures o->reg < 16 && (o->reg_high != 0 ==> o->reg < 4 && o->reg_size == 1); */
+    ensures o->reg < 16 && (o->reg_high != 0 ==> o->reg < 4 && o->reg_size == 1);
+    ensures o->has_imm != 0 ==> d->imm != INSN_IMM_NONE && o->imm < insn_span(o->size); */
 static int insn_modrm_operand(const uint8_t *bytes, unsigned lim, unsigned pos,
                               const struct insn_desc *d, const struct insn_prefixes *p, struct insn *o)
 {
@@ -422,16 +632,17 @@ static int insn_modrm_operand(const uint8_t *bytes, unsigned lim, unsigned pos,
         return end;
     if (modrm / 64 == 3)
         return -XEN_EINVAL;
-    reg = modrm / 8 % 8;
-    if (d->form == INSN_FORM_MODRM_IMM)
-        return reg != 0 ? -XEN_EINVAL : insn_imm(bytes, lim, (unsigned)end, o);
-    reg += p->rex / 4 % 2 * 8;
-    if (o->reg_size == 1 && p->rex == 0 && reg >= 4) {
-        o->reg_high = true;
-        reg -= 4;
+    if (d->group == INSN_GRP_NONE) {
+        reg = modrm / 8 % 8 + p->rex / 4 % 2 * 8;
+        if (o->reg_size == 1 && p->rex == 0 && reg >= 4) {
+            o->reg_high = true;
+            reg -= 4;
+        }
+        o->reg = reg;
     }
-    o->reg = reg;
-    return end;
+    if (d->imm == INSN_IMM_NONE)
+        return end;
+    return insn_immediate(bytes, lim, (unsigned)end, d->imm, o);
 }
 
 /* Everything after the opcode; returns the instruction's length. */
@@ -440,12 +651,15 @@ static int insn_modrm_operand(const uint8_t *bytes, unsigned lim, unsigned pos,
     requires \separated(o, bytes + (0 .. lim - 1)) && \separated(o, d, p);
     requires o->reg == 0 && o->reg_high == 0 && o->has_imm == 0;
     requires o->addr_size == 2 || o->addr_size == 4 || o->addr_size == 8;
-    requires d->form == INSN_FORM_MODRM_IMM ==> insn_size_ok(o->size);
+    requires d->imm != INSN_IMM_NONE ==> insn_size_ok(o->size);
+    requires d->imm == INSN_IMM_SX8 ==> o->size >= 2;
     requires d->reg == INSN_W_BYTE <==> o->reg_size == 1;
     assigns o->reg, o->reg_high, o->imm, o->has_imm;
     ensures \result == -XEN_EINVAL || \result == -XEN_EFAULT || pos <= \result <= lim;
     ensures insn_operand_ok(*o);
-    ensures d->form == INSN_FORM_PORT && \result >= 0 ==> o->has_imm != 0 && o->imm < 0x100; */
+    ensures d->form == INSN_FORM_PORT && \result >= 0 ==> o->has_imm != 0 && o->imm < 0x100;
+    ensures d->form != INSN_FORM_PORT && o->has_imm != 0 ==>
+            d->imm != INSN_IMM_NONE && o->imm < insn_span(o->size); */
 static int insn_operands(const uint8_t *bytes, unsigned lim, unsigned pos,
                          const struct insn_desc *d, const struct insn_prefixes *p, struct insn *o)
 {
@@ -463,7 +677,6 @@ static int insn_operands(const uint8_t *bytes, unsigned lim, unsigned pos,
         rc = insn_need(pos + o->addr_size, lim);
         return rc != 0 ? rc : (int)(pos + o->addr_size);
     case INSN_FORM_MODRM:
-    case INSN_FORM_MODRM_IMM:
         rc = insn_need(pos + 1, lim);
         return rc != 0 ? rc : insn_modrm_operand(bytes, lim, pos, d, p, o);
     default:
@@ -513,90 +726,4 @@ int insn_decode(const uint8_t *bytes, size_t avail, enum vcpu_cs_mode mode, stru
     if (rc == 0)
         *out = o;
     return rc;
-}
-
-/* ---- loads and stores ------------------------------------------------------ */
-
-uint64_t insn_reg_get(const struct vcpu_regs *r, unsigned idx)
-{
-    switch (idx) {
-    case 0: return r->rax;    case 1: return r->rcx;    case 2: return r->rdx;    case 3: return r->rbx;
-    case 4: return r->rsp;    case 5: return r->rbp;    case 6: return r->rsi;    case 7: return r->rdi;
-    case 8: return r->r8;     case 9: return r->r9;     case 10: return r->r10;   case 11: return r->r11;
-    case 12: return r->r12;   case 13: return r->r13;   case 14: return r->r14;   default: return r->r15;
-    }
-}
-
-void insn_reg_set(struct vcpu_regs *r, unsigned idx, uint64_t v)
-{
-    switch (idx) {
-    case 0: r->rax = v; break;    case 1: r->rcx = v; break;    case 2: r->rdx = v; break;
-    case 3: r->rbx = v; break;    case 4: r->rsp = v; break;    case 5: r->rbp = v; break;
-    case 6: r->rsi = v; break;    case 7: r->rdi = v; break;    case 8: r->r8 = v; break;
-    case 9: r->r9 = v; break;     case 10: r->r10 = v; break;   case 11: r->r11 = v; break;
-    case 12: r->r12 = v; break;   case 13: r->r13 = v; break;   case 14: r->r14 = v; break;
-    default: r->r15 = v; break;
-    }
-}
-
-/*@ requires insn_size_ok(s);
-    assigns \nothing;
-    ensures \result == insn_trunc(v, s); */
-static uint64_t insn_trunc_to(uint64_t v, unsigned s)
-{
-    switch (s) {
-    case 1: return v % 0x100;
-    case 2: return v % 0x10000;
-    case 4: return v % 0x100000000ULL;
-    default: return v;
-    }
-}
-
-/*@ requires from == 1 || from == 2;
-    requires insn_size_ok(to) && to >= 2 && to >= from;
-    assigns \nothing;
-    ensures \result == insn_sext(v, from, to); */
-static uint64_t insn_sext_to(uint64_t v, unsigned from, unsigned to)
-{
-    uint64_t t = insn_trunc_to(v, from);
-
-    if (t < (from == 1 ? 0x80U : 0x8000U))
-        return t;
-    if (to == 8)
-        return t + (from == 1 ? 0xFFFFFFFFFFFFFF00ULL : 0xFFFFFFFFFFFF0000ULL);
-    if (to == 4)
-        return t + (from == 1 ? 0xFFFFFF00ULL : 0xFFFF0000ULL);
-    return t + (from == 1 ? 0xFF00ULL : 0);
-}
-
-/*@ requires insn_size_ok(s) && v < insn_span(s);
-    requires high ==> s == 1;
-    assigns \nothing;
-    ensures \result == insn_merge(old, v, s, high); */
-static uint64_t insn_merge_into(uint64_t old, uint64_t v, unsigned s, bool high)
-{
-    if (high)
-        return old / 0x10000 * 0x10000 + v * 0x100 + old % 0x100;
-    switch (s) {
-    case 1: return old / 0x100 * 0x100 + v;
-    case 2: return old / 0x10000 * 0x10000 + v;
-    default: return v;
-    }
-}
-
-uint64_t insn_mmio_store_value(const struct insn *in, const struct vcpu_regs *regs)
-{
-    if (in->has_imm)
-        return insn_trunc_to(in->imm, in->size);
-    if (in->reg_high)
-        return insn_reg_get(regs, in->reg) / 0x100 % 0x100;
-    return insn_trunc_to(insn_reg_get(regs, in->reg), in->size);
-}
-
-void insn_mmio_load_result(const struct insn *in, struct vcpu_regs *regs, uint64_t value)
-{
-    uint64_t v = in->kind == INSN_MOVSX_FROM_MEM ? insn_sext_to(value, in->size, in->reg_size)
-                                                 : insn_trunc_to(value, in->size);
-
-    insn_reg_set(regs, in->reg, insn_merge_into(insn_reg_get(regs, in->reg), v, in->reg_size, in->reg_high));
 }

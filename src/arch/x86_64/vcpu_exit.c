@@ -14,6 +14,7 @@
 #include "hv/guest_copy.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
+#include "hv/insn_alu.h"
 #include "hv/msr_policy.h"
 #include "hv/vlapic.h"
 #include "xen/errno.h"
@@ -471,55 +472,129 @@ static bool insn_is_mmio_load(enum insn_kind k)
            k == INSN_XCHG_MEM;   /* xchg: the load reads all-ones, the store is dropped */
 }
 
+/* ALU instructions on the memory operand: read-modify-write, or a compare or test. */
+static bool insn_is_mmio_alu(enum insn_kind k)
+{
+    return k >= INSN_ALU_TO_MEM && k <= INSN_CMPXCHG_MEM;
+}
+
+/*
+ * Fetch and decode the instruction at rip for an MMIO access at gpa; false,
+ * with the domain crashed naming the bytes and the address, when it cannot
+ * be read or is not one of the memory instructions emulated.
+ */
+static bool decode_mmio(struct vcpu *v, uint64_t gpa, struct insn *in)
+{
+    uint8_t b[INSN_MAX_BYTES] = { 0 };
+    const uint8_t *at;
+    size_t n = fetch_insn(v, b, &at);
+
+    fetched_to(b, at, n);
+    if (n == 0) {
+        domain_crash(dom(v), "cannot read the instruction at rip 0x%lx (MMIO at gpa 0x%lx)",
+                     (unsigned long)v->regs.rip, (unsigned long)gpa);
+        return false;
+    }
+    if (insn_decode(b, n, v->state.cs_mode, in) == 0 &&
+        (in->kind == INSN_MOV_TO_MEM || insn_is_mmio_load(in->kind) || insn_is_mmio_alu(in->kind)))
+        return true;
+    domain_crash(dom(v), "no MMIO emulation for %02x %02x %02x %02x %02x %02x at rip 0x%lx (gpa 0x%lx)",
+                 b[0], b[1], b[2], b[3], b[4], b[5], (unsigned long)v->regs.rip, (unsigned long)gpa);
+    return false;
+}
+
+/* All-ones in an operand of `size` bytes: what a read answers when nothing drives the bus. */
+static uint64_t all_ones(unsigned size)
+{
+    return size >= 8U ? ~0ULL : (1ULL << (8U * size)) - 1U;
+}
+
+/*
+ * Complete an ALU instruction whose memory operand read `mem`: registers
+ * and status flags as the CPU leaves them (the arithmetic is insn_alu's).
+ * The memory operand is the destination, except for ALU_FROM_MEM (op reg,
+ * mem) and CMPXCHG (which compares rAX with it).  What the instruction
+ * would write to memory is not computed: unbacked MMIO drops it.
+ */
+static void mmio_alu_complete(struct vcpu_regs *r, const struct insn *in, uint64_t mem)
+{
+    uint64_t dst = mem, src = 0, res = 0, status;
+
+    if (in->kind != INSN_UNARY_MEM)
+        src = insn_operand_value(in, r);
+    if (in->kind == INSN_ALU_FROM_MEM) {
+        dst = src;
+        src = mem;
+    } else if (in->kind == INSN_CMPXCHG_MEM) {
+        dst = insn_reg_read(r, 0, in->size, false);
+        src = mem;
+    }
+    if (in->kind != INSN_BT_MEM)
+        res = insn_alu_result(in->alu, in->size, dst, src, r->rflags);
+    status = insn_alu_status(in->alu, in->size, dst, src, r->rflags);
+    if (in->kind == INSN_ALU_FROM_MEM && in->alu != INSN_ALU_CMP)
+        insn_reg_write(r, in->reg, in->size, in->reg_high, res);
+    else if (in->kind == INSN_XADD_MEM)                 /* the register gets the old memory value */
+        insn_reg_write(r, in->reg, in->size, in->reg_high, mem);
+    else if (in->kind == INSN_CMPXCHG_MEM && res != 0)  /* unequal: rAX gets the memory value */
+        insn_reg_write(r, 0, in->size, false, mem);
+    r->rflags = (r->rflags & ~INSN_ALU_STATUS) | status;
+}
+
 /*
  * A guest access to guest-physical memory that is not RAM (no p2m entry):
- * unbacked MMIO.  Loads read all-ones, stores are dropped, as on a machine
- * where nothing answers.  Anything but a plain load or store crashes the
- * domain with the address, so the reason is visible.
+ * unbacked MMIO, as on a machine where nothing answers.  The memory operand
+ * reads as all-ones and writes are dropped, whatever the instruction: a
+ * load, a store, an XCHG, or an ALU instruction (registers and flags as the
+ * CPU leaves them for an all-ones operand, mmio_alu_complete).  Anything
+ * else crashes the domain with the bytes and the address, so the reason is
+ * visible.
  */
 static void handle_unbacked_mmio(struct vcpu *v, const struct vmexit *e)
 {
     struct insn in;
 
-    if (!decode_at_rip(v, &in))
+    if (!decode_mmio(v, e->qual, &in))
         return;
-    if (insn_is_mmio_load(in.kind)) {
+    if (insn_is_mmio_load(in.kind))
         insn_mmio_load_result(&in, &v->regs, ~0ULL);
-    } else if (in.kind != INSN_MOV_TO_MEM) {
-        domain_crash(dom(v), "unsupported instruction for MMIO at gpa 0x%lx (rip 0x%lx)",
-                     (unsigned long)e->qual, (unsigned long)v->regs.rip);
-        return;
-    }
-    hv_debug("d%u: unbacked MMIO %s at gpa 0x%lx\n", dom(v)->id,
-             in.kind == INSN_MOV_TO_MEM ? "write dropped" : "read as all-ones",
-             (unsigned long)e->qual);
+    else if (insn_is_mmio_alu(in.kind))
+        mmio_alu_complete(&v->regs, &in, all_ones(in.size));
+    hv_debug("d%u: unbacked MMIO at gpa 0x%lx: %s\n", dom(v)->id, (unsigned long)e->qual,
+             in.kind == INSN_MOV_TO_MEM ? "write dropped"
+             : insn_is_mmio_load(in.kind) ? "read as all-ones" : "read as all-ones, any write dropped");
     advance_rip(v, in.len);
 }
 
 /*
  * The local APIC page in xAPIC mode: loads and stores go to the emulated
  * registers (an XCHG does both).  False when the access is not one the
- * vLAPIC takes, which then goes the unbacked-MMIO way.
+ * vLAPIC takes (outside the page, a bad width), which then goes the
+ * unbacked-MMIO way.  ALU instructions crash the domain: the xAPIC's
+ * registers are made for aligned loads and stores, no guest we know
+ * combines them in place, and reading them as all-ones would be wrong.
  */
 static bool handle_lapic_mmio(struct vcpu *v, const struct vmexit *e)
 {
     struct insn in;
     uint64_t val = 0;
 
-    if (!decode_at_rip(v, &in))
+    if (!decode_mmio(v, e->qual, &in))
         return true;                        /* the domain crashed with the reason */
     if (insn_is_mmio_load(in.kind)) {
         if (vlapic_mmio_read(v, e->qual, in.size, &val) != 0)
             return false;
         if (in.kind == INSN_XCHG_MEM &&
-            vlapic_mmio_write(v, e->qual, in.size, insn_mmio_store_value(&in, &v->regs)) != 0)
+            vlapic_mmio_write(v, e->qual, in.size, insn_operand_value(&in, &v->regs)) != 0)
             return false;
         insn_mmio_load_result(&in, &v->regs, val);
     } else if (in.kind == INSN_MOV_TO_MEM) {
-        if (vlapic_mmio_write(v, e->qual, in.size, insn_mmio_store_value(&in, &v->regs)) != 0)
+        if (vlapic_mmio_write(v, e->qual, in.size, insn_operand_value(&in, &v->regs)) != 0)
             return false;
     } else {
-        return false;
+        domain_crash(dom(v), "ALU instruction on the xAPIC page at gpa 0x%lx not emulated (rip 0x%lx)",
+                     (unsigned long)e->qual, (unsigned long)v->regs.rip);
+        return true;
     }
     advance_rip(v, in.len);
     return true;

@@ -4,9 +4,11 @@
  * hypervisor emulates or skips.  AMD's next-RIP save is optional and QEMU's
  * SVM does not fill it, so the length of every intercepted instruction is
  * computed here from the bytes at the guest's rip; MMIO accesses (nested
- * page faults on emulated pages such as the xAPIC) also need the register,
- * the width and the direction.  docs/INSN.md lists what is decoded, what is
- * refused and why.
+ * page faults on emulated pages such as the xAPIC, or on memory nothing
+ * backs) also need the register, the width, the direction and, for ALU
+ * instructions, the operation (computed by hv/insn_alu.h).  The decoder is
+ * insn.c; the register side (operands read and written at a width) is
+ * insn_regs.c.  docs/INSN.md lists what is decoded, what is refused and why.
  *
  * The caller fetches up to INSN_MAX_LEN bytes at rip; `avail` says how many
  * are valid (fewer when the page ends or the next one is not mapped).  The
@@ -19,6 +21,7 @@
 #ifndef HV_INSN_H
 #define HV_INSN_H
 
+#include "hv/insn_alu.h"
 #include "hv/types.h"
 #include "hv/vcpu_regs.h"
 #include "xen/errno.h"
@@ -55,6 +58,17 @@ enum insn_kind {
     INSN_MOVZX_FROM_MEM,      /* 0f b6, 0f b7 */
     INSN_MOVSX_FROM_MEM,      /* 0f be, 0f bf */
     INSN_XCHG_MEM,            /* 86, 87: loads and stores (Linux's xAPIC write on X86_BUG_11AP) */
+    /*
+     * ALU instructions on a memory operand, `alu` saying which: the memory
+     * operand is read, combined, and (except CMP, TEST, BT) written back,
+     * or, for ALU_FROM_MEM, the result goes to the register.
+     */
+    INSN_ALU_TO_MEM,          /* op m, r/imm: 00-39 (x0/x1, x8/x9), 80, 81, 83, 84, 85 (TEST), f6/f7 /0 (TEST imm) */
+    INSN_ALU_FROM_MEM,        /* op r, m: 02-3b (x2/x3, xa/xb): ADD..CMP into the register */
+    INSN_UNARY_MEM,           /* fe/ff /0 INC, /1 DEC; f6/f7 /2 NOT, /3 NEG: no register operand */
+    INSN_BT_MEM,              /* 0f a3/ab/b3/bb BT/BTS/BTR/BTC m, r; 0f ba /4../7 m, imm8 */
+    INSN_XADD_MEM,            /* 0f c0, c1: alu ADD; the register gets the old memory value */
+    INSN_CMPXCHG_MEM,         /* 0f b0, b1: alu CMP of rAX with memory; rAX gets it when unequal */
 };
 
 /* struct insn.seg when no segment-override prefix was given (else the
@@ -66,14 +80,16 @@ struct insn {
     enum insn_kind kind;
     unsigned size;            /* bytes moved to/from memory or the port: 1, 2, 4, 8; 0 without operand */
     unsigned reg_size;        /* bytes of the register operand: == size, except MOVZX/MOVSX (2, 4, 8) */
-    unsigned reg;             /* register operand in encoding order 0..15 (rAX for a0-a3 and I/O) */
+    unsigned reg;             /* register operand in encoding order 0..15 (rAX for a0-a3 and I/O;
+                                 0 for the group opcodes c6/c7, 80/81/83, f6/f7, fe/ff, 0f ba) */
     bool reg_high;            /* AH, CH, DH, BH: bits 8..15 of register reg (then reg <= 3) */
-    bool has_imm;             /* imm holds an immediate (c6/c7) or a port (e4-e7) */
-    uint64_t imm;             /* c6/c7: the value stored (imm32 sign-extended when size is 8) */
+    bool has_imm;             /* imm holds an immediate (c6/c7, ALU) or a port (e4-e7) */
+    uint64_t imm;             /* c6/c7, ALU: the operand (sign-extended to size as the CPU does; < 2^(8*size)) */
+    enum insn_alu_op alu;     /* the ALU kinds: which operation (INSN_ALU_ADD otherwise) */
     unsigned addr_size;       /* address size in bytes: 2, 4, 8 */
     unsigned seg;             /* last segment-override prefix, or INSN_SEG_NONE */
     bool rep;                 /* INS/OUTS with an f3 prefix */
-    bool lock;                /* f0 prefix (XCHG_MEM only) */
+    bool lock;                /* f0 prefix (only on the kinds that write memory: insn_lockable) */
 };
 
 /*@
@@ -108,6 +124,20 @@ struct insn {
 
   predicate insn_operand_ok(struct insn i) =
     i.reg < 16 && (i.reg_high != 0 ==> i.reg < 4 && i.reg_size == 1);
+  predicate insn_alu_kind(integer k) = INSN_ALU_TO_MEM <= k <= INSN_CMPXCHG_MEM;
+  // The ALU operation each ALU kind may carry, and which take no immediate.
+  predicate insn_alu_ok(integer k, integer op, integer has_imm) =
+    (k == INSN_ALU_TO_MEM ==> INSN_ALU_ADD <= op <= INSN_ALU_TEST) &&
+    (k == INSN_ALU_FROM_MEM ==> INSN_ALU_ADD <= op <= INSN_ALU_CMP && has_imm == 0) &&
+    (k == INSN_UNARY_MEM ==> INSN_ALU_INC <= op <= INSN_ALU_NEG && has_imm == 0) &&
+    (k == INSN_BT_MEM ==> INSN_ALU_BT <= op <= INSN_ALU_BTC) &&
+    (k == INSN_XADD_MEM ==> op == INSN_ALU_ADD && has_imm == 0) &&
+    (k == INSN_CMPXCHG_MEM ==> op == INSN_ALU_CMP && has_imm == 0);
+  // What LOCK may prefix: an instruction that writes its memory operand.
+  predicate insn_lockable(integer k, integer op) =
+    k == INSN_XCHG_MEM || k == INSN_UNARY_MEM || k == INSN_XADD_MEM || k == INSN_CMPXCHG_MEM ||
+    (k == INSN_ALU_TO_MEM && op != INSN_ALU_CMP && op != INSN_ALU_TEST) ||
+    (k == INSN_BT_MEM && op != INSN_ALU_BT);
   predicate insn_stores(struct insn i) = i.kind == INSN_MOV_TO_MEM || i.kind == INSN_XCHG_MEM;
   predicate insn_loads(struct insn i) =
     i.kind == INSN_MOV_FROM_MEM || i.kind == INSN_XCHG_MEM ||
@@ -115,21 +145,26 @@ struct insn {
   predicate insn_widening(struct insn i) =
     i.kind == INSN_MOVZX_FROM_MEM || i.kind == INSN_MOVSX_FROM_MEM;
   predicate insn_is_io(struct insn i) = INSN_IN_IMM <= i.kind <= INSN_OUTS;
-  // What insn_mmio_store_value / insn_mmio_load_result need, and decode gives.
+  // Every kind with a memory operand.
+  predicate insn_mem_kind(integer k) = INSN_MOV_TO_MEM <= k <= INSN_CMPXCHG_MEM;
+  // What insn_operand_value / insn_mmio_load_result need, and decode gives.
   predicate insn_mmio_ok(struct insn i) =
     insn_operand_ok(i) && insn_size_ok(i.size) && insn_size_ok(i.reg_size) &&
     (insn_widening(i) ? (i.size == 1 || i.size == 2) && i.reg_size >= 2 && i.reg_size >= i.size
                       : i.reg_size == i.size);
   predicate insn_valid(struct insn i) =
     1 <= i.len <= INSN_MAX_LEN &&
-    INSN_VMMCALL <= i.kind <= INSN_XCHG_MEM &&
+    INSN_VMMCALL <= i.kind <= INSN_CMPXCHG_MEM &&
     (i.addr_size == 2 || i.addr_size == 4 || i.addr_size == 8) &&
     insn_operand_ok(i) &&
-    ((insn_stores(i) || insn_loads(i)) ==> insn_mmio_ok(i)) &&
+    (insn_mem_kind(i.kind) ==> insn_mmio_ok(i)) &&
+    insn_alu_ok(i.kind, i.alu, i.has_imm) &&
+    (i.lock != 0 ==> insn_lockable(i.kind, i.alu)) &&
     (insn_is_io(i) ==> i.size == 1 || i.size == 2 || i.size == 4) &&
-    ((i.kind == INSN_IN_IMM || i.kind == INSN_OUT_IMM) ==> i.has_imm != 0 && i.imm < 0x100);
+    ((i.kind == INSN_IN_IMM || i.kind == INSN_OUT_IMM) ==> i.has_imm != 0 && i.imm < 0x100) &&
+    (insn_alu_kind(i.kind) && i.has_imm != 0 ==> i.imm < insn_span(i.size));
 
-  // The value a store writes, and the register a load leaves.
+  // The register or immediate operand (what a store writes), and the register a load leaves.
   logic integer insn_store_l{L}(struct insn i, struct vcpu_regs *r) =
     i.has_imm != 0 ? insn_trunc(i.imm, i.size) :
     i.reg_high != 0 ? insn_reg_l(r, i.reg) / 0x100 % 0x100 :
@@ -152,14 +187,18 @@ struct insn {
     ensures \result != 0 ==> *out == \old(*out); */
 int insn_decode(const uint8_t *bytes, size_t avail, enum vcpu_cs_mode mode, struct insn *out);
 
-/* The value a MOV_TO_MEM or XCHG_MEM writes: its immediate or its register,
- * truncated to in->size (AH..BH: bits 8..15). */
+/*
+ * The register or immediate operand of a memory instruction, truncated to
+ * in->size (AH..BH: bits 8..15): what a MOV_TO_MEM or XCHG_MEM writes, the
+ * source of ALU_TO_MEM, XADD_MEM and CMPXCHG_MEM, the bit offset of
+ * BT_MEM, the destination's value before an ALU_FROM_MEM.
+ */
 /*@ requires \valid_read(in) && \valid_read(regs);
-    requires insn_stores(*in) && insn_mmio_ok(*in);
+    requires insn_mem_kind(in->kind) && !insn_widening(*in) && insn_mmio_ok(*in);
     assigns \nothing;
     ensures \result == insn_store_l(*in, regs);
     ensures \result < insn_span(in->size); */
-uint64_t insn_mmio_store_value(const struct insn *in, const struct vcpu_regs *regs);
+uint64_t insn_operand_value(const struct insn *in, const struct vcpu_regs *regs);
 
 /* Complete a MOV_FROM_MEM, MOVZX/MOVSX_FROM_MEM or XCHG_MEM with the value
  * read from memory, as the CPU writes the destination: 8/16-bit writes keep
@@ -187,5 +226,23 @@ uint64_t insn_reg_get(const struct vcpu_regs *r, unsigned idx);
     ensures insn_reg_l(r, idx) == v;
     ensures insn_regs_unchanged{Pre,Post}(r, idx); */
 void insn_reg_set(struct vcpu_regs *r, unsigned idx, uint64_t v);
+
+/* Register idx read as a size-byte operand: its low bytes, or bits 8..15
+ * when high (AH, CH, DH, BH: idx 0..3). */
+/*@ requires \valid_read(r) && idx < 16 && insn_size_ok(size) && (high ==> idx < 4 && size == 1);
+    assigns \nothing;
+    ensures \result == (high ? insn_reg_l(r, idx) / 0x100 % 0x100 : insn_trunc(insn_reg_l(r, idx), size));
+    ensures \result < insn_span(size); */
+uint64_t insn_reg_read(const struct vcpu_regs *r, unsigned idx, unsigned size, bool high);
+
+/* Write v to register idx as a size-byte destination, as the CPU does:
+ * 8/16-bit writes (and AH..BH) keep the other bits, 32-bit writes
+ * zero-extend, 64-bit writes replace.  v is truncated to size first. */
+/*@ requires \valid(r) && idx < 16 && insn_size_ok(size) && (high ==> idx < 4 && size == 1);
+    assigns r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+            r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15;
+    ensures insn_reg_l(r, idx) == insn_merge(insn_reg_l{Pre}(r, idx), insn_trunc(v, size), size, high);
+    ensures insn_regs_unchanged{Pre,Post}(r, idx); */
+void insn_reg_write(struct vcpu_regs *r, unsigned idx, unsigned size, bool high, uint64_t v);
 
 #endif /* HV_INSN_H */

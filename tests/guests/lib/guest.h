@@ -234,6 +234,17 @@ static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
 
+/* ---- unbacked MMIO (lib/unbacked.c) ------------------------------------ */
+
+/*
+ * The page at va (mapped to guest-physical gpa, which nothing backs) as Xen
+ * gives it: plain loads read all-ones and stores are dropped, without a
+ * fault; ALU and read-modify-write instructions leave the registers and
+ * flags that an all-ones operand in RAM gives.  Two check lines, naming
+ * `what` and gpa; true if both passed.
+ */
+bool unbacked_mmio_checks(uint64_t va, const char *what, uint64_t gpa);
+
 /* ---- paging ----------------------------------------------------------- */
 
 #define PTE_P  (1ULL << 0)
