@@ -17,8 +17,6 @@
 /* The tree shape of a p2m and the frame rules of a table write (ACSL only).
  * Here rather than in hv/p2m.h for now: see docs/P2M.md, "the tree". */
 #include "../../../spec/p2m_tree.acsl"
-#include "../../../spec/p2m_tree_lemmas.acsl"
-#include "../../../spec/p2m_tree_l2_lemmas.acsl"
 
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
@@ -768,7 +766,6 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
 
     (void)gfn;   /* named for the contract */
     pos->t[pos->index] = leaf;
-    /* The frame rules of spec/p2m_tree_l2_lemmas.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == leaf;
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
@@ -895,7 +892,7 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     ensures frame_heap_inv && spare_ok(s) && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENOMEM;
     ensures \result == 0 ==> s->nr == mp->need;
-    ensures pos->level == \old(pos->level) && pos->index == \old(pos->index);
+    ensures pos->level == \old(pos->level); ensures pos->index == \old(pos->index);
     ensures pos->t == \old(pos->t) && pos->table == \old(pos->table);
     ensures pos->entry == \old(pos->entry);
     ensures mp->need == \old(mp->need) && mp->split == \old(mp->split);
@@ -1168,7 +1165,6 @@ static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     (void)put_refs(pte_mfn(pos->entry), 1, p2m->owner);
     p2m->nr_mapped--;
     pos->t[pos->index] = 0;
-    /* The frame rules of spec/p2m_tree_lemmas.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == 0;
     /*@ assert unmap_same_but: P2M_L1_CASE(gfn) ==>
@@ -1224,7 +1220,6 @@ static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
     (void)put_refs(pte_mfn_2m(pos->entry), ENTRIES_PER_TABLE, p2m->owner);
     p2m->nr_mapped -= ENTRIES_PER_TABLE;
     pos->t[pos->index] = 0;
-    /* The frame rules of spec/p2m_tree_l2_lemmas.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == 0;
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) == PTE_HW_BAD;
@@ -1387,7 +1382,6 @@ static int set_access_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
     if (pte_is_foreign(p2m->format, pos->entry))
         return -XEN_ENXIO;
     pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn(pos->entry), access, false);
-    /* The frame rules of spec/p2m_tree_lemmas.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert pte_l_addr(p2m_hw_word(pos->table, pos->index)) == pte_l_addr(pos->entry);
     /*@ assert access_same_but: P2M_L1_CASE(gfn) ==>
@@ -1442,7 +1436,6 @@ static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct wa
 {
     (void)gfn;   /* named for the contract */
     pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry), access, true);
-    /* The frame rules of spec/p2m_tree_l2_lemmas.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert pte_l_addr_2m(p2m_hw_word(pos->table, pos->index)) == pte_l_addr_2m(pos->entry);
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
