@@ -57,6 +57,8 @@ void sim_reset(size_t nr_frames)
         abort();
     }
     machine_frames = nr_frames;
+    hal_mem_window.base = (uintptr_t)machine_memory;
+    hal_mem_window.frames = nr_frames;
     scrub_count = 0;
     serial_length = 0;
     serial_buffer[0] = '\0';
@@ -285,16 +287,9 @@ uint8_t *hal_frame_map(mfn_t mfn)
     return sim_frame(mfn);
 }
 
-/* The same views, under the contracts of the proofs' memory model (hal/mem.h). */
-uint64_t *hal_mem_table(mfn_t mfn)
-{
-    return hal_table_map(mfn);
-}
-
-uint8_t *hal_mem_frame(mfn_t mfn)
-{
-    return sim_frame(mfn);
-}
+/* The same views, under the contracts of the proofs' memory model (hal/mem.h):
+ * sim_reset points the window at machine memory. */
+struct hal_mem_window hal_mem_window;
 
 void hal_mem_copy_out(char *d, const uint8_t *s, size_t n)
 {

@@ -569,6 +569,27 @@ static void test_set_access(void **state)
     assert_int_equal(p2m_unmap(&P, 1536 + 2, 0), 0);
     assert_int_equal(p2m_set_access(&P, 1536, 9, R), -XEN_ENOENT);   /* empty L1 */
     assert_true(check_all(&P, NULL));
+    /* A present level-2 entry the CPU follows neither as a table nor as a
+     * leaf (NPT, U/S clear): a 2 MiB set_access is refused and writes
+     * nothing, neither the entry nor the page it names. */
+    {
+        uint64_t *l2, *l1, saved, word;
+
+        assert_int_equal(p2m_map(&P, 2048 + 5, a, 0, RWX), 0);
+        l2 = tab(pte_mfn(tab(pte_mfn(tab(P.root)[0]))[0]));
+        l1 = tab(pte_mfn(l2[4]));
+        saved = l2[4];
+        word = l1[5];
+        l2[4] = saved & ~4ULL;
+        assert_int_equal(p2m_set_access(&P, 2048, 9, R), -XEN_EINVAL);
+        assert_int_equal(l2[4], saved & ~4ULL);
+        assert_int_equal(l1[5], word);
+        l2[4] = saved;
+        expect(&P, 2048 + 5, a, RWX);
+        assert_int_equal(p2m_set_access(&P, 2048, 9, R), 0);
+        expect(&P, 2048 + 5, a, R);
+        assert_true(check_all(&P, NULL));
+    }
 }
 
 static void test_lookup_edges(void **state)

@@ -87,6 +87,16 @@
      (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&            \
         p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == frame + g2 % 512) &&              \
      P2M_OUTSIDE_2M_KEPT(gfn))
+/* gfn's level-1 table before the change (annotations only). */
+#define P2M_L1_TABLE0(gfn) p2m_hw_t1{Pre}(P2M_ROOT0, gfn)
+/* A 2 MiB set_access over a level-1 table: each gfn of the region maps, if
+ * anything, the frame its word of that table named before. */
+#define P2M_L1_FRAMES_2M(gfn)                                                                \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                     \
+     (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&            \
+        p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>                                        \
+          m == pte_l_addr(p2m_hw_word{Pre}(P2M_L1_TABLE0(gfn), p2m_l_index(g2, 1)))) &&       \
+     P2M_OUTSIDE_2M_KEPT(gfn))
 
 /* Table pages allocated by the plan phase, each with its words already
  * mapped, so that linking them in the apply phase cannot fail. */
@@ -766,6 +776,7 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
 
     (void)gfn;   /* named for the contract */
     pos->t[pos->index] = leaf;
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == leaf;
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
@@ -1065,10 +1076,14 @@ int p2m_foreign_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *a
 
 /* ---- unmap / set_access ----------------------------------------------------------------- */
 
-/* Rewrite the rights of every present entry of level-1 table l1. */
+/* Rewrite the rights of every present entry of level-1 table l1: only its
+ * words change, and each keeps the frame it names. */
 /*@ requires \valid_read(p2m) && \separated(p2m, MEM_WORDS);
     requires pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
-    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1]; */
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures access_in_table: p2m_hw_same_but_table{Pre, Post}(l1);
+    ensures access_frames_kept: \forall integer j; 0 <= j < 512 ==>
+              pte_l_addr(p2m_hw_word(l1, j)) == pte_l_addr(p2m_hw_word{Pre}(l1, j)); */
 static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
 {
     uint64_t *t = hal_mem_table(l1);
@@ -1076,6 +1091,9 @@ static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
     if (t == NULL)
         return;
     /*@ loop invariant 0 <= i <= 512;
+        loop invariant p2m_hw_same_but_table{Pre, Here}(l1);
+        loop invariant \forall integer j; 0 <= j < 512 ==>
+          pte_l_addr(p2m_hw_word(l1, j)) == pte_l_addr(p2m_hw_word{Pre}(l1, j));
         loop assigns i, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
         loop variant 512 - i; */
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
@@ -1165,6 +1183,7 @@ static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     (void)put_refs(pte_mfn(pos->entry), 1, p2m->owner);
     p2m->nr_mapped--;
     pos->t[pos->index] = 0;
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == 0;
     /*@ assert unmap_same_but: P2M_L1_CASE(gfn) ==>
@@ -1220,6 +1239,7 @@ static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
     (void)put_refs(pte_mfn_2m(pos->entry), ENTRIES_PER_TABLE, p2m->owner);
     p2m->nr_mapped -= ENTRIES_PER_TABLE;
     pos->t[pos->index] = 0;
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == 0;
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) == PTE_HW_BAD;
@@ -1257,6 +1277,7 @@ static int unmap_2m_table(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
     if (l1_has_foreign(p2m, l1))
         return -XEN_ENXIO;
     pos->t[pos->index] = 0;
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert p2m_hw_word(pos->table, pos->index) == 0;
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) == PTE_HW_BAD;
@@ -1382,6 +1403,7 @@ static int set_access_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
     if (pte_is_foreign(p2m->format, pos->entry))
         return -XEN_ENXIO;
     pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn(pos->entry), access, false);
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert pte_l_addr(p2m_hw_word(pos->table, pos->index)) == pte_l_addr(pos->entry);
     /*@ assert access_same_but: P2M_L1_CASE(gfn) ==>
@@ -1436,6 +1458,7 @@ static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct wa
 {
     (void)gfn;   /* named for the contract */
     pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry), access, true);
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
     //@ assert pte_l_addr_2m(p2m_hw_word(pos->table, pos->index)) == pte_l_addr_2m(pos->entry);
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
@@ -1445,12 +1468,46 @@ static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct wa
                 p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == pte_l_addr_2m(pos->entry) + g2 % 512; */
 }
 
+/*
+ * set_access of the level-1 table gfn's level-2 slot (at pos) points to:
+ * every present entry gets the new rights, keeping its frame.  A present
+ * level-2 entry the CPU follows neither as a leaf nor as a table is
+ * malformed (p2m.c never writes one): refused, nothing changed; so is a
+ * table holding a grant mapping (-XEN_ENXIO) or nothing (-XEN_ENOENT).
+ */
+/*@ requires p2m_rw(p2m) && pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, MEM_WORDS);
+    requires pos->index == p2m_l_index(gfn, 2);
+    requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
+    ensures access_table_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_L1_FRAMES_2M(gfn); */
+static int set_access_2m_table(const struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
+                               unsigned access)
+{
+    mfn_t l1 = pte_mfn(pos->entry);
+
+    (void)gfn;   /* named for the contract */
+    if (pte_hw_kind(p2m->format, 2, pos->entry) != PTE_HW_TABLE)
+        return -XEN_EINVAL;
+    if (l1_present(p2m, l1) == 0)
+        return -XEN_ENOENT;
+    if (l1_has_foreign(p2m, l1))
+        return -XEN_ENXIO;
+    //@ assert access_l1_table: P2M_L2_CASE(gfn) ==> p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) && l1 == P2M_L1_TABLE0(gfn);
+    l1_set_access(p2m, l1, access);
+    //@ assert access_table_tree: P2M_L2_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    return 0;
+}
+
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     requires pte_access_ok(p2m->format, access);
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
     ensures access_2m_view: \result == 0 && P2M_L2_CASE(gfn) && pte_l_large(P2M_L2_WORD0(gfn)) ==>
-              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))); */
+              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn)));
+    ensures access_2m_table_view: \result == 0 && P2M_L2_CASE(gfn) && !pte_l_large(P2M_L2_WORD0(gfn)) ==>
+              P2M_L1_FRAMES_2M(gfn); */
 static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -1471,12 +1528,9 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
         set_access_2m_leaf(p2m, gfn, &pos, access);
         return 0;
     }
-    if (l1_present(p2m, pte_mfn(pos.entry)) == 0)
-        return -XEN_ENOENT;
-    if (l1_has_foreign(p2m, pte_mfn(pos.entry)))
-        return -XEN_ENXIO;
-    l1_set_access(p2m, pte_mfn(pos.entry), access);
-    return 0;
+    //@ assert access_2m_l1: P2M_L2_CASE(gfn) ==> p2m_hw_t1(P2M_ROOT0, gfn) == P2M_L1_TABLE0(gfn);
+    /*@ assert access_2m_l1_words: \forall integer t, j; p2m_hw_word(t, j) == p2m_hw_word{Pre}(t, j); */
+    return set_access_2m_table(p2m, gfn, &pos, access);
 }
 
 /* (Besides its contract in hv/p2m.h: what a 4 KiB set_access does to the
@@ -1484,7 +1538,10 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 /*@ ensures access_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn));
     ensures access_2m_view: order == P2M_ORDER_2M ==>
               (\result == 0 && P2M_L2_CASE(gfn) && pte_l_large(P2M_L2_WORD0(gfn)) ==>
-                 P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn)))); */
+                 P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))));
+    ensures access_2m_table_view: order == P2M_ORDER_2M ==>
+              (\result == 0 && P2M_L2_CASE(gfn) && !pte_l_large(P2M_L2_WORD0(gfn)) ==>
+                 P2M_L1_FRAMES_2M(gfn)); */
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);

@@ -36,4 +36,40 @@ uint64_t *hal_mem_table(mfn_t mfn);
             (mfn < HAL_MODEL_FRAMES && \result == hal_mem_bytes + mfn * 4096); */
 uint8_t *hal_mem_frame(mfn_t mfn);
 
+#ifndef __FRAMAC__
+/*
+ * Compiled builds take the two views inline: a p2m lookup maps one table per
+ * level and a guest copy one frame per page, and a call per view was a fifth
+ * of a lookup's instructions.  The bodies are still the HAL's (trusted, like
+ * every hal_* body, to give what the contracts above say); the proofs see
+ * only the prototypes and contracts, which is why this sits after them.
+ *
+ * hal_mem_window says where machine memory is: frame f at base + f * 4096,
+ * frames below `frames`.  On bare metal base is 0 (the boot identity map),
+ * so frame 0 comes out as NULL, "not mapped", as hal_table_map says; the
+ * simulator's window starts at its own allocation.
+ */
+struct hal_mem_window {
+    uintptr_t base;
+    uint64_t frames;
+};
+extern struct hal_mem_window hal_mem_window;
+
+static inline uint8_t *hal_mem_frame_inline(mfn_t mfn)
+{
+    if (mfn >= hal_mem_window.frames)
+        return NULL;
+    return (uint8_t *)(hal_mem_window.base + (uintptr_t)mfn * PAGE_SIZE);
+}
+
+static inline uint64_t *hal_mem_table_inline(mfn_t mfn)
+{
+    /* Frames are page aligned, so the view is aligned for 64-bit words. */
+    return (uint64_t *)(void *)hal_mem_frame_inline(mfn);
+}
+
+#define hal_mem_table(mfn) hal_mem_table_inline(mfn)
+#define hal_mem_frame(mfn) hal_mem_frame_inline(mfn)
+#endif /* !__FRAMAC__ */
+
 #endif /* HAL_MEM_H */
