@@ -25,6 +25,7 @@
 #include "hv/grant_table.h"
 #include "hv/guest_copy.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR        8192U        /* 32 MiB */
@@ -71,10 +72,7 @@ static void fill(domid_t id, uint8_t mark)
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
+    fixture_machine(table, sizeof(table), NR, FIRST);
     grant_reset();
     secret = frame_alloc(0, DOMID_XEN);
     memset(sim_frame(secret), MARK_HV, PAGE_SIZE);

@@ -17,6 +17,7 @@
 #include "hv/domain.h"
 #include "hv/grant_table.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR    8192U      /* 32 MiB */
@@ -35,10 +36,7 @@ static void check(void)
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
+    fixture_machine(table, sizeof(table), NR, FIRST);
     grant_reset();
     initial_free = frame_free_count();
     check();

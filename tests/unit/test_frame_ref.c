@@ -14,6 +14,7 @@
 
 #include "hv/frame_ref.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR    1024U
@@ -27,9 +28,7 @@ static uint32_t counts[NR];
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
+    fixture_frames(table, sizeof(table), NR, FIRST);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "hv/p2m.h"
 #include "xen/errno.h"
 #include "ref_walk.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR        4096U     /* 16 MiB of machine memory */
@@ -48,9 +49,7 @@ static bool check_all(const struct p2m *a, const struct p2m *b)
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
+    fixture_frames(table, sizeof(table), NR, FIRST);
     assert_int_equal(p2m_init(&P, DOM, PTE_FORMAT_NPT), 0);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "hv/p2m.h"
 #include "xen/errno.h"
 #include "ref_walk.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR    4096U     /* 16 MiB of machine memory */
@@ -43,9 +44,7 @@ static bool check(const struct p2m *p)
 static int setup_fmt(enum pte_format f)
 {
     fmt = f;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
+    fixture_frames(table, sizeof(table), NR, FIRST);
     assert_int_equal(p2m_init(&P, DOM, f), 0);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "hv/guest_copy.h"
 #include "hv/pvh_build.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR     8192U         /* 32 MiB of machine memory */
@@ -113,10 +114,7 @@ static void check(void)
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
+    fixture_machine(table, sizeof(table), NR, FIRST);
     initial_free = frame_free_count();
     for (size_t i = 0; i < sizeof(initrd); i++)
         initrd[i] = (uint8_t)(i * 7U + 3U);

@@ -17,6 +17,7 @@
 #include "hv/sched.h"
 #include "hv/vlapic.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR     8192U
@@ -122,10 +123,7 @@ static void play(uint8_t *page, struct vcpu_regs *regs, void *ctx)
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
+    fixture_machine(table, sizeof(table), NR, FIRST);
     vcpu_vendor_cpu_reset();
     assert_int_equal(vcpu_vendor_cpu_init(), 0);
     sim_svm_set_exit_hook(play, NULL);

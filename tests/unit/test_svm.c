@@ -17,6 +17,7 @@
 #include "hv/domain.h"
 #include "hv/vcpu.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR    4096U
@@ -67,10 +68,7 @@ static void svm_caps(uint32_t edx)
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
+    fixture_machine(table, sizeof(table), NR, FIRST);
     vcpu_vendor_cpu_reset();
     sim_svm_refuse_enable(false);
     svm_caps(0);

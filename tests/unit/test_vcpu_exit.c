@@ -18,6 +18,7 @@
 #include "hv/sched.h"
 #include "hv/vlapic.h"
 #include "xen/errno.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR     4096U
@@ -32,18 +33,9 @@ static struct vcpu *v;
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
-    vcpu_vendor_cpu_reset();
-    sim_svm_set_exit_hook(NULL, NULL);
-    assert_int_equal(vcpu_vendor_cpu_init(), 0);
-    assert_int_equal(domain_create(DOMID, 512, PTE_FORMAT_NPT), 0);
-    d = domain_find(DOMID);
-    assert_int_equal(domain_populate(DOMID, 0, 256, 0), 0);    /* 1 MiB of RAM */
-    assert_int_equal(sched_add_domain(d, ENTRY, 0), 0);
-    v = &d->guest.vcpus[0];
+    fixture_machine(table, sizeof(table), NR, FIRST);
+    v = fixture_one_vcpu(DOMID, 256, ENTRY);    /* 1 MiB of RAM */
+    d = v->domain;
     return 0;
 }
 

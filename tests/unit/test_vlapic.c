@@ -15,6 +15,7 @@
 
 #include "hv/domain.h"
 #include "hv/vlapic.h"
+#include "fixture_machine.h"
 #include "sim.h"
 
 #define NR     1024U
@@ -30,10 +31,7 @@ static struct vcpu *v;
 static int setup(void **state)
 {
     (void)state;
-    sim_reset(NR);
-    assert_int_equal(frame_init(table, sizeof(table), NR), 0);
-    assert_int_equal(frame_add_free(FIRST, NR - FIRST), 0);
-    domain_table_reset();
+    fixture_machine(table, sizeof(table), NR, FIRST);
     assert_int_equal(domain_create(DOMID, 64, PTE_FORMAT_NPT), 0);
     d = domain_find(DOMID);
     d->guest.nr_vcpus = 1;
