@@ -9,6 +9,7 @@
  * Nothing in the apply phase can fail.
  */
 #include "hv/p2m.h"
+#include "hv/pte_hw.h"
 
 #include "hal/hal.h"
 #include "hal/mem.h"
@@ -22,6 +23,8 @@
 #define LEVEL_SHIFT       9U
 /* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
 #define P2M_SPARE_MAX     3U
+/* A program point the annotations name (\at(e, name)); no code jumps there. */
+#define PROOF_POINT(name) name: __attribute__((unused))
 /* Every table word of machine memory (annotations only). */
 #define MEM_WORDS hal_mem_words + (0 .. HAL_MEM_WORDS - 1)
 /* The p2m's format and root on entry (annotations only). */
@@ -122,7 +125,8 @@ struct walk_pos {
       1 <= pos->level <= 4 && pos->index < 512 && p2m_words(pos->t);
     predicate spare_ok(struct spare *s) =
       s->nr <= P2M_SPARE_MAX &&
-      \forall integer i; 0 <= i < s->nr ==> p2m_words(s->map[i]) && s->mfn[i] <= PTE_MFN_MAX;
+      \forall integer i; 0 <= i < s->nr ==>
+        p2m_words(s->map[i]) && s->mfn[i] <= PTE_MFN_MAX && s->map[i] == hal_mem_words + s->mfn[i] * 512;
     // What every mutation needs of its struct p2m and of the allocator's table.
     predicate p2m_rw{L}(struct p2m *p) =
       \valid(p) && p2m_apart(p) && \separated(p, MEM_WORDS) && p2m_root_map_ok(p) &&
@@ -339,6 +343,7 @@ static void spare_empty(struct spare *s)
 
 /*@ requires frame_heap_inv && \valid(s) && \separated(s, HEAP_LOCS);
     requires spare_ok(s) && s->nr < P2M_SPARE_MAX && m <= PTE_MFN_MAX && p2m_words(t);
+    requires t == hal_mem_words + m * 512;
     assigns s->nr, s->mfn[s->nr], s->map[s->nr];
     ensures frame_heap_inv && spare_ok(s) && s->nr == \old(s->nr) + 1; */
 static void spare_push(struct spare *s, mfn_t m, uint64_t *t)
@@ -376,7 +381,7 @@ static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
     m = new_table(p2m);
     t = m == INVALID_MFN ? NULL : hal_mem_table(m);
     if (t != NULL && spare_fill(p2m, s, need - 1) == 0) {
-        //@ assert m < HAL_MODEL_FRAMES && m <= PTE_MFN_MAX && p2m_words(t);
+        //@ assert m < HAL_MODEL_FRAMES && m <= PTE_MFN_MAX && p2m_words(t) && t == hal_mem_words + m * 512;
         spare_push(s, m, t);
         return 0;
     }
@@ -391,7 +396,8 @@ static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
     requires \separated(p2m, s, words);
     assigns p2m->nr_tables, s->nr, *words;
     ensures spare_ok(s) && s->nr == \old(s->nr) - 1;
-    ensures p2m_words(*words) && \result <= PTE_MFN_MAX; */
+    ensures p2m_words(*words) && \result <= PTE_MFN_MAX;
+    ensures \result == \old(s->mfn[s->nr - 1]) && *words == hal_mem_words + \result * 512; */
 static mfn_t spare_take(struct p2m *p2m, struct spare *s, uint64_t **words)
 {
     p2m->nr_tables++;
@@ -417,15 +423,117 @@ static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsig
 }
 
 /*
+ * Fill the level-1 table page l1 of a split: 512 4 KiB leaves of the 2 MiB
+ * at `base` with `access`, except `entry` at gfn's slot.  While l1 is on no
+ * path (the case below), no translation changes and the tree is kept.
+ */
+#define P2M_FILL_CASE(gfn, l1)                                                               \
+    (P2M_L2_CASE(gfn) && p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, l1))
+/*@ requires p2m_words(t) && t == hal_mem_words + l1 * 512;
+    requires frame_heap_inv && p2m_rw(p2m);
+    requires pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
+    requires base % 512 == 0 && base <= PTE_MFN_MAX;
+    assigns hal_mem_words[l1 * 512 .. l1 * 512 + 511];
+    ensures frame_heap_inv;
+    ensures p2m_hw_same_but_table{Pre, Post}(l1);
+    ensures fill_leaves: \forall integer i; 0 <= i < 512 && i != p2m_l_index(gfn, 1) ==>
+              pte_l_addr(p2m_hw_word(l1, i)) == base + i;
+    ensures fill_entry: p2m_hw_word(l1, p2m_l_index(gfn, 1)) == entry;
+    ensures fill_off_view: P2M_FILL_CASE(gfn, l1) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures fill_off_tree: P2M_FILL_CASE(gfn, l1) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures fill_off_stays: P2M_FILL_CASE(gfn, l1) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, l1);
+    ensures fill_off_slot: P2M_FILL_CASE(gfn, l1) ==>
+              p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+              p2m_hw_t2(P2M_ROOT0, gfn) == p2m_hw_t2{Pre}(P2M_ROOT0, gfn); */
+static void split_fill(const struct p2m *p2m, gfn_t gfn, uint64_t *t, mfn_t l1, mfn_t base,
+                       unsigned access, uint64_t entry)
+{
+    unsigned index = p2m_table_index(gfn, 1);
+
+    (void)l1;   /* named for the contract: t is its words */
+    /*@ loop invariant 0 <= i <= 512;
+        loop invariant p2m_hw_same_but_table{Pre, Here}(l1);
+        loop invariant \forall integer j; 0 <= j < i ==> pte_l_addr(p2m_hw_word(l1, j)) == base + j;
+        loop assigns i, hal_mem_words[l1 * 512 .. l1 * 512 + 511];
+        loop variant 512 - i; */
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        t[i] = pte_make_leaf(p2m->format, base + i, access, false);
+    t[index] = entry;
+    /* The frame rules of spec/p2m_tree.acsl for a page on no path. */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+}
+
+/*
+ * Link the filled table page l1 into gfn's level-2 slot at pos, in place of
+ * the 2 MiB leaf there: one word written.  In the case below (the tables
+ * formed a tree, pos is gfn's level-2 slot, l1 was on no path), l1 becomes
+ * the level-1 table of gfn's 2 MiB region and of nothing else.
+ */
+#define P2M_LINK_CASE(gfn, l1)                                                               \
+    (P2M_L2_CASE(gfn) && \at(pos->table, Pre) == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&           \
+     \at(pos->index, Pre) == p2m_l_index(gfn, 2) &&                                          \
+     \at(pos->t, Pre) == hal_mem_words + \at(pos->table, Pre) * 512 &&                       \
+     p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, l1))
+/*@ requires \valid_read(pos) && pos_ok(pos) && \separated(pos, MEM_WORDS);
+    requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires l1 <= PTE_MFN_MAX;
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures link_tree: P2M_LINK_CASE(gfn, l1) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures link_others: P2M_LINK_CASE(gfn, l1) ==> P2M_OUTSIDE_2M_KEPT(gfn);
+    ensures link_region: P2M_LINK_CASE(gfn, l1) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
+                  m == pte_l_addr(p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))); */
+static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t l1)
+{
+    (void)gfn;   /* named for the contract */
+    pos->t[pos->index] = pte_make_table(p2m->format, l1);
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
+    //@ assert P2M_LINK_CASE(gfn, l1) ==> p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert P2M_LINK_CASE(gfn, l1) ==> pte_l_addr(p2m_hw_word(pos->table, pos->index)) == l1;
+    /*@ assert P2M_LINK_CASE(gfn, l1) ==>
+              pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) == PTE_HW_TABLE; */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert link_apart: P2M_LINK_CASE(gfn, l1) ==> l1 != pos->table;
+    /*@ assert link_l1_kept: P2M_LINK_CASE(gfn, l1) ==>
+              \forall integer i; 0 <= i < 512 ==> p2m_hw_word(l1, i) == p2m_hw_word{Pre}(l1, i); */
+}
+
+/*
+ * The 2 MiB leaf at pos is split for gfn (annotations only): the tables
+ * formed a tree, pos is gfn's level-2 slot and holds gfn's level-2 word,
+ * and the spare page the split takes was on no path.
+ */
+#define P2M_SPLIT_CASE(gfn)                                                                  \
+    (P2M_L2_CASE(gfn) && \at(pos->table, Pre) == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&           \
+     \at(pos->index, Pre) == p2m_l_index(gfn, 2) &&                                          \
+     \at(pos->t, Pre) == hal_mem_words + \at(pos->table, Pre) * 512 &&                       \
+     \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) &&                                           \
+     p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, \at(s->mfn[s->nr - 1], Pre)))
+/* What the split does then: the tree kept, every gfn outside the region
+ * unchanged, gfn maps, if anything, the frame of `entry`, and every other
+ * gfn of the region its own page of the 2 MiB leaf. */
+#define P2M_SPLIT_VIEW(gfn, entry)                                                           \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && P2M_OUTSIDE_2M_KEPT(gfn) &&                         \
+     (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==>                   \
+        m == pte_l_addr(entry)) &&                                                           \
+     (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn && \
+        p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>                                        \
+          m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512))
+
+/*
  * Replace the 2 MiB leaf at pos by a level-1 table of 512 4 KiB leaves with
- * the same frames and rights, except that entry `index` becomes `entry`
+ * the same frames and rights, except that gfn's entry becomes `entry`
  * (the change the split is for).  The table is complete before it is
  * linked, so the CPU sees the old leaf or the final table, never a table
- * with the old entry at `index`.  References are unchanged: the 512 frames
- * keep theirs (the caller drops the one of the frame it replaced).
+ * with the old entry at gfn's slot.  References are unchanged: the 512
+ * frames keep theirs (the caller drops the one of the frame it replaced).
  */
 /*@ requires \valid(p2m) && \valid(s) && \valid_read(pos) && spare_ok(s) && s->nr >= 1;
-    requires pos_ok(pos) && index < 512 && pte_format_ok(p2m->format);
+    requires pos_ok(pos) && pte_format_ok(p2m->format);
     requires pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
     requires \separated(p2m, s, pos);
     requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
@@ -433,22 +541,37 @@ static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsig
     assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures spare_ok(s) && s->nr == \old(s->nr) - 1;
-    ensures p2m_kept{Pre, Post}(p2m); */
-static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
-                     unsigned index, uint64_t entry)
+    ensures p2m_kept{Pre, Post}(p2m);
+    ensures split_view: P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, entry); */
+static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *pos, gfn_t gfn,
+                     uint64_t entry)
 {
-    mfn_t base = pte_mfn_2m(pos->entry);
-    unsigned access = pte_access(p2m->format, pos->entry);
     uint64_t *t;
     mfn_t l1 = spare_take(p2m, s, &t);
 
-    /*@ loop invariant 0 <= i <= 512;
-        loop assigns i, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-        loop variant 512 - i; */
-    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
-        t[i] = pte_make_leaf(p2m->format, base + i, access, false);
-    t[index] = entry;
-    pos->t[pos->index] = pte_make_table(p2m->format, l1);
+    split_fill(p2m, gfn, t, l1, pte_mfn_2m(pos->entry), pte_access(p2m->format, pos->entry), entry);
+    /* Each step's contract, chained: l1 (the spare page taken) was on no
+     * path while it was filled, and pos is still gfn's level-2 slot. */
+    /*@ assert split_filled: P2M_SPLIT_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_off_paths(P2M_FMT0, P2M_ROOT0, l1) &&
+              p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) && p2m_hw_t2(P2M_ROOT0, gfn) == pos->table; */
+    /*@ assert split_fill_view: P2M_SPLIT_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    PROOF_POINT(filled);
+    split_link(p2m, pos, gfn, l1);
+    /*@ assert split_others_link: P2M_SPLIT_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{filled}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert split_tree: P2M_SPLIT_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    //@ assert split_others: P2M_SPLIT_CASE(gfn) ==> P2M_OUTSIDE_2M_KEPT(gfn);
+    /*@ assert split_gfn: P2M_SPLIT_CASE(gfn) ==>
+              \forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == pte_l_addr(entry); */
+    /*@ assert split_region: P2M_SPLIT_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
+                  m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512; */
 }
 
 /* Can a 2 MiB leaf be split into 4 KiB leaves with its rights?  (Only a
@@ -809,8 +932,8 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
     ensures \result == 0 ==> plan_ok(mp, pos, target);
     ensures \result == 0 && mp->split ==>
               pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
-    ensures prepare_on_hw_path: \result == 0 ==>
-              pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    ensures prepare_on_hw_path: \result == 0 ==> pos->t == hal_mem_words + pos->table * 512;
+    ensures prepare_index: \result == 0 ==> pos->index == p2m_l_index(gfn, pos->level);
     ensures prepare_table: \result == 0 ==> pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level);
     ensures prepare_entry: \result == 0 ==> pos->entry == p2m_hw_word{Pre}(pos->table, pos->index);
     ensures prepare_old_table: \result == 0 && target == 2 && pos->level == 2 &&
@@ -868,7 +991,7 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     if (mp->split) {
         unsigned i = p2m_table_index(gfn, 1);
 
-        split_2m(p2m, s, pos, i, leaf);
+        split_2m(p2m, s, pos, gfn, leaf);
         drop_refs(p2m, pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
         p2m->nr_mapped--;     /* the one page of the 2 MiB leaf replaced */
         return;
@@ -1155,7 +1278,7 @@ static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
         return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
     if (fill_for_split(p2m, &s, pos) != 0)
         return -XEN_ENOMEM;
-    split_2m(p2m, &s, pos, i, 0);
+    split_2m(p2m, &s, pos, gfn, 0);
     (void)put_refs(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
     p2m->nr_mapped--;
     return 0;
@@ -1379,7 +1502,7 @@ static int set_access_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *p
         return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
     if (fill_for_split(p2m, &s, pos) != 0)
         return -XEN_ENOMEM;
-    split_2m(p2m, &s, pos, i, pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry) + i, access, false));
+    split_2m(p2m, &s, pos, gfn, pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry) + i, access, false));
     return 0;
 }
 

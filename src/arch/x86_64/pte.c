@@ -8,7 +8,7 @@
  * prove the decode(encode(x)) == x facts about this linear arithmetic in
  * milliseconds, where the bit-vector forms time out (docs/P2M.md).
  */
-#include "hv/pte.h"
+#include "hv/pte_hw.h"
 
 /* Weights of the entry bits: x86-64 / NPT (AMD APM vol. 2, 5.3 and 15.25). */
 #define NPT_P      0x1ULL
