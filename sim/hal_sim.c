@@ -27,8 +27,18 @@ struct sim_cpuid_entry {
     struct hal_cpuid regs;
 };
 
-static uint8_t *machine_memory;
-static size_t machine_frames;
+/* Machine memory: the window of hal/mem.h (its inline views read it), set by
+ * sim_reset to a calloc'ed block of frames; base 0 and no frames before. */
+static uint8_t *machine_memory(void)
+{
+    return (uint8_t *)hal_mem_window.base;
+}
+
+static uint64_t machine_bytes(void)
+{
+    return hal_mem_window.frames * PAGE_SIZE;
+}
+
 static uint64_t scrub_count;
 static char serial_buffer[SIM_SERIAL_MAX + 1];
 static size_t serial_length;
@@ -50,14 +60,15 @@ static void (*stop_handler)(enum sim_stop_reason reason);
 
 void sim_reset(size_t nr_frames)
 {
-    free(machine_memory);
-    machine_memory = calloc(nr_frames ? nr_frames : 1, PAGE_SIZE);
-    if (machine_memory == NULL) {
+    uint8_t *memory;
+
+    free(machine_memory());
+    memory = calloc(nr_frames ? nr_frames : 1, PAGE_SIZE);
+    if (memory == NULL) {
         fprintf(stderr, "sim: cannot allocate %zu frames\n", nr_frames);
         abort();
     }
-    machine_frames = nr_frames;
-    hal_mem_window.base = (uintptr_t)machine_memory;
+    hal_mem_window.base = (uintptr_t)memory;
     hal_mem_window.frames = nr_frames;
     scrub_count = 0;
     serial_length = 0;
@@ -75,23 +86,21 @@ void sim_reset(size_t nr_frames)
 
 size_t sim_nr_frames(void)
 {
-    return machine_frames;
+    return hal_mem_window.frames;
 }
 
 uint8_t *sim_frame(mfn_t mfn)
 {
-    if (machine_memory == NULL || mfn >= machine_frames)
-        return NULL;
-    return machine_memory + mfn * PAGE_SIZE;
+    return hal_mem_frame_inline(mfn);
 }
 
 bool sim_write_phys(uint64_t paddr, const void *data, size_t len)
 {
-    uint64_t limit = (uint64_t)machine_frames * PAGE_SIZE;
+    uint64_t limit = machine_bytes();
 
-    if (machine_memory == NULL || paddr > limit || len > limit - paddr)
+    if (machine_memory() == NULL || paddr > limit || len > limit - paddr)
         return false;
-    memcpy(machine_memory + paddr, data, len);
+    memcpy(machine_memory() + paddr, data, len);
     return true;
 }
 
@@ -242,7 +251,7 @@ void hal_serial_write(const char *buf, size_t len)
 
 mfn_t hal_machine_frames(void)
 {
-    return machine_frames;
+    return hal_mem_window.frames;
 }
 
 void hal_frame_scrub(mfn_t mfn)
@@ -256,24 +265,19 @@ void hal_frame_scrub(mfn_t mfn)
     scrub_count++;
 }
 
-const void *hal_phys_view(uint64_t paddr, uint64_t len)
-{
-    uint64_t limit = (uint64_t)machine_frames * PAGE_SIZE;
-
-    /* Like bare metal, the first page is never mapped. */
-    if (machine_memory == NULL || paddr < PAGE_SIZE || paddr > limit ||
-        len > limit - paddr)
-        return NULL;
-    return machine_memory + paddr;
-}
-
 void *hal_phys_map(uint64_t paddr, uint64_t len)
 {
-    uint64_t limit = (uint64_t)machine_frames * PAGE_SIZE;
+    uint64_t limit = machine_bytes();
 
-    if (machine_memory == NULL || paddr < PAGE_SIZE || paddr > limit || len > limit - paddr)
+    /* Like bare metal, the first page is never mapped. */
+    if (machine_memory() == NULL || paddr < PAGE_SIZE || paddr > limit || len > limit - paddr)
         return NULL;
-    return machine_memory + paddr;
+    return machine_memory() + paddr;
+}
+
+const void *hal_phys_view(uint64_t paddr, uint64_t len)
+{
+    return hal_phys_map(paddr, len);
 }
 
 uint64_t *hal_table_map(mfn_t mfn)
@@ -287,8 +291,7 @@ uint8_t *hal_frame_map(mfn_t mfn)
     return sim_frame(mfn);
 }
 
-/* The same views, under the contracts of the proofs' memory model (hal/mem.h):
- * sim_reset points the window at machine memory. */
+/* The window machine_memory() reads (above). */
 struct hal_mem_window hal_mem_window;
 
 void hal_mem_copy_out(char *d, const uint8_t *s, size_t n)

@@ -31,9 +31,16 @@ uint64_t hal_rdmsr(uint32_t msr)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/*
+ * Where machine memory is, for every view below and for the inline views
+ * of hal/mem.h: frame f at f * 4096 (the boot identity map), frames below
+ * the identity map's limit.  Frame 0 comes out as NULL, "not mapped".
+ */
+struct hal_mem_window hal_mem_window = { .base = 0, .frames = BOOT_MAP_LIMIT >> PAGE_SHIFT };
+
 mfn_t hal_machine_frames(void)
 {
-    return BOOT_MAP_LIMIT >> PAGE_SHIFT;
+    return hal_mem_window.frames;
 }
 
 void hal_frame_scrub(mfn_t mfn)
@@ -46,13 +53,6 @@ void hal_frame_scrub(mfn_t mfn)
         p[i] = 0;
 }
 
-const void *hal_phys_view(uint64_t paddr, uint64_t len)
-{
-    if (paddr < PAGE_SIZE || paddr > BOOT_MAP_LIMIT || len > BOOT_MAP_LIMIT - paddr)
-        return NULL;
-    return (const void *)(uintptr_t)paddr;
-}
-
 void *hal_phys_map(uint64_t paddr, uint64_t len)
 {
     if (paddr < PAGE_SIZE || paddr > BOOT_MAP_LIMIT || len > BOOT_MAP_LIMIT - paddr)
@@ -60,22 +60,21 @@ void *hal_phys_map(uint64_t paddr, uint64_t len)
     return (void *)(uintptr_t)paddr;
 }
 
+const void *hal_phys_view(uint64_t paddr, uint64_t len)
+{
+    return hal_phys_map(paddr, len);
+}
+
+/* The views of hal.h are the inline ones of hal/mem.h: one check, in one place. */
 uint64_t *hal_table_map(mfn_t mfn)
 {
-    if (mfn == 0 || mfn >= hal_machine_frames())
-        return NULL;
-    return (uint64_t *)(uintptr_t)(mfn << PAGE_SHIFT);
+    return hal_mem_table_inline(mfn);
 }
 
 uint8_t *hal_frame_map(mfn_t mfn)
 {
-    if (mfn == 0 || mfn >= hal_machine_frames())
-        return NULL;
-    return (uint8_t *)(uintptr_t)(mfn << PAGE_SHIFT);
+    return hal_mem_frame_inline(mfn);
 }
-
-/* The same views, under the contracts of the proofs' memory model (hal/mem.h). */
-struct hal_mem_window hal_mem_window = { .base = 0, .frames = BOOT_MAP_LIMIT >> PAGE_SHIFT };
 
 void hal_mem_copy_out(char *d, const uint8_t *s, size_t n)
 {
