@@ -19,6 +19,35 @@
  * Here rather than in hv/p2m.h for now: see docs/P2M.md, "the tree". */
 #include "../../../spec/p2m_tree.acsl"
 
+/*@ // Facts of a 4 KiB change inside a 2 MiB leaf, as predicates of their
+    // own axiomatic block rather than macros: a goal that does not need their
+    // insides (a frame count, the allocator's invariant) then does not see
+    // their quantifiers.
+  axiomatic P2mIn2m {
+    // Every free frame is on no path of the p2m at root (I3 of docs/P2M.md,
+    // assumed where it is named: not yet proved of the whole system).
+    predicate p2m_free_off{L}(integer fmt, integer root) =
+      \forall integer x; 0 <= x < frame_heap.nr && frame_owner_of(x) == FRAME_OWNER_FREE ==>
+        p2m_off_paths(fmt, root, x);
+    // gfn unmapped out of its 2 MiB leaf (L0 before, L after): the tree
+    // kept, gfn maps nothing, every other gfn of the region maps, if
+    // anything, its page of that leaf, and outside the region nothing changed.
+    predicate p2m_unmapped_in_2m{L0, L}(integer fmt, integer root, integer gfn) =
+      p2m_hw_tree{L}(fmt, root) &&
+      (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+         (p2m_hw_maps{L}(fmt, root, g2, m, a) <==> p2m_hw_maps{L0}(fmt, root, g2, m, a))) &&
+      (\forall integer m, a; !p2m_hw_maps{L}(fmt, root, gfn, m, a)) &&
+      (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
+         p2m_hw_maps{L}(fmt, root, g2, m, a) ==>
+           m == pte_l_addr_2m(p2m_hw_word{L0}(p2m_hw_t2{L0}(root, gfn), p2m_l_index(gfn, 2))) + g2 % 512);
+    // Every gfn of gfn's 2 MiB region maps, if anything, its page of the
+    // 2 MiB at frame.
+    predicate p2m_region_at{L}(integer fmt, integer root, integer gfn, integer frame) =
+      \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+        p2m_hw_maps(fmt, root, g2, m, a) ==> m == frame + g2 % 512;
+  }
+*/
+
 #define ENTRIES_PER_TABLE 512U
 #define LEVEL_SHIFT       9U
 /* Tables one change can need: L3 + L2 + L1 for a 4 KiB map under the root. */
@@ -196,6 +225,19 @@ static void drop_refs(const struct p2m *p2m, mfn_t m, mfn_t n, domid_t owner)
     (void)put_refs(m, n, owner);
 }
 
+/* What a 2 MiB leaf of the owner's RAM at `base` held, given back when it
+ * goes: a reference on each of its 512 frames, and 512 mapped pages. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_mapped, frame_heap.table[0 .. frame_heap.nr - 1].refcount;
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures p2m->nr_mapped == (uint64_t)(\old(p2m->nr_mapped) - ENTRIES_PER_TABLE);
+    ensures leaf_2m_keeps_words: p2m_hw_same{Pre, Post}; */
+static void drop_2m_leaf(struct p2m *p2m, mfn_t base)
+{
+    drop_refs(p2m, base, ENTRIES_PER_TABLE, p2m->owner);
+    p2m->nr_mapped -= ENTRIES_PER_TABLE;
+}
+
 /* One more reference on each frame of a range frame_ref_check accepted. */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && m + n <= frame_heap.nr;
     assigns frame_heap.table[0 .. frame_heap.nr - 1].refcount;
@@ -274,11 +316,16 @@ static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct 
 
 /* ---- table pages ---------------------------------------------------------- */
 
-/* A zeroed table page owned by `owner`, typed and referenced once. */
+/* A zeroed table page owned by `owner`, typed and referenced once: a
+ * frame that was free, and no other frame changed hands. */
 /*@ requires frame_heap_inv;
     assigns HEAP_STATE;
     ensures frame_heap_inv;
-    ensures \result == (mfn_t)INVALID_MFN || \result < frame_heap.nr; */
+    ensures \result == (mfn_t)INVALID_MFN || \result < frame_heap.nr;
+    ensures table_was_free: \result != (mfn_t)INVALID_MFN ==>
+              frame_owner_of{Pre}(\result) == FRAME_OWNER_FREE && frame_owner_of(\result) != FRAME_OWNER_FREE;
+    ensures table_others: \forall integer x; 0 <= x < frame_heap.nr && x != \result ==>
+              frame_owner_of(x) == frame_owner_of{Pre}(x); */
 static mfn_t table_alloc(domid_t owner)
 {
     mfn_t m = frame_alloc(0, owner);
@@ -323,7 +370,11 @@ static void drop_table(const struct p2m *p2m, mfn_t m)
 /*@ requires frame_heap_inv && p2m_rw(p2m);
     assigns HEAP_STATE;
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
-    ensures \result == (mfn_t)INVALID_MFN || \result < frame_heap.nr; */
+    ensures \result == (mfn_t)INVALID_MFN || \result < frame_heap.nr;
+    ensures new_was_free: \result != (mfn_t)INVALID_MFN ==>
+              frame_owner_of{Pre}(\result) == FRAME_OWNER_FREE && frame_owner_of(\result) != FRAME_OWNER_FREE;
+    ensures new_others: \forall integer x; 0 <= x < frame_heap.nr && x != \result ==>
+              frame_owner_of(x) == frame_owner_of{Pre}(x); */
 static mfn_t new_table(const struct p2m *p2m)
 {
     return table_alloc(p2m->owner);
@@ -345,7 +396,8 @@ static void spare_empty(struct spare *s)
     requires spare_ok(s) && s->nr < P2M_SPARE_MAX && m <= PTE_MFN_MAX && p2m_words(t);
     requires t == hal_mem_words + m * 512;
     assigns s->nr, s->mfn[s->nr], s->map[s->nr];
-    ensures frame_heap_inv && spare_ok(s) && s->nr == \old(s->nr) + 1; */
+    ensures frame_heap_inv && spare_ok(s) && s->nr == \old(s->nr) + 1;
+    ensures s->mfn[\old(s->nr)] == m; */
 static void spare_push(struct spare *s, mfn_t m, uint64_t *t)
 {
     s->mfn[s->nr] = m;
@@ -368,7 +420,9 @@ static void spare_push(struct spare *s, mfn_t m, uint64_t *t)
     ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENOMEM;
     ensures \result == 0 ==> s->nr == need;
-    ensures \result != 0 ==> s->nr == 0; */
+    ensures \result != 0 ==> s->nr == 0;
+    ensures spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
+              s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE; */
 static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
 {
     mfn_t m;
@@ -379,9 +433,16 @@ static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
         return 0;
     }
     m = new_table(p2m);
+    PROOF_POINT(allocated);
     t = m == INVALID_MFN ? NULL : hal_mem_table(m);
     if (t != NULL && spare_fill(p2m, s, need - 1) == 0) {
         //@ assert m < HAL_MODEL_FRAMES && m <= PTE_MFN_MAX && p2m_words(t) && t == hal_mem_words + m * 512;
+        /* The rest were free after m was taken, so they are not m, and were free before. */
+        /*@ assert spare_rest_free: \forall integer i; 0 <= i < s->nr ==>
+                  s->mfn[i] < frame_heap.nr && frame_owner_of{allocated}(s->mfn[i]) == FRAME_OWNER_FREE; */
+        //@ assert spare_rest_not_m: \forall integer i; 0 <= i < s->nr ==> s->mfn[i] != m;
+        /*@ assert spare_rest_was_free: \forall integer i; 0 <= i < s->nr ==>
+                  frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE; */
         spare_push(s, m, t);
         return 0;
     }
@@ -434,7 +495,7 @@ static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsig
     requires pte_format_ok(p2m->format) && pte_access_ok(p2m->format, access);
     requires base % 512 == 0 && base <= PTE_MFN_MAX;
     assigns hal_mem_words[l1 * 512 .. l1 * 512 + 511];
-    ensures frame_heap_inv;
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
     ensures p2m_hw_same_but_table{Pre, Post}(l1);
     ensures fill_leaves: \forall integer i; 0 <= i < 512 && i != p2m_l_index(gfn, 1) ==>
               pte_l_addr(p2m_hw_word(l1, i)) == base + i;
@@ -471,22 +532,26 @@ static void split_fill(const struct p2m *p2m, gfn_t gfn, uint64_t *t, mfn_t l1, 
  * formed a tree, pos is gfn's level-2 slot, l1 was on no path), l1 becomes
  * the level-1 table of gfn's 2 MiB region and of nothing else.
  */
-#define P2M_LINK_CASE(gfn, l1)                                                               \
+/* The tables formed a tree and pos is gfn's level-2 slot, its table, its
+ * index and its words (annotations only; the cases below build on it). */
+#define P2M_AT_L2_SLOT(gfn)                                                                  \
     (P2M_L2_CASE(gfn) && \at(pos->table, Pre) == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&           \
      \at(pos->index, Pre) == p2m_l_index(gfn, 2) &&                                          \
-     \at(pos->t, Pre) == hal_mem_words + \at(pos->table, Pre) * 512 &&                       \
-     p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, l1))
+     \at(pos->t, Pre) == hal_mem_words + \at(pos->table, Pre) * 512)
+#define P2M_LINK_CASE(gfn, l1) \
+    (P2M_AT_L2_SLOT(gfn) && p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, l1))
 /*@ requires \valid_read(pos) && pos_ok(pos) && \separated(pos, MEM_WORDS);
     requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     requires l1 <= PTE_MFN_MAX;
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv;
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
     ensures link_tree: P2M_LINK_CASE(gfn, l1) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
     ensures link_others: P2M_LINK_CASE(gfn, l1) ==> P2M_OUTSIDE_2M_KEPT(gfn);
     ensures link_region: P2M_LINK_CASE(gfn, l1) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
                 p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
-                  m == pte_l_addr(p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))); */
+                  m == pte_l_addr(p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))) &&
+                  pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))) == PTE_HW_LEAF; */
 static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t l1)
 {
     (void)gfn;   /* named for the contract */
@@ -508,10 +573,7 @@ static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t 
  * and the spare page the split takes was on no path.
  */
 #define P2M_SPLIT_CASE(gfn)                                                                  \
-    (P2M_L2_CASE(gfn) && \at(pos->table, Pre) == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&           \
-     \at(pos->index, Pre) == p2m_l_index(gfn, 2) &&                                          \
-     \at(pos->t, Pre) == hal_mem_words + \at(pos->table, Pre) * 512 &&                       \
-     \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) &&                                           \
+    (P2M_AT_L2_SLOT(gfn) && \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) &&                     \
      p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, \at(s->mfn[s->nr - 1], Pre)))
 /* What the split does then: the tree kept, every gfn outside the region
  * unchanged, gfn maps, if anything, the frame of `entry`, and every other
@@ -519,7 +581,7 @@ static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t 
 #define P2M_SPLIT_VIEW(gfn, entry)                                                           \
     (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && P2M_OUTSIDE_2M_KEPT(gfn) &&                         \
      (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==>                   \
-        m == pte_l_addr(entry)) &&                                                           \
+        m == pte_l_addr(entry) && pte_hw_kind_l(P2M_FMT0, 1, entry) == PTE_HW_LEAF) &&      \
      (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn && \
         p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>                                        \
           m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512))
@@ -567,7 +629,8 @@ static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *po
     //@ assert split_tree: P2M_SPLIT_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
     //@ assert split_others: P2M_SPLIT_CASE(gfn) ==> P2M_OUTSIDE_2M_KEPT(gfn);
     /*@ assert split_gfn: P2M_SPLIT_CASE(gfn) ==>
-              \forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == pte_l_addr(entry); */
+              \forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==>
+                m == pte_l_addr(entry) && pte_hw_kind_l(P2M_FMT0, 1, entry) == PTE_HW_LEAF; */
     /*@ assert split_region: P2M_SPLIT_CASE(gfn) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
                 p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
@@ -849,8 +912,7 @@ static void release_2m(struct p2m *p2m, uint64_t old)
     if (!pte_present(p2m->format, old))
         return;
     if (pte_is_large(p2m->format, old)) {
-        drop_refs(p2m, pte_mfn_2m(old), ENTRIES_PER_TABLE, p2m->owner);
-        p2m->nr_mapped -= ENTRIES_PER_TABLE;
+        drop_2m_leaf(p2m, pte_mfn_2m(old));
         //@ assert p2m_hw_same{Pre, Here};
         return;
     }
@@ -1018,7 +1080,9 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
 
 /* spare_fill for a planned map: the walk position and the plan (the
  * caller's locals) are kept, said here once in a small context. */
-/*@ requires frame_heap_inv && p2m_rw(p2m) && \valid(s) && \valid_read(pos) && \valid_read(mp);
+/*@ requires frame_heap_inv;
+    requires p2m_rw(p2m);
+    requires \valid(s) && \valid_read(pos) && \valid_read(mp);
     requires mp->need <= P2M_SPARE_MAX;
     requires \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS);
     requires \separated(s, p2m, pos, mp) && \separated(s, MEM_WORDS);
@@ -1224,13 +1288,21 @@ static void l1_set_access(const struct p2m *p2m, mfn_t l1, unsigned access)
             t[i] = pte_make_leaf(p2m->format, pte_mfn(t[i]), access, false);
 }
 
-/* Walk for a 4 KiB change: pos at level 1, or at a 2 MiB leaf (split needed). */
+/* Walk for a 4 KiB change: pos at level 1, or at a 2 MiB leaf (split needed).
+ * The allocator's invariant and the struct p2m are said to be kept here, in a
+ * small context, so that the callers' goals about them stay trivial. */
 /*@ requires \valid_read(p2m) && \valid(pos) && \valid(split) && \separated(pos, split, p2m);
+    requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires \separated(split, MEM_WORDS) && \separated(split, HEAP_LOCS);
     assigns *pos, *split;
+    ensures frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format) && p2m_kept{Pre, Post}(p2m);
+    ensures find_keeps_words: p2m_hw_same{Pre, Post};
     ensures \result == 0 || \result == -XEN_ENOENT;
     ensures \result == 0 ==> pos_ok(pos) && pte_l_present(p2m->format, pos->entry);
     ensures \result == 0 ==> (*split <==> pos->level == 2) && (pos->level == 1 || pos->level == 2);
     ensures find_on_hw_path: \result == 0 ==>
+              p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, pos->level) &&
               pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level) &&
               pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, pos->level) &&
               pos->entry == p2m_hw_word{Pre}(pos->table, pos->index);
@@ -1248,18 +1320,41 @@ static int find_4k(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos, bool 
  * caller's local) is kept, said here once in a small context. */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && \valid(s) && \valid_read(pos);
     requires \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS);
-    requires \separated(s, p2m, pos);
+    requires \separated(s, p2m, pos) && \separated(s, MEM_WORDS);
     assigns *s, HEAP_STATE;
     ensures frame_heap_inv && spare_ok(s) && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENOMEM;
     ensures \result == 0 ==> s->nr == 1;
     ensures pos->level == \old(pos->level) && pos->index == \old(pos->index);
-    ensures pos->t == \old(pos->t) && pos->table == \old(pos->table) && pos->entry == \old(pos->entry); */
+    ensures pos->t == \old(pos->t) && pos->table == \old(pos->table) && pos->entry == \old(pos->entry);
+    ensures split_page_was_free: \result == 0 ==>
+              s->mfn[0] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[0]) == FRAME_OWNER_FREE;
+    ensures split_fill_keeps_words: p2m_hw_same{Pre, Post}; */
 static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos)
 {
     (void)pos;   /* named for the contract */
     return spare_fill(p2m, s, 1);
 }
+
+/*
+ * A 4 KiB change inside gfn's 2 MiB leaf at pos (annotations only): the
+ * tables formed a tree, pos is gfn's level-2 slot and holds gfn's level-2
+ * word, and every free frame was on no path of this p2m (I3 of docs/P2M.md,
+ * not yet proved of the whole system: the allocator hands the split a
+ * frame that was free, and this makes it one on no path).
+ */
+#define P2M_FREE_OFF0 p2m_free_off{Pre}(P2M_FMT0, P2M_ROOT0)
+#define P2M_IN_2M_CASE(gfn) \
+    (P2M_AT_L2_SLOT(gfn) && \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) && P2M_FREE_OFF0)
+/* The same seen from the top (unmap_4k, set_access_4k, their callers):
+ * gfn's level-2 table existed and its level-2 entry was no table to the
+ * CPU (a 2 MiB leaf, when the walk finds it present), and every free frame
+ * was on no path. */
+#define P2M_IN_2M_LEAF_CASE(gfn) \
+    (P2M_L2_CASE(gfn) && !p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && P2M_FREE_OFF0)
+/* gfn unmapped out of its 2 MiB leaf: every other gfn of the region maps,
+ * if anything, its page of that leaf; outside the region nothing changed. */
+#define P2M_UNMAPPED_IN_2M(gfn) p2m_unmapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn)
 
 /* unmap of a 4 KiB page inside the 2 MiB leaf at pos: split it with the
  * page's entry cleared.  -XEN_EINVAL for a leaf too malformed to split. */
@@ -1267,8 +1362,9 @@ static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct w
     requires \valid_read(pos) && pos_ok(pos) && \separated(pos, p2m);
     requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv;
-    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
+    ensures unmap_in_2m_view: \result == 0 && P2M_IN_2M_CASE(gfn) ==> P2M_UNMAPPED_IN_2M(gfn); */
 static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     struct spare s;
@@ -1278,9 +1374,39 @@ static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
         return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
     if (fill_for_split(p2m, &s, pos) != 0)
         return -XEN_ENOMEM;
+    /* The page the split takes was free, so on no path; nothing was written. */
+    //@ assert in_2m_spare: P2M_IN_2M_CASE(gfn) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0]);
+    /*@ assert in_2m_slot: P2M_IN_2M_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+              p2m_hw_t2(P2M_ROOT0, gfn) == pos->table && pos->entry == P2M_L2_WORD0(gfn); */
+    /*@ assert in_2m_view0: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    PROOF_POINT(spared);
+    //@ assert in_2m_zero: pte_hw_kind_l(P2M_FMT0, 1, 0) != PTE_HW_LEAF;
     split_2m(p2m, &s, pos, gfn, 0);
-    (void)put_refs(pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
+    /* The split wrote the view; what follows writes no table word. */
+    /*@ assert in_2m_split_others: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{spared}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /*@ assert in_2m_split_gone: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a); */
+    PROOF_POINT(split);
+    drop_refs(p2m, pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
     p2m->nr_mapped--;
+    //@ assert in_2m_words: p2m_hw_same{split, Here};
+    //@ assert in_2m_tree: P2M_IN_2M_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /*@ assert in_2m_others: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{spared}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /*@ assert in_2m_gone: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a); */
+    /*@ assert in_2m_region: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
+                  m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512; */
     return 0;
 }
 
@@ -1295,7 +1421,7 @@ static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 1);
     requires pos->table == p2m_hw_tab(p2m->root, gfn, 1) && pos->entry == p2m_hw_word(pos->table, pos->index);
     assigns p2m->nr_mapped, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv;
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENXIO;
     ensures unmap_l1_view: P2M_UNMAPPED_4K(gfn); */
 static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
@@ -1303,7 +1429,7 @@ static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     (void)gfn;   /* named for the contract */
     if (pte_is_foreign(p2m->format, pos->entry))
         return -XEN_ENXIO;
-    (void)put_refs(pte_mfn(pos->entry), 1, p2m->owner);
+    drop_refs(p2m, pte_mfn(pos->entry), 1, p2m->owner);
     p2m->nr_mapped--;
     pos->t[pos->index] = 0;
     /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
@@ -1322,6 +1448,7 @@ static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     ensures frame_heap_inv;
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
+    ensures p2m_kept{Pre, Post}(p2m);
     ensures unmap_4k_view: P2M_UNMAPPED_4K(gfn); */
 static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 {
@@ -1331,9 +1458,23 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 
     if (rc != 0)
         return rc;
-    if (split)
-        return unmap_in_2m(p2m, gfn, &pos);
     //@ assert p2m_hw_same{Pre, Here};
+    /* Without a level-1 table, the walk stopped at gfn's level-2 word. */
+    //@ assert unmap_to_2m: P2M_IN_2M_LEAF_CASE(gfn) ==> split && pos.level == 2;
+    if (split) {
+        /*@ assert unmap_2m_slot: P2M_IN_2M_LEAF_CASE(gfn) ==>
+                  p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+                  pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2) &&
+                  pos.entry == p2m_hw_word(pos.table, pos.index) && p2m_free_off(P2M_FMT0, P2M_ROOT0); */
+        PROOF_POINT(found);
+        rc = unmap_in_2m(p2m, gfn, &pos);
+        /* Proved here, not yet a clause of the contract: as one, it made
+         * p2m_unmap's goal on the allocator's invariant time out. */
+        /*@ assert unmap_in_2m_done: rc == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==>
+                  p2m_unmapped_in_2m{found, Here}(P2M_FMT0, P2M_ROOT0, gfn); */
+        return rc;
+    }
+    //@ assert unmap_has1: !P2M_IN_2M_LEAF_CASE(gfn);
     /*@ assert P2M_L1_CASE(gfn) ==>
               p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
               (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
@@ -1359,8 +1500,7 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     (void)gfn;   /* named for the contract */
-    (void)put_refs(pte_mfn_2m(pos->entry), ENTRIES_PER_TABLE, p2m->owner);
-    p2m->nr_mapped -= ENTRIES_PER_TABLE;
+    drop_2m_leaf(p2m, pte_mfn_2m(pos->entry));
     pos->t[pos->index] = 0;
     /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
@@ -1464,18 +1604,18 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
     return unmap_2m_at(p2m, gfn, &pos);
 }
 
-/* (Besides its contract in hv/p2m.h: what a 4 KiB unmap does to the
- * hardware view; see P2M_UNMAPPED_4K.) */
+/* (Besides its contract in hv/p2m.h: what an unmap does to the hardware view.) */
 /*@ ensures unmap_4k_view: order == P2M_ORDER_4K ==> P2M_UNMAPPED_4K(gfn);
     ensures unmap_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn)); */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     int rc = check_target(p2m, gfn, order);
-
     p2m_bump(p2m);
     if (rc != 0)
         return rc;
-    return order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
+    rc = order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
+    //@ assert unmap_kept: frame_heap_inv && p2m_root_map_ok(p2m);
+    return rc;
 }
 
 /*
@@ -1490,7 +1630,12 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
     assigns p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures p2m_kept{Pre, Post}(p2m);
-    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM; */
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
+    ensures access_in_2m_view: \result == 0 && P2M_IN_2M_CASE(gfn) &&
+              pte_l_access(P2M_FMT0, \at(pos->entry, Pre)) != access ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn)));
+    ensures access_in_2m_same: pte_l_access(P2M_FMT0, \at(pos->entry, Pre)) == access ==>
+              \result == 0 && p2m_hw_same{Pre, Post}; */
 static int set_access_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, unsigned access)
 {
     struct spare s;
@@ -1502,7 +1647,20 @@ static int set_access_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *p
         return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
     if (fill_for_split(p2m, &s, pos) != 0)
         return -XEN_ENOMEM;
+    /* The page the split takes was free, so on no path; nothing was written. */
+    //@ assert in_2m_spare: P2M_IN_2M_CASE(gfn) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0]);
+    /*@ assert in_2m_slot: P2M_IN_2M_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+              p2m_hw_t2(P2M_ROOT0, gfn) == pos->table && pos->entry == P2M_L2_WORD0(gfn); */
+    /*@ assert in_2m_view0: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    PROOF_POINT(spared);
     split_2m(p2m, &s, pos, gfn, pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry) + i, access, false));
+    /*@ assert in_2m_others: P2M_IN_2M_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{spared}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
     return 0;
 }
 
@@ -1544,7 +1702,9 @@ static int set_access_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
     ensures p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
-    ensures access_4k_view: P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn)); */
+    ensures access_4k_view: P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn));
+    ensures access_in_2m_view: \result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))); */
 static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -1553,9 +1713,25 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
 
     if (rc != 0)
         return rc;
-    if (split)
-        return set_access_in_2m(p2m, gfn, &pos, access);
+    /* Without a level-1 table, the walk stopped at gfn's level-2 word. */
+    //@ assert access_to_2m: P2M_IN_2M_LEAF_CASE(gfn) ==> split && pos.level == 2;
     //@ assert p2m_hw_same{Pre, Here};
+    if (split) {
+        /*@ assert access_2m_slot: P2M_IN_2M_LEAF_CASE(gfn) ==>
+                  p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+                  pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2) &&
+                  pos.entry == p2m_hw_word(pos.table, pos.index) && p2m_free_off(P2M_FMT0, P2M_ROOT0); */
+        /* The leaf's own view, for when its rights are already the ones asked
+         * (nothing written): the level-2 rules with no word changed. */
+        /*@ assert access_in_2m_leaf0: P2M_IN_2M_LEAF_CASE(gfn) ==>
+                  p2m_region_at{Pre}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))); */
+        PROOF_POINT(found);
+        rc = set_access_in_2m(p2m, gfn, &pos, access);
+        /*@ assert access_in_2m_kept: P2M_IN_2M_LEAF_CASE(gfn) &&
+                  pte_l_access(P2M_FMT0, \at(pos.entry, found)) == access ==> p2m_hw_same{Pre, Here}; */
+        return rc;
+    }
+    //@ assert access_has1: !P2M_IN_2M_LEAF_CASE(gfn);
     /*@ assert P2M_L1_CASE(gfn) ==>
               p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
               (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
@@ -1579,10 +1755,14 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
 static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
                                unsigned access)
 {
+    const uint64_t leaf = pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry), access, true);
+
     (void)gfn;   /* named for the contract */
-    pos->t[pos->index] = pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry), access, true);
+    //@ assert leaf_not_table: pte_hw_kind_l(P2M_FMT0, 2, leaf) != PTE_HW_TABLE;
+    pos->t[pos->index] = leaf;
     /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
     //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert leaf_written: p2m_hw_word(pos->table, pos->index) == leaf;
     //@ assert pte_l_addr_2m(p2m_hw_word(pos->table, pos->index)) == pte_l_addr_2m(pos->entry);
     //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
     //@ assert access_2m_tree: P2M_L2_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
@@ -1659,6 +1839,8 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 /* (Besides its contract in hv/p2m.h: what a 4 KiB set_access does to the
  * hardware view; see P2M_MAPPED_4K: the frame stays the one gfn mapped.) */
 /*@ ensures access_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn));
+    ensures access_in_2m_view: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))));
     ensures access_2m_view: order == P2M_ORDER_2M ==>
               (\result == 0 && P2M_L2_CASE(gfn) && pte_l_large(P2M_L2_WORD0(gfn)) ==>
                  P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))));
