@@ -40,6 +40,17 @@
       (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
          p2m_hw_maps{L}(fmt, root, g2, m, a) ==>
            m == pte_l_addr_2m(p2m_hw_word{L0}(p2m_hw_t2{L0}(root, gfn), p2m_l_index(gfn, 2))) + g2 % 512);
+    // gfn mapped to frame inside its 2 MiB leaf (L0 before, L after): the
+    // tree kept, gfn maps, if anything, frame, every other gfn of the
+    // region its page of that leaf, and outside the region nothing changed.
+    predicate p2m_mapped_in_2m{L0, L}(integer fmt, integer root, integer gfn, integer frame) =
+      p2m_hw_tree{L}(fmt, root) &&
+      (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+         (p2m_hw_maps{L}(fmt, root, g2, m, a) <==> p2m_hw_maps{L0}(fmt, root, g2, m, a))) &&
+      (\forall integer m, a; p2m_hw_maps{L}(fmt, root, gfn, m, a) ==> m == frame) &&
+      (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
+         p2m_hw_maps{L}(fmt, root, g2, m, a) ==>
+           m == pte_l_addr_2m(p2m_hw_word{L0}(p2m_hw_t2{L0}(root, gfn), p2m_l_index(gfn, 2))) + g2 % 512);
     // Every gfn of gfn's 2 MiB region maps, if anything, its page of the
     // 2 MiB at frame.
     predicate p2m_region_at{L}(integer fmt, integer root, integer gfn, integer frame) =
@@ -587,6 +598,39 @@ static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t 
           m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512))
 
 /*
+ * A 4 KiB change inside gfn's 2 MiB leaf at pos (annotations only): the
+ * tables formed a tree, pos is gfn's level-2 slot and holds gfn's level-2
+ * word, and every free frame was on no path of this p2m (I3 of docs/P2M.md,
+ * not yet proved of the whole system: the allocator hands the split a
+ * frame that was free, and this makes it one on no path).
+ */
+#define P2M_FREE_OFF0 p2m_free_off{Pre}(P2M_FMT0, P2M_ROOT0)
+#define P2M_IN_2M_CASE(gfn) \
+    (P2M_AT_L2_SLOT(gfn) && \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) && P2M_FREE_OFF0)
+/* The same seen from the top (unmap_4k, set_access_4k, their callers):
+ * gfn's level-2 table existed and its level-2 entry was no table to the
+ * CPU (a 2 MiB leaf, when the walk finds it present), and every free frame
+ * was on no path. */
+#define P2M_IN_2M_LEAF_CASE(gfn) \
+    (P2M_L2_CASE(gfn) && !p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && P2M_FREE_OFF0)
+/* A 4 KiB map there: the level-2 entry is present (a 2 MiB leaf, split). */
+#define P2M_IN_2M_MAP_CASE(gfn) \
+    (P2M_IN_2M_LEAF_CASE(gfn) && pte_l_present(P2M_FMT0, P2M_L2_WORD0(gfn)))
+/* gfn unmapped out of its 2 MiB leaf: every other gfn of the region maps,
+ * if anything, its page of that leaf; outside the region nothing changed. */
+#define P2M_UNMAPPED_IN_2M(gfn) p2m_unmapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn)
+/* In that case, once fill_for_split took the split's page into the local
+ * spare s (what the split's case needs, P2M_SPLIT_CASE): the page was on no
+ * path, and gfn's slot, the tree and the view are those of entry. */
+#define P2M_IN_2M_SPARE_OFF p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0])
+#define P2M_IN_2M_SLOT(gfn)                                                                  \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&            \
+     p2m_hw_t2(P2M_ROOT0, gfn) == pos->table && pos->entry == P2M_L2_WORD0(gfn))
+#define P2M_IN_2M_VIEW0                                                                      \
+    (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>                                    \
+       (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
+
+/*
  * Replace the 2 MiB leaf at pos by a level-1 table of 512 4 KiB leaves with
  * the same frames and rights, except that gfn's entry becomes `entry`
  * (the change the split is for).  The table is complete before it is
@@ -632,6 +676,44 @@ static void split_2m(struct p2m *p2m, struct spare *s, const struct walk_pos *po
               \forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==>
                 m == pte_l_addr(entry) && pte_hw_kind_l(P2M_FMT0, 1, entry) == PTE_HW_LEAF; */
     /*@ assert split_region: P2M_SPLIT_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
+                  m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512; */
+}
+
+/*
+ * A split that replaces gfn's page (a map or an unmap inside a 2 MiB leaf):
+ * split_2m with `entry` at gfn's slot, then the reference the 2 MiB leaf
+ * held on gfn's page given back with its count.  (set_access keeps the
+ * page, and its reference, and calls split_2m itself.)
+ */
+/*@ requires \valid(p2m) && \valid(s) && \valid_read(pos) && spare_ok(s) && s->nr >= 1;
+    requires pos_ok(pos) && pte_format_ok(p2m->format);
+    requires pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
+    requires \separated(p2m, s, pos);
+    requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
+    requires frame_heap_inv && p2m_rw(p2m) && \separated(s, HEAP_LOCS) && \separated(pos, HEAP_LOCS);
+    assigns p2m->nr_mapped, p2m->nr_tables, s->nr, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m);
+    ensures p2m_kept{Pre, Post}(p2m);
+    ensures replace_view: P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, entry); */
+static void split_replace(struct p2m *p2m, struct spare *s, const struct walk_pos *pos, gfn_t gfn,
+                          uint64_t entry)
+{
+    unsigned i = p2m_table_index(gfn, 1);
+
+    split_2m(p2m, s, pos, gfn, entry);
+    PROOF_POINT(split);
+    drop_refs(p2m, pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
+    p2m->nr_mapped--;
+    /* The split wrote the view; the reference move writes no table word. */
+    //@ assert replace_words: p2m_hw_same{split, Here};
+    //@ assert replace_tree: P2M_SPLIT_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    //@ assert replace_others: P2M_SPLIT_CASE(gfn) ==> P2M_OUTSIDE_2M_KEPT(gfn);
+    /*@ assert replace_gfn: P2M_SPLIT_CASE(gfn) ==>
+              \forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==>
+                m == pte_l_addr(entry) && pte_hw_kind_l(P2M_FMT0, 1, entry) == PTE_HW_LEAF; */
+    /*@ assert replace_region: P2M_SPLIT_CASE(gfn) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
                 p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
                   m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512; */
@@ -864,6 +946,8 @@ struct map_plan {
     ensures \result == 0 ==> plan_ok(mp, pos, target);
     ensures \result == 0 && mp->split ==>
               pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
+    ensures plan_split: \result == 0 && pos->level != target && pte_l_present(p2m->format, pos->entry) ==>
+              mp->split;
     ensures plan_old_table: \result == 0 && target == 2 && pos->level == 2 &&
               pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
               pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE; */
@@ -985,10 +1069,13 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
  * apart from the allocator's state at once (as parameters here they would
  * not).
  */
-/*@ requires p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
+/*@ requires frame_heap_inv;
+    requires p2m_rw(p2m) && pte_format_ok(p2m->format) && (target == 1 || target == 2);
     requires \valid(pos) && \valid(mp);
     requires \separated(pos, mp, p2m);
+    requires \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS);
     assigns *pos, *mp;
+    ensures frame_heap_inv;
     ensures \result == 0 || \result == -XEN_EINVAL;
     ensures \result == 0 ==> pos_ok(pos);
     ensures \result == 0 ==> plan_ok(mp, pos, target);
@@ -1002,7 +1089,12 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
               pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
               pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE;
     ensures prepare_to_target: \result == 0 && p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, target) ==>
-              pos->level == target; */
+              pos->level == target;
+    ensures prepare_has: \result == 0 ==> p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, pos->level);
+    ensures prepare_stop: \result == 0 && pos->level > target ==>
+              !pte_l_present(p2m->format, pos->entry) || (pos->level == 2 && pte_l_large(pos->entry));
+    ensures prepare_split: \result == 0 && pos->level != target && pte_l_present(p2m->format, pos->entry) ==>
+              mp->split; */
 static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
                        struct map_plan *mp)
 {
@@ -1040,7 +1132,8 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
               p2m_hw_same_but{Pre, Post}(\old(pos->table), \old(pos->index)) &&
               p2m_hw_word(\old(pos->table), \old(pos->index)) == leaf;
     ensures apply_2m_view: target == 2 && \old(pos->level) == 2 && P2M_L2_CASE(gfn) ==>
-              P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
+              P2M_AT_2M(gfn, pte_l_addr_2m(leaf));
+    ensures apply_in_2m_view: mp->split && P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, leaf); */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
@@ -1051,11 +1144,7 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
         return;
     }
     if (mp->split) {
-        unsigned i = p2m_table_index(gfn, 1);
-
-        split_2m(p2m, s, pos, gfn, leaf);
-        drop_refs(p2m, pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
-        p2m->nr_mapped--;     /* the one page of the 2 MiB leaf replaced */
+        split_replace(p2m, s, pos, gfn, leaf);
         return;
     }
     /*@ loop invariant target <= level <= pos->level;
@@ -1094,7 +1183,9 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     ensures pos->t == \old(pos->t) && pos->table == \old(pos->table);
     ensures pos->entry == \old(pos->entry);
     ensures mp->need == \old(mp->need) && mp->split == \old(mp->split);
-    ensures fill_keeps_words: p2m_hw_same{Pre, Post}; */
+    ensures fill_keeps_words: p2m_hw_same{Pre, Post};
+    ensures map_spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
+              s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE; */
 static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
                         const struct map_plan *mp)
 {
@@ -1117,7 +1208,9 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
     ensures leaf_l1_view: target == 1 ==> P2M_MAPPED_4K(gfn, pte_l_addr(leaf));
-    ensures leaf_2m_view: target == 2 ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf))); */
+    ensures leaf_2m_view: target == 2 ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)));
+    ensures leaf_in_2m_view: target == 1 && \result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==>
+              p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf)); */
 static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_t pages,
                     domid_t ref_owner, uint64_t leaf)
 {
@@ -1149,7 +1242,27 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
           p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
           (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
              p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /* A 4 KiB map inside a 2 MiB leaf: the walk stopped at gfn's present
+     * level-2 word (there is no level-1 table, and the level-2 one exists),
+     * which is split with the one spare page, a page that was free, so on
+     * no path (I3, the hypothesis of the case). */
+    //@ assert leaf_in_2m_level: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==> pos.level == 2;
+    /*@ assert leaf_in_2m_split: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
+          mp.split && s.nr == 1 && pos.table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&
+          pos.index == p2m_l_index(gfn, 2) && pos.entry == P2M_L2_WORD0(gfn); */
+    /*@ assert leaf_in_2m_spare: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
+          p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0]); */
+    /*@ assert leaf_in_2m_case: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
+          p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+          pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.entry == p2m_hw_word(pos.table, pos.index) &&
+          (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    PROOF_POINT(applying);
     map_apply(p2m, gfn, target, &pos, &mp, &s, leaf);
+    /*@ assert leaf_in_2m_applied: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
+          p2m_mapped_in_2m{applying, Here}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf)); */
+    /*@ assert leaf_in_2m_done: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
+          p2m_mapped_in_2m{Pre, Here}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf)); */
     //@ assert p2m_kept{Pre, Here}(p2m);
     /*@ assert leaf_same_but: target == 1 && P2M_L1_CASE(gfn) ==>
           p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
@@ -1161,7 +1274,9 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
 /* (Besides its contract in hv/p2m.h: what a 4 KiB map does to the hardware
  * view; see P2M_MAPPED_4K.) */
 /*@ ensures map_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, mfn);
-    ensures map_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, mfn)); */
+    ensures map_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, mfn));
+    ensures map_in_2m_view: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==> p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, mfn)); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
@@ -1336,26 +1451,6 @@ static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct w
     return spare_fill(p2m, s, 1);
 }
 
-/*
- * A 4 KiB change inside gfn's 2 MiB leaf at pos (annotations only): the
- * tables formed a tree, pos is gfn's level-2 slot and holds gfn's level-2
- * word, and every free frame was on no path of this p2m (I3 of docs/P2M.md,
- * not yet proved of the whole system: the allocator hands the split a
- * frame that was free, and this makes it one on no path).
- */
-#define P2M_FREE_OFF0 p2m_free_off{Pre}(P2M_FMT0, P2M_ROOT0)
-#define P2M_IN_2M_CASE(gfn) \
-    (P2M_AT_L2_SLOT(gfn) && \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) && P2M_FREE_OFF0)
-/* The same seen from the top (unmap_4k, set_access_4k, their callers):
- * gfn's level-2 table existed and its level-2 entry was no table to the
- * CPU (a 2 MiB leaf, when the walk finds it present), and every free frame
- * was on no path. */
-#define P2M_IN_2M_LEAF_CASE(gfn) \
-    (P2M_L2_CASE(gfn) && !p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && P2M_FREE_OFF0)
-/* gfn unmapped out of its 2 MiB leaf: every other gfn of the region maps,
- * if anything, its page of that leaf; outside the region nothing changed. */
-#define P2M_UNMAPPED_IN_2M(gfn) p2m_unmapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn)
-
 /* unmap of a 4 KiB page inside the 2 MiB leaf at pos: split it with the
  * page's entry cleared.  -XEN_EINVAL for a leaf too malformed to split. */
 /*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
@@ -1368,34 +1463,20 @@ static int fill_for_split(const struct p2m *p2m, struct spare *s, const struct w
 static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     struct spare s;
-    unsigned i = p2m_table_index(gfn, 1);
 
     if (!splittable(p2m->format, pos->entry))
         return -XEN_EINVAL;       /* a malformed 2 MiB leaf */
     if (fill_for_split(p2m, &s, pos) != 0)
         return -XEN_ENOMEM;
     /* The page the split takes was free, so on no path; nothing was written. */
-    //@ assert in_2m_spare: P2M_IN_2M_CASE(gfn) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0]);
-    /*@ assert in_2m_slot: P2M_IN_2M_CASE(gfn) ==>
-              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
-              p2m_hw_t2(P2M_ROOT0, gfn) == pos->table && pos->entry == P2M_L2_WORD0(gfn); */
-    /*@ assert in_2m_view0: P2M_IN_2M_CASE(gfn) ==>
-              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
-                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert in_2m_spare: P2M_IN_2M_CASE(gfn) ==> P2M_IN_2M_SPARE_OFF;
+    //@ assert in_2m_slot: P2M_IN_2M_CASE(gfn) ==> P2M_IN_2M_SLOT(gfn);
+    //@ assert in_2m_view0: P2M_IN_2M_CASE(gfn) ==> P2M_IN_2M_VIEW0;
     PROOF_POINT(spared);
     //@ assert in_2m_zero: pte_hw_kind_l(P2M_FMT0, 1, 0) != PTE_HW_LEAF;
-    split_2m(p2m, &s, pos, gfn, 0);
-    /* The split wrote the view; what follows writes no table word. */
-    /*@ assert in_2m_split_others: P2M_IN_2M_CASE(gfn) ==>
-              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
-                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
-                 p2m_hw_maps{spared}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
-    /*@ assert in_2m_split_gone: P2M_IN_2M_CASE(gfn) ==>
-              \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a); */
-    PROOF_POINT(split);
-    drop_refs(p2m, pte_mfn_2m(pos->entry) + i, 1, p2m->owner);
-    p2m->nr_mapped--;
-    //@ assert in_2m_words: p2m_hw_same{split, Here};
+    split_replace(p2m, &s, pos, gfn, 0);
+    /* Each part of the view, from the split's (relative to spared, whose
+     * view was that of Pre). */
     //@ assert in_2m_tree: P2M_IN_2M_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
     /*@ assert in_2m_others: P2M_IN_2M_CASE(gfn) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
@@ -1449,7 +1530,8 @@ static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT ||
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
     ensures p2m_kept{Pre, Post}(p2m);
-    ensures unmap_4k_view: P2M_UNMAPPED_4K(gfn); */
+    ensures unmap_4k_view: P2M_UNMAPPED_4K(gfn);
+    ensures unmap_in_2m_view: \result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_UNMAPPED_IN_2M(gfn); */
 static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -1466,12 +1548,13 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
                   p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
                   pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2) &&
                   pos.entry == p2m_hw_word(pos.table, pos.index) && p2m_free_off(P2M_FMT0, P2M_ROOT0); */
+        //@ assert unmap_2m_view0: P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_IN_2M_VIEW0;
         PROOF_POINT(found);
         rc = unmap_in_2m(p2m, gfn, &pos);
-        /* Proved here, not yet a clause of the contract: as one, it made
-         * p2m_unmap's goal on the allocator's invariant time out. */
         /*@ assert unmap_in_2m_done: rc == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==>
                   p2m_unmapped_in_2m{found, Here}(P2M_FMT0, P2M_ROOT0, gfn); */
+        /*@ assert unmap_in_2m_rebased: rc == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==>
+                  p2m_unmapped_in_2m{Pre, Here}(P2M_FMT0, P2M_ROOT0, gfn); */
         return rc;
     }
     //@ assert unmap_has1: !P2M_IN_2M_LEAF_CASE(gfn);
@@ -1606,6 +1689,8 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
 
 /* (Besides its contract in hv/p2m.h: what an unmap does to the hardware view.) */
 /*@ ensures unmap_4k_view: order == P2M_ORDER_4K ==> P2M_UNMAPPED_4K(gfn);
+    ensures unmap_in_2m_view: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_UNMAPPED_IN_2M(gfn));
     ensures unmap_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn)); */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
@@ -1613,7 +1698,10 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
     p2m_bump(p2m);
     if (rc != 0)
         return rc;
-    rc = order == P2M_ORDER_2M ? unmap_2m(p2m, gfn) : unmap_4k(p2m, gfn);
+    if (order == P2M_ORDER_2M)
+        rc = unmap_2m(p2m, gfn);
+    else
+        rc = unmap_4k(p2m, gfn);
     //@ assert unmap_kept: frame_heap_inv && p2m_root_map_ok(p2m);
     return rc;
 }
@@ -1648,13 +1736,9 @@ static int set_access_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *p
     if (fill_for_split(p2m, &s, pos) != 0)
         return -XEN_ENOMEM;
     /* The page the split takes was free, so on no path; nothing was written. */
-    //@ assert in_2m_spare: P2M_IN_2M_CASE(gfn) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0]);
-    /*@ assert in_2m_slot: P2M_IN_2M_CASE(gfn) ==>
-              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
-              p2m_hw_t2(P2M_ROOT0, gfn) == pos->table && pos->entry == P2M_L2_WORD0(gfn); */
-    /*@ assert in_2m_view0: P2M_IN_2M_CASE(gfn) ==>
-              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
-                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert in_2m_spare: P2M_IN_2M_CASE(gfn) ==> P2M_IN_2M_SPARE_OFF;
+    //@ assert in_2m_slot: P2M_IN_2M_CASE(gfn) ==> P2M_IN_2M_SLOT(gfn);
+    //@ assert in_2m_view0: P2M_IN_2M_CASE(gfn) ==> P2M_IN_2M_VIEW0;
     PROOF_POINT(spared);
     split_2m(p2m, &s, pos, gfn, pte_make_leaf(p2m->format, pte_mfn_2m(pos->entry) + i, access, false));
     /*@ assert in_2m_others: P2M_IN_2M_CASE(gfn) ==>
