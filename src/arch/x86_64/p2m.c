@@ -96,13 +96,13 @@
 /* The frame gfn's level-1 entry named before the change (annotations only). */
 #define P2M_L1_FRAME0(gfn) \
     pte_l_addr(p2m_hw_word{Pre}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)))
-#define P2M_MAPPED_4K(gfn, frame)                                                            \
-    \result == 0 && P2M_L1_CASE(gfn) ==>                                                      \
-        p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                  \
-        (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == frame) && \
-        (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                    \
-            (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                  \
-             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
+#define P2M_MAPPED_4K_VIEW(gfn, frame)                                                       \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                     \
+     (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == frame) &&   \
+     (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>                      \
+        (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>                                      \
+         p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a))))
+#define P2M_MAPPED_4K(gfn, frame) \result == 0 && P2M_L1_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, frame)
 
 /*
  * The same for a 2 MiB change, where gfn's level-2 table existed before
@@ -538,8 +538,9 @@ static void split_fill(const struct p2m *p2m, gfn_t gfn, uint64_t *t, mfn_t l1, 
 }
 
 /*
- * Link the filled table page l1 into gfn's level-2 slot at pos, in place of
- * the 2 MiB leaf there: one word written.  In the case below (the tables
+ * Link the table page l1 into gfn's level-2 slot at pos, in place of what
+ * was there (a split's 2 MiB leaf; nothing, for a fresh level-1 table): one
+ * word written.  In the case below (the tables
  * formed a tree, pos is gfn's level-2 slot, l1 was on no path), l1 becomes
  * the level-1 table of gfn's 2 MiB region and of nothing else.
  */
@@ -557,13 +558,15 @@ static void split_fill(const struct p2m *p2m, gfn_t gfn, uint64_t *t, mfn_t l1, 
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
     ensures link_tree: P2M_LINK_CASE(gfn, l1) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures link_has1: P2M_LINK_CASE(gfn, l1) ==>
+              p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) && p2m_hw_t1(P2M_ROOT0, gfn) == l1;
     ensures link_others: P2M_LINK_CASE(gfn, l1) ==> P2M_OUTSIDE_2M_KEPT(gfn);
     ensures link_region: P2M_LINK_CASE(gfn, l1) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
                 p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
                   m == pte_l_addr(p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))) &&
                   pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))) == PTE_HW_LEAF; */
-static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t l1)
+static void link_l1(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t l1)
 {
     (void)gfn;   /* named for the contract */
     pos->t[pos->index] = pte_make_table(p2m->format, l1);
@@ -576,6 +579,28 @@ static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t 
     //@ assert link_apart: P2M_LINK_CASE(gfn, l1) ==> l1 != pos->table;
     /*@ assert link_l1_kept: P2M_LINK_CASE(gfn, l1) ==>
               \forall integer i; 0 <= i < 512 ==> p2m_hw_word(l1, i) == p2m_hw_word{Pre}(l1, i); */
+}
+
+/*
+ * link_l1 for a split, with the contract split_2m reads: its chain of
+ * assertions was proved against these clauses, without gfn's new level-1
+ * path (link_has1), which only a fresh table's caller needs.
+ */
+/*@ requires \valid_read(pos) && pos_ok(pos) && \separated(pos, MEM_WORDS);
+    requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires l1 <= PTE_MFN_MAX;
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures link_tree: P2M_LINK_CASE(gfn, l1) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures link_others: P2M_LINK_CASE(gfn, l1) ==> P2M_OUTSIDE_2M_KEPT(gfn);
+    ensures link_region: P2M_LINK_CASE(gfn, l1) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
+                  m == pte_l_addr(p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))) &&
+                  pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word{Pre}(l1, p2m_l_index(g2, 1))) == PTE_HW_LEAF; */
+static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t l1)
+{
+    link_l1(p2m, pos, gfn, l1);
 }
 
 /*
@@ -616,6 +641,11 @@ static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t 
 /* A 4 KiB map there: the level-2 entry is present (a 2 MiB leaf, split). */
 #define P2M_IN_2M_MAP_CASE(gfn) \
     (P2M_IN_2M_LEAF_CASE(gfn) && pte_l_present(P2M_FMT0, P2M_L2_WORD0(gfn)))
+/* A 4 KiB map into an empty level-2 slot: gfn's level-2 table existed, its
+ * level-2 entry was not present (a fresh level-1 table is linked), and
+ * every free frame was on no path. */
+#define P2M_FRESH_MAP_CASE(gfn) \
+    (P2M_L2_CASE(gfn) && !pte_l_present(P2M_FMT0, P2M_L2_WORD0(gfn)) && P2M_FREE_OFF0)
 /* gfn unmapped out of its 2 MiB leaf: every other gfn of the region maps,
  * if anything, its page of that leaf; outside the region nothing changed. */
 #define P2M_UNMAPPED_IN_2M(gfn) p2m_unmapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn)
@@ -717,6 +747,128 @@ static void split_replace(struct p2m *p2m, struct spare *s, const struct walk_po
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 && g2 != gfn &&
                 p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==>
                   m == pte_l_addr_2m(P2M_L2_WORD0(gfn)) + g2 % 512; */
+}
+
+/*
+ * Zero the level-1 table page l1 (its words t) before it is linked fresh.
+ * The allocator scrubbed the frame, but the proofs see that only as
+ * hal_frame_is_zero, not as the words the walk reads, so the p2m clears
+ * what it links (512 stores, once per new table).  While l1 is on no path
+ * (the case below), no translation changes and the tree is kept.
+ */
+/*@ requires p2m_words(t) && t == hal_mem_words + l1 * 512;
+    requires frame_heap_inv && p2m_rw(p2m);
+    assigns hal_mem_words[l1 * 512 .. l1 * 512 + 511];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures p2m_hw_same_but_table{Pre, Post}(l1);
+    ensures clear_zero: \forall integer i; 0 <= i < 512 ==> p2m_hw_word(l1, i) == 0;
+    ensures clear_off_view: P2M_FILL_CASE(gfn, l1) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures clear_off_tree: P2M_FILL_CASE(gfn, l1) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures clear_off_stays: P2M_FILL_CASE(gfn, l1) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, l1);
+    ensures clear_off_slot: P2M_FILL_CASE(gfn, l1) ==>
+              p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+              p2m_hw_t2(P2M_ROOT0, gfn) == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&
+              p2m_hw_word(p2m_hw_t2(P2M_ROOT0, gfn), p2m_l_index(gfn, 2)) ==
+                p2m_hw_word{Pre}(p2m_hw_t2{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 2)); */
+static void clear_fresh_l1(const struct p2m *p2m, gfn_t gfn, uint64_t *t, mfn_t l1)
+{
+    (void)p2m;   /* p2m, gfn and l1 are named for the contract: t is l1's words */
+    (void)gfn;
+    (void)l1;
+    /*@ loop invariant 0 <= i <= 512;
+        loop invariant p2m_hw_same_but_table{Pre, Here}(l1);
+        loop invariant \forall integer j; 0 <= j < i ==> p2m_hw_word(l1, j) == 0;
+        loop assigns i, hal_mem_words[l1 * 512 .. l1 * 512 + 511];
+        loop variant 512 - i; */
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        t[i] = 0;
+    /* The frame rules of spec/p2m_tree.acsl for a page on no path. */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+}
+
+/*
+ * A 4 KiB map where gfn's level-2 slot at pos is empty (annotations only):
+ * the tables formed a tree, pos is gfn's level-2 slot and holds gfn's
+ * level-2 word, which is not present, and the spare page linked was on no
+ * path.
+ */
+#define P2M_FRESH_L1_CASE(gfn)                                                               \
+    (P2M_AT_L2_SLOT(gfn) && \at(pos->entry, Pre) == P2M_L2_WORD0(gfn) &&                     \
+     !pte_l_present(P2M_FMT0, P2M_L2_WORD0(gfn)) &&                                          \
+     p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, \at(s->mfn[s->nr - 1], Pre)))
+
+/*
+ * A 4 KiB map into gfn's empty level-2 slot at pos: a fresh level-1 table
+ * (the next spare page), zeroed while on no path, linked into the slot,
+ * then the leaf written into it.  No gfn of the region mapped anything
+ * before; after it, gfn maps the leaf's frame, if anything, and the others
+ * still nothing.
+ */
+/*@ requires \valid(p2m) && \valid(s) && \valid_read(pos) && spare_ok(s) && s->nr >= 1;
+    requires pos_ok(pos) && pte_format_ok(p2m->format);
+    requires \separated(p2m, s, pos);
+    requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
+    requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures fresh_view: P2M_FRESH_L1_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
+static void map_fresh_l1(struct p2m *p2m, struct spare *s, const struct walk_pos *pos, gfn_t gfn,
+                         uint64_t leaf)
+{
+    uint64_t *t;
+    mfn_t l1 = spare_take(p2m, s, &t);
+
+    /* Before: the region's level-2 word was not present, so no gfn of the
+     * region mapped anything (the level-2 rules with no word changed). */
+    /*@ assert fresh_region0: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 ==>
+                !p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a); */
+    clear_fresh_l1(p2m, gfn, t, l1);
+    /*@ assert fresh_cleared: P2M_FRESH_L1_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_off_paths(P2M_FMT0, P2M_ROOT0, l1) &&
+              p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) && p2m_hw_t2(P2M_ROOT0, gfn) == pos->table; */
+    /*@ assert fresh_view_cleared: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    //@ assert fresh_zero_words: \forall integer i; 0 <= i < 512 ==> p2m_hw_word(l1, i) == 0;
+    //@ assert fresh_zero_kind: pte_hw_kind_l(P2M_FMT0, 1, 0) != PTE_HW_LEAF;
+    PROOF_POINT(cleared);
+    link_l1(p2m, pos, gfn, l1);
+    /* Linked: gfn's level-1 table is l1, whose words are all 0, so no gfn of
+     * the region maps anything yet. */
+    /*@ assert fresh_linked: P2M_FRESH_L1_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
+              p2m_hw_t1(P2M_ROOT0, gfn) == l1; */
+    /*@ assert fresh_linked_words: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2; 0 <= g2 <= P2M_MAX_GFN ==>
+                pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word{cleared}(l1, p2m_l_index(g2, 1))) != PTE_HW_LEAF; */
+    /*@ assert fresh_linked_region: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 ==>
+                !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a); */
+    /*@ assert fresh_linked_others0: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{cleared}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /*@ assert fresh_linked_others: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    PROOF_POINT(linked);
+    t[p2m_table_index(gfn, 1)] = leaf;
+    /* The level-1 rules of spec/p2m_tree.acsl, from linked. */
+    //@ assert fresh_written: p2m_hw_same_but{linked, Here}(l1, p2m_l_index(gfn, 1));
+    //@ assert fresh_word: p2m_hw_word(l1, p2m_l_index(gfn, 1)) == leaf;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert fresh_tree: P2M_FRESH_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /*@ assert fresh_gfn: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == pte_l_addr(leaf); */
+    /*@ assert fresh_others_linked: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{linked}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /*@ assert fresh_others: P2M_FRESH_L1_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
 }
 
 /* Can a 2 MiB leaf be split into 4 KiB leaves with its rights?  (Only a
@@ -948,6 +1100,7 @@ struct map_plan {
               pte_access_ok(p2m->format, pte_l_access(p2m->format, pos->entry));
     ensures plan_split: \result == 0 && pos->level != target && pte_l_present(p2m->format, pos->entry) ==>
               mp->split;
+    ensures plan_no_split: \result == 0 && !pte_l_present(p2m->format, pos->entry) ==> !mp->split;
     ensures plan_old_table: \result == 0 && target == 2 && pos->level == 2 &&
               pte_l_present(p2m->format, pos->entry) && !pte_l_large(pos->entry) ==>
               pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE; */
@@ -1094,7 +1247,8 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
     ensures prepare_stop: \result == 0 && pos->level > target ==>
               !pte_l_present(p2m->format, pos->entry) || (pos->level == 2 && pte_l_large(pos->entry));
     ensures prepare_split: \result == 0 && pos->level != target && pte_l_present(p2m->format, pos->entry) ==>
-              mp->split; */
+              mp->split;
+    ensures prepare_no_split: \result == 0 && !pte_l_present(p2m->format, pos->entry) ==> !mp->split; */
 static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct walk_pos *pos,
                        struct map_plan *mp)
 {
@@ -1133,7 +1287,9 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
               p2m_hw_word(\old(pos->table), \old(pos->index)) == leaf;
     ensures apply_2m_view: target == 2 && \old(pos->level) == 2 && P2M_L2_CASE(gfn) ==>
               P2M_AT_2M(gfn, pte_l_addr_2m(leaf));
-    ensures apply_in_2m_view: mp->split && P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, leaf); */
+    ensures apply_in_2m_view: mp->split && P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, leaf);
+    ensures apply_fresh_view: target == 1 && \old(pos->level) == 2 && !mp->split && P2M_FRESH_L1_CASE(gfn) ==>
+              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
@@ -1145,6 +1301,13 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     }
     if (mp->split) {
         split_replace(p2m, s, pos, gfn, leaf);
+        return;
+    }
+    if (target == 1 && pos->level == 2) {
+        /* The level-2 slot is empty (the plan splits a present one): one
+         * fresh level-1 table, nothing replaced.  The loop below does the
+         * same; this is the case whose view is proved. */
+        map_fresh_l1(p2m, s, pos, gfn, leaf);
         return;
     }
     /*@ loop invariant target <= level <= pos->level;
@@ -1210,7 +1373,9 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     ensures leaf_l1_view: target == 1 ==> P2M_MAPPED_4K(gfn, pte_l_addr(leaf));
     ensures leaf_2m_view: target == 2 ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)));
     ensures leaf_in_2m_view: target == 1 && \result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==>
-              p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf)); */
+              p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf));
+    ensures leaf_fresh_view: target == 1 && \result == 0 && P2M_FRESH_MAP_CASE(gfn) ==>
+              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
 static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_t pages,
                     domid_t ref_owner, uint64_t leaf)
 {
@@ -1257,8 +1422,29 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
           pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.entry == p2m_hw_word(pos.table, pos.index) &&
           (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
              p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /* A 4 KiB map into an empty level-2 slot: the walk stopped there (the
+     * same reasoning), no split is planned, one fresh page that was free. */
+    //@ assert leaf_fresh_level: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==> pos.level == 2;
+    /*@ assert leaf_fresh_plan: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==>
+          !mp.split && s.nr == 1 && pos.table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) &&
+          pos.index == p2m_l_index(gfn, 2) && pos.entry == P2M_L2_WORD0(gfn); */
+    /*@ assert leaf_fresh_spare: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==>
+          p2m_off_paths(P2M_FMT0, P2M_ROOT0, s.mfn[0]); */
+    /*@ assert leaf_fresh_case: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==>
+          p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) &&
+          pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.entry == p2m_hw_word(pos.table, pos.index) &&
+          (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
     PROOF_POINT(applying);
     map_apply(p2m, gfn, target, &pos, &mp, &s, leaf);
+    /*@ assert leaf_fresh_applied: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==>
+          p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
+          (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == pte_l_addr(leaf)) &&
+          (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>
+             (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+              p2m_hw_maps{applying}(P2M_FMT0, P2M_ROOT0, g2, m, a))); */
+    /*@ assert leaf_fresh_done: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==>
+          P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
     /*@ assert leaf_in_2m_applied: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
           p2m_mapped_in_2m{applying, Here}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf)); */
     /*@ assert leaf_in_2m_done: target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==>
@@ -1276,7 +1462,9 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
 /*@ ensures map_4k_view: order == P2M_ORDER_4K ==> P2M_MAPPED_4K(gfn, mfn);
     ensures map_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, mfn));
     ensures map_in_2m_view: order == P2M_ORDER_4K ==>
-              (\result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==> p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, mfn)); */
+              (\result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==> p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, mfn));
+    ensures map_fresh_view: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn)); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
@@ -1303,7 +1491,8 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
 
 /* (Besides its contract in hv/p2m.h: what it does to the hardware view, as
  * a 4 KiB p2m_map.) */
-/*@ ensures foreign_view: P2M_MAPPED_4K(gfn, mfn); */
+/*@ ensures foreign_view: P2M_MAPPED_4K(gfn, mfn);
+    ensures foreign_fresh_view: \result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn); */
 int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter)
 {
     int rc = check_target(p2m, gfn, P2M_ORDER_4K);
