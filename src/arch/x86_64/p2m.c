@@ -1305,8 +1305,8 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     }
     if (target == 1 && pos->level == 2) {
         /* The level-2 slot is empty (the plan splits a present one): one
-         * fresh level-1 table, nothing replaced.  The loop below does the
-         * same; this is the case whose view is proved. */
+         * fresh level-1 table, zeroed, nothing replaced (its view proved).
+         * The loop links upper tables as the allocator scrubbed them. */
         map_fresh_l1(p2m, s, pos, gfn, leaf);
         return;
     }
