@@ -294,6 +294,77 @@ static void test_map_2m_over_empty_l1(void **state)
     assert_true(check_all(&P, NULL));
 }
 
+/* How many words of a table page are not zero. */
+static unsigned nonzero_words(mfn_t m)
+{
+    const uint64_t *t = tab(m);
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < 512; i++)
+        n += t[i] != 0;
+    return n;
+}
+
+/*
+ * Maps below empty slots of level 4 and level 3 link fresh tables down to
+ * the target level: each new table holds exactly the one entry on gfn's
+ * path (the p2m zeroes what it links, map_fresh), and nothing else in the
+ * region maps.
+ */
+static void test_map_fresh_tables(void **state)
+{
+    mfn_t m = ram(DOM, 0), m2 = ram(DOM, 0), big = ram(DOM, 9);
+    const gfn_t g4 = (5ULL << 27) | (7ULL << 18) | (9ULL << 9) | 11;   /* empty root slot 5 */
+    const gfn_t g3 = (5ULL << 27) | (8ULL << 18) | 3;                   /* same L3, empty L3 slot 8 */
+    const gfn_t g2m = (6ULL << 27) | (1ULL << 18) | (4ULL << 9);        /* 2 MiB, empty root slot 6 */
+    uint64_t *root = tab(P.root);
+    mfn_t l3, l2, l1;
+    (void)state;
+
+    /* 4 KiB from the root: L3, L2 and L1 fresh. */
+    assert_int_equal(p2m_map(&P, g4, m, 0, RWX), 0);
+    assert_int_equal(P.nr_tables, 4);
+    assert_int_equal(nonzero_words(P.root), 1);
+    l3 = pte_mfn(root[5]);
+    l2 = pte_mfn(tab(l3)[7]);
+    l1 = pte_mfn(tab(l2)[9]);
+    assert_int_equal(nonzero_words(l3), 1);
+    assert_int_equal(nonzero_words(l2), 1);
+    assert_int_equal(nonzero_words(l1), 1);
+    assert_int_equal(tab(l1)[11], (m << 12) | 0x7);
+    expect(&P, g4, m, RWX);
+    expect_none(&P, g4 + 1);
+    expect_none(&P, g4 - (9ULL << 9));
+    assert_true(check_all(&P, NULL));
+
+    /* 4 KiB from an existing L3 table: L2 and L1 fresh, L3 gains one entry. */
+    assert_int_equal(p2m_map(&P, g3, m2, 0, R), 0);
+    assert_int_equal(P.nr_tables, 6);
+    assert_int_equal(nonzero_words(l3), 2);
+    l2 = pte_mfn(tab(l3)[8]);
+    assert_int_equal(nonzero_words(l2), 1);
+    assert_int_equal(nonzero_words(pte_mfn(tab(l2)[0])), 1);
+    expect(&P, g3, m2, R);
+    expect(&P, g4, m, RWX);
+    expect_none(&P, g3 + 1);
+    assert_true(check_all(&P, NULL));
+
+    /* 2 MiB from the root: L3 and L2 fresh, the leaf in the L2 table. */
+    assert_int_equal(p2m_map(&P, g2m, big, 9, RWX), 0);
+    assert_int_equal(P.nr_tables, 8);
+    assert_int_equal(nonzero_words(P.root), 2);
+    l3 = pte_mfn(root[6]);
+    assert_int_equal(nonzero_words(l3), 1);
+    l2 = pte_mfn(tab(l3)[1]);
+    assert_int_equal(nonzero_words(l2), 1);
+    assert_int_equal(tab(l2)[4], (big << 12) | 0x87);
+    expect(&P, g2m, big, RWX);
+    expect(&P, g2m + 511, big + 511, RWX);
+    expect_none(&P, g2m + 512);
+    expect_none(&P, g2m - 1);
+    assert_true(check_all(&P, NULL));
+}
+
 /* A map replaces a 4 KiB mapping: the old frame's reference goes. */
 static void test_map_replaces_4k(void **state)
 {
@@ -1315,6 +1386,7 @@ int main(void)
         cmocka_unit_test_setup(test_map_oom_exact, setup),
         cmocka_unit_test_setup(test_map_2m, setup),
         cmocka_unit_test_setup(test_map_2m_over_empty_l1, setup),
+        cmocka_unit_test_setup(test_map_fresh_tables, setup),
         cmocka_unit_test_setup(test_map_replaces_4k, setup),
         cmocka_unit_test_setup(test_map_4k_splits_2m, setup),
         cmocka_unit_test_setup(test_map_4k_in_2m_oom, setup),

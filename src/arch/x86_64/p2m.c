@@ -433,7 +433,8 @@ static void spare_push(struct spare *s, mfn_t m, uint64_t *t)
     ensures \result == 0 ==> s->nr == need;
     ensures \result != 0 ==> s->nr == 0;
     ensures spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
-              s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE; */
+              s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE;
+    ensures spare_distinct: \result == 0 ==> \forall integer i, j; 0 <= i < j < s->nr ==> s->mfn[i] != s->mfn[j]; */
 static int spare_fill(const struct p2m *p2m, struct spare *s, unsigned need)
 {
     mfn_t m;
@@ -476,22 +477,6 @@ static mfn_t spare_take(struct p2m *p2m, struct spare *s, uint64_t **words)
     s->nr--;
     *words = s->map[s->nr];
     return s->mfn[s->nr];
-}
-
-/* Link a fresh table below entry `index` of table page t; its words are returned. */
-/*@ requires \valid(p2m) && \valid(s) && spare_ok(s) && s->nr >= 1;
-    requires p2m_words(t) && index < 512 && pte_format_ok(p2m->format);
-    requires \separated(p2m, s) && \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS);
-    assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures spare_ok(s) && s->nr == \old(s->nr) - 1 && p2m_words(\result);
-    ensures p2m_kept{Pre, Post}(p2m); */
-static uint64_t *link_table(struct p2m *p2m, struct spare *s, uint64_t *t, unsigned index)
-{
-    uint64_t *words;
-    mfn_t m = spare_take(p2m, s, &words);
-
-    t[index] = pte_make_table(p2m->format, m);
-    return words;
 }
 
 /*
@@ -869,6 +854,349 @@ static void map_fresh_l1(struct p2m *p2m, struct spare *s, const struct walk_pos
     /*@ assert fresh_others: P2M_FRESH_L1_CASE(gfn) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 != gfn ==>
                 (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+}
+
+/*
+ * Zero table page z (its words t) before it is linked fresh above level 2,
+ * as clear_fresh_l1 does at level 2.  While z is on no path (the case
+ * below), writes there change no path, no translation and the tree.
+ */
+/*@ requires p2m_words(t) && t == hal_mem_words + z * 512;
+    requires frame_heap_inv && p2m_rw(p2m);
+    assigns hal_mem_words[z * 512 .. z * 512 + 511];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures p2m_hw_same_but_table{Pre, Post}(z);
+    ensures zero_words: \forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0;
+    ensures zero_off_view: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures zero_off_paths: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==>
+              \forall integer g2, k; 0 <= g2 <= P2M_MAX_GFN && 1 <= k <= 4 ==>
+                (p2m_hw_has(P2M_FMT0, P2M_ROOT0, g2, k) <==> p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, g2, k)) &&
+                (p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, g2, k) ==>
+                   p2m_hw_tab(P2M_ROOT0, g2, k) == p2m_hw_tab{Pre}(P2M_ROOT0, g2, k));
+    ensures zero_off_tree: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures zero_off_stays: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, z); */
+static void clear_table(const struct p2m *p2m, uint64_t *t, mfn_t z)
+{
+    (void)p2m;   /* p2m and z are named for the contract: t is z's words */
+    (void)z;
+    /*@ loop invariant 0 <= i <= 512;
+        loop invariant p2m_hw_same_but_table{Pre, Here}(z);
+        loop invariant \forall integer j; 0 <= j < i ==> p2m_hw_word(z, j) == 0;
+        loop assigns i, hal_mem_words[z * 512 .. z * 512 + 511];
+        loop variant 512 - i; */
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        t[i] = 0;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+}
+
+/*
+ * A map below an empty slot above level 1 (annotations only): the tables
+ * formed a tree, pos is gfn's slot at its level (its table on gfn's path,
+ * its word), the word is not present, and the spare pages are on no path
+ * and distinct (pages that were free, taken one by one).
+ */
+/*@ // The spare pages of s are on no path of the p2m at (fmt, root), and distinct.
+    predicate p2m_spares_off{L}(integer fmt, integer root, struct spare *s) =
+      (\forall integer i; 0 <= i < s->nr ==> p2m_off_paths(fmt, root, s->mfn[i])) &&
+      (\forall integer i, j; 0 <= i < j < s->nr ==> s->mfn[i] != s->mfn[j]);
+*/
+#define P2M_SPARE_OFF0 p2m_spares_off{Pre}(P2M_FMT0, P2M_ROOT0, s)
+#define P2M_FRESH_UP_CASE(gfn)                                                               \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, gfn, \at(pos->level, Pre)) &&                      \
+     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, \at(pos->level, Pre)) == \at(pos->table, Pre) &&         \
+     \at(pos->entry, Pre) == p2m_hw_word{Pre}(\at(pos->table, Pre), \at(pos->index, Pre)) &&  \
+     !pte_l_present(P2M_FMT0, \at(pos->entry, Pre)) && P2M_SPARE_OFF0)
+
+/* The same for one link (link_fresh): the spare page it takes is on no path. */
+#define P2M_LINK_UP_CASE(gfn)                                                                \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, gfn, \at(pos->level, Pre)) &&                      \
+     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, \at(pos->level, Pre)) == \at(pos->table, Pre) &&         \
+     \at(pos->entry, Pre) == p2m_hw_word{Pre}(\at(pos->table, Pre), \at(pos->index, Pre)) &&  \
+     !pte_l_present(P2M_FMT0, \at(pos->entry, Pre)) &&                                        \
+     p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, \at(s->mfn[s->nr - 1], Pre)))
+
+/*
+ * Link the zeroed page z into gfn's empty slot at pos, at level 3 or 4
+ * (annotations only: the case).  The tables formed a tree, pos is gfn's
+ * slot at its level, its word no table or leaf to the CPU, and z is on no
+ * path and all zero.
+ */
+#define P2M_ZERO_LINK_CASE(gfn, z)                                                            \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, gfn, pos->level) &&                                 \
+     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, pos->level) == pos->table &&                              \
+     pte_hw_kind_l(P2M_FMT0, pos->level, p2m_hw_word{Pre}(pos->table, pos->index)) == PTE_HW_BAD && \
+     p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) &&                                            \
+     (\forall integer i; 0 <= i < 512 ==> p2m_hw_word{Pre}(z, i) == 0))
+/* Then z is gfn's table one level down, nothing maps through it, and no
+ * gfn's translation changed (the lemmas p2m_link3_* and p2m_link4_* of
+ * spec/p2m_tree.acsl). */
+/*@ requires \valid_read(pos) && pos_ok(pos) && (pos->level == 3 || pos->level == 4);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    requires \separated(pos, MEM_WORDS) && frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires z <= PTE_MFN_MAX;
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures zl_linked: P2M_ZERO_LINK_CASE(gfn, z) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
+              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level - 1) &&
+              p2m_hw_tab(P2M_ROOT0, gfn, pos->level - 1) == z &&
+              (\forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0);
+    ensures zl_view: P2M_ZERO_LINK_CASE(gfn, z) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures zl_off: P2M_ZERO_LINK_CASE(gfn, z) ==>
+              \forall integer x; p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, x) && x != z ==>
+                p2m_off_paths(P2M_FMT0, P2M_ROOT0, x); */
+static void link_zeroed(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t z)
+{
+    (void)gfn;   /* named for the contract */
+    pos->t[pos->index] = pte_make_table(p2m->format, z);
+    /* The link rules at pos's level, instance by instance. */
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    //@ assert zl_written: p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert zl_word: pte_l_addr(p2m_hw_word(pos->table, pos->index)) == z;
+    //@ assert zl_kind: pte_hw_kind_l(P2M_FMT0, pos->level, p2m_hw_word(pos->table, pos->index)) == PTE_HW_TABLE;
+    /*@ assert zl_case3: P2M_ZERO_LINK_CASE(gfn, z) && pos->level == 3 ==>
+              p2m_hw_has3{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && p2m_hw_t3{Pre}(P2M_ROOT0, gfn) == pos->table &&
+              p2m_link_zero3{Pre, Here}(P2M_FMT0, P2M_ROOT0, gfn) && p2m_linked3{Pre, Here}(P2M_ROOT0, gfn) == z; */
+    /*@ assert zl_case4: P2M_ZERO_LINK_CASE(gfn, z) && pos->level == 4 ==>
+              pos->table == P2M_ROOT0 &&
+              p2m_link_zero4{Pre, Here}(P2M_FMT0, P2M_ROOT0, gfn) && p2m_linked4(P2M_ROOT0, gfn) == z; */
+    /*@ assert zl_has3: P2M_ZERO_LINK_CASE(gfn, z) && pos->level == 3 ==>
+              p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) && p2m_hw_t2(P2M_ROOT0, gfn) == z; */
+    /*@ assert zl_has4: P2M_ZERO_LINK_CASE(gfn, z) && pos->level == 4 ==>
+              p2m_hw_has3(P2M_FMT0, P2M_ROOT0, gfn) && p2m_hw_t3(P2M_ROOT0, gfn) == z; */
+}
+
+/*
+ * Zero page z (its words t) and link it into gfn's empty slot at pos, at
+ * level 3 or 4 (the case: the tables formed a tree, pos is gfn's slot at
+ * its level with its word, not present, and z was on no path).  Then z is
+ * gfn's table one level down, all zero, no gfn's translation changed, the
+ * tree is kept, and every other page on no path still is.
+ */
+#define P2M_ZERO_CASE(gfn, z)                                                                \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, gfn, pos->level) &&                                 \
+     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, pos->level) == pos->table &&                              \
+     pos->entry == p2m_hw_word{Pre}(pos->table, pos->index) &&                                \
+     !pte_l_present(P2M_FMT0, pos->entry) && p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z))
+/*@ requires \valid_read(pos) && pos_ok(pos) && (pos->level == 3 || pos->level == 4);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    requires \separated(pos, MEM_WORDS) && frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires p2m_words(t) && t == hal_mem_words + z * 512 && z <= PTE_MFN_MAX;
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures zk_linked: P2M_ZERO_CASE(gfn, z) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
+              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level - 1) &&
+              p2m_hw_tab(P2M_ROOT0, gfn, pos->level - 1) == z &&
+              (\forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0);
+    ensures zk_view: P2M_ZERO_CASE(gfn, z) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures zk_off: P2M_ZERO_CASE(gfn, z) ==>
+              \forall integer x; p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, x) && x != z ==>
+                p2m_off_paths(P2M_FMT0, P2M_ROOT0, x); */
+static void zero_and_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t z, uint64_t *t)
+{
+    /* z was on no path: zeroing it keeps every path, view and the tree, and
+     * gfn's slot at pos (another page). */
+    //@ assert zk_apart: P2M_ZERO_CASE(gfn, z) ==> pos->table != z;
+    clear_table(p2m, t, z);
+    /*@ assert zk_zeroed: P2M_ZERO_CASE(gfn, z) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_off_paths(P2M_FMT0, P2M_ROOT0, z) &&
+              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level) &&
+              p2m_hw_tab(P2M_ROOT0, gfn, pos->level) == pos->table &&
+              pte_hw_kind_l(P2M_FMT0, pos->level, p2m_hw_word(pos->table, pos->index)) == PTE_HW_BAD; */
+    /*@ assert zk_zeroed_off: P2M_ZERO_CASE(gfn, z) ==>
+              \forall integer x; p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, x) ==>
+                p2m_off_paths(P2M_FMT0, P2M_ROOT0, x); */
+    link_zeroed(p2m, pos, gfn, z);
+}
+
+/*
+ * Link a fresh table (the next spare page) into gfn's empty slot at pos, at
+ * level 3 or 4 (zero_and_link); it is returned, its words in *words.
+ */
+/*@ requires \valid(p2m) && \valid(s) && \valid_read(pos) && \valid(words) && spare_ok(s) && s->nr >= 1;
+    requires pos_ok(pos) && (pos->level == 3 || pos->level == 4) && pte_format_ok(p2m->format);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    requires \separated(p2m, s, pos, words);
+    requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS) &&
+             \separated(words, MEM_WORDS) && \separated(words, HEAP_LOCS);
+    requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_tables, s->nr, *words, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures up_kept: frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures up_spare: spare_ok(s) && s->nr == \old(s->nr) - 1;
+    ensures up_taken: \result == \old(s->mfn[s->nr - 1]) && \result <= PTE_MFN_MAX;
+    ensures up_words: p2m_words(*words) && *words == hal_mem_words + \result * 512;
+    ensures up_linked: P2M_LINK_UP_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
+              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, \old(pos->level) - 1) &&
+              p2m_hw_tab(P2M_ROOT0, gfn, \old(pos->level) - 1) == \result &&
+              (\forall integer i; 0 <= i < 512 ==> p2m_hw_word(\result, i) == 0);
+    ensures up_view: P2M_LINK_UP_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures up_spares: P2M_LINK_UP_CASE(gfn) && p2m_spares_off{Pre}(P2M_FMT0, P2M_ROOT0, s) ==>
+              p2m_spares_off(P2M_FMT0, P2M_ROOT0, s); */
+static mfn_t link_fresh(struct p2m *p2m, struct spare *s, const struct walk_pos *pos, gfn_t gfn,
+                        uint64_t **words)
+{
+    /* The page is linked first, then taken off the spare (a counter): the
+     * link's case is then this function's own, at its entry. */
+    //@ assert up_top: s->mfn[s->nr - 1] <= PTE_MFN_MAX && p2m_words(s->map[s->nr - 1]);
+    zero_and_link(p2m, pos, gfn, s->mfn[s->nr - 1], s->map[s->nr - 1]);
+    PROOF_POINT(linked);
+    //@ assert up_s_kept: spare_ok(s) && s->nr == \at(s->nr, Pre);
+    //@ assert up_mfn_kept: \forall integer i; 0 <= i < s->nr ==> s->mfn[i] == \at(s->mfn[i], Pre);
+    /*@ assert up_spares_linked: P2M_LINK_UP_CASE(gfn) && p2m_spares_off{Pre}(P2M_FMT0, P2M_ROOT0, s) ==>
+              (\forall integer i; 0 <= i < s->nr - 1 ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, s->mfn[i])) &&
+              (\forall integer i, j; 0 <= i < j < s->nr - 1 ==> s->mfn[i] != s->mfn[j]); */
+    mfn_t z = spare_take(p2m, s, words);
+    /* Taking the page wrote the p2m's counter, not machine memory. */
+    //@ assert up_same: p2m_hw_same{linked, Here};
+    return z;
+}
+
+/* *next := gfn's slot, empty, in table page z (words t) at `level`; said
+ * here once, away from the proofs of the caller: the writes leave the
+ * allocator's invariant, the p2m, machine memory and the spare pages alone. */
+/*@ requires \valid(next) && \valid_read(s) && \separated(next, HEAP_LOCS) && \separated(next, p2m) &&
+             \separated(next, MEM_WORDS) && \separated(next, s);
+    requires frame_heap_inv && p2m_rw(p2m) && spare_ok(s);
+    requires 1 <= level <= 4 && p2m_words(t);
+    assigns *next;
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures spare_ok(s) && s->nr == \old(s->nr);
+    ensures slot_words_kept: p2m_hw_same{Pre, Post};
+    ensures slot_spares_kept: \forall integer fmt, root;
+              p2m_spares_off{Pre}(fmt, root, s) ==> p2m_spares_off(fmt, root, s);
+    ensures pos_ok(next) && next->level == level && next->table == z && next->t == t;
+    ensures next->index == p2m_l_index(gfn, level) && next->entry == 0; */
+static void empty_slot_at(const struct p2m *p2m, const struct spare *s, struct walk_pos *next, unsigned level,
+                          mfn_t z, uint64_t *t, gfn_t gfn)
+{
+    (void)p2m;   /* p2m and s are named for the contract */
+    (void)s;
+    next->level = level;
+    next->table = z;
+    next->t = t;
+    next->index = p2m_table_index(gfn, level);
+    next->entry = 0;
+    //@ assert p2m_hw_same{Pre, Here};
+    //@ assert s->nr == \at(s->nr, Pre) && \forall integer i; 0 <= i < s->nr ==> s->mfn[i] == \at(s->mfn[i], Pre);
+}
+
+/*
+ * A 2 MiB leaf written into gfn's level-2 slot at pos, in a level-2 table
+ * just linked (the slot is empty: nothing to release).  The level-2 rules
+ * of spec/p2m_tree.acsl, as in map_2m_slot.
+ */
+/*@ requires \valid_read(pos) && pos_ok(pos) && pos->level == 2 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 2);
+    requires pte_l_large(leaf);
+    assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures fresh_2m_view: P2M_L2_CASE(gfn) && pos->table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
+static void write_fresh_2m(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, uint64_t leaf)
+{
+    (void)p2m;   /* p2m and gfn are named for the contract */
+    (void)gfn;
+    pos->t[pos->index] = leaf;
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert p2m_hw_word(pos->table, pos->index) == leaf;
+    //@ assert pte_hw_kind_l(P2M_FMT0, 2, p2m_hw_word(pos->table, pos->index)) != PTE_HW_TABLE;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    /*@ assert fresh_2m_tree: P2M_L2_CASE(gfn) && pos->table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0); */
+    /*@ assert fresh_2m_region: P2M_L2_CASE(gfn) && pos->table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+                p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == pte_l_addr_2m(leaf) + g2 % 512; */
+    /*@ assert fresh_2m_others: P2M_L2_CASE(gfn) && pos->table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) ==>
+              P2M_OUTSIDE_2M_KEPT(gfn); */
+}
+
+/*
+ * A map below gfn's empty slot at pos, at level 3 or 4 (or 2 for a 4 KiB
+ * map, from the recursion): fresh tables down to the target level, each
+ * zeroed and linked (link_fresh), then the leaf.  One level per call.
+ */
+/*@ requires \valid(p2m) && \valid(s) && \valid_read(pos) && spare_ok(s);
+    requires pos_ok(pos) && (target == 1 || target == 2) && target < pos->level;
+    requires s->nr == pos->level - target && pte_format_ok(p2m->format);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
+    requires target == 2 ==> pte_l_large(leaf);
+    requires \separated(p2m, s, pos);
+    requires \separated(p2m, MEM_WORDS) && \separated(s, MEM_WORDS) && \separated(pos, MEM_WORDS);
+    requires frame_heap_inv && p2m_rw(p2m);
+    decreases pos->level;
+    assigns p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures fresh_up_4k: target == 1 && P2M_FRESH_UP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf));
+    ensures fresh_up_2m: target == 2 && P2M_FRESH_UP_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
+static void map_fresh(struct p2m *p2m, struct spare *s, const struct walk_pos *pos, gfn_t gfn,
+                      unsigned target, uint64_t leaf)
+{
+    struct walk_pos next;
+    uint64_t *t;
+    mfn_t z;
+
+    if (pos->level == 2) {
+        /* A 4 KiB map: the level-1 table and the leaf. */
+        //@ assert fresh_up_l2: P2M_FRESH_UP_CASE(gfn) ==> P2M_FRESH_L1_CASE(gfn);
+        map_fresh_l1(p2m, s, pos, gfn, leaf);
+        return;
+    }
+    //@ assert fresh_up_link: P2M_FRESH_UP_CASE(gfn) ==> P2M_LINK_UP_CASE(gfn);
+    z = link_fresh(p2m, s, pos, gfn, &t);
+    /*@ assert fresh_up_linked: P2M_FRESH_UP_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
+              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level - 1) &&
+              p2m_hw_tab(P2M_ROOT0, gfn, pos->level - 1) == z &&
+              p2m_hw_word(z, p2m_l_index(gfn, pos->level - 1)) == 0 &&
+              p2m_spares_off(P2M_FMT0, P2M_ROOT0, s) &&
+              (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                 (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a))); */
+    PROOF_POINT(linked);
+    empty_slot_at(p2m, s, &next, pos->level - 1, z, t, gfn);
+    //@ assert fresh_up_same: p2m_hw_same{linked, Here};
+    PROOF_POINT(ready);
+    /*@ assert fresh_up_next: P2M_FRESH_UP_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
+              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, next.level) &&
+              p2m_hw_tab(P2M_ROOT0, gfn, next.level) == next.table &&
+              next.entry == p2m_hw_word(next.table, next.index) && !pte_l_present(P2M_FMT0, next.entry); */
+    //@ assert fresh_up_spare: P2M_FRESH_UP_CASE(gfn) ==> p2m_spares_off(P2M_FMT0, P2M_ROOT0, s);
+    /*@ assert fresh_up_ready: P2M_FRESH_UP_CASE(gfn) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    if (next.level == target) {
+        /* A 2 MiB map: the leaf in the fresh level-2 table. */
+        /*@ assert fresh_up_2m_case: P2M_FRESH_UP_CASE(gfn) ==>
+                  p2m_hw_has2(P2M_FMT0, P2M_ROOT0, gfn) && next.table == p2m_hw_t2(P2M_ROOT0, gfn); */
+        write_fresh_2m(p2m, &next, gfn, leaf);
+        /*@ assert fresh_up_2m_region: target == 2 && P2M_FRESH_UP_CASE(gfn) ==>
+                  \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 &&
+                    p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) ==> m == pte_l_addr_2m(leaf) + g2 % 512; */
+        /*@ assert fresh_up_2m_others: target == 2 && P2M_FRESH_UP_CASE(gfn) ==>
+                  \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 != gfn / 512 ==>
+                    (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                     p2m_hw_maps{ready}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+        /*@ assert fresh_up_2m_others0: target == 2 && P2M_FRESH_UP_CASE(gfn) ==> P2M_OUTSIDE_2M_KEPT(gfn); */
+        //@ assert fresh_up_2m_tree: target == 2 && P2M_FRESH_UP_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    } else {
+        map_fresh(p2m, s, &next, gfn, target, leaf);
+    }
 }
 
 /* Can a 2 MiB leaf be split into 4 KiB leaves with its rights?  (Only a
@@ -1289,7 +1617,11 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
               P2M_AT_2M(gfn, pte_l_addr_2m(leaf));
     ensures apply_in_2m_view: mp->split && P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, leaf);
     ensures apply_fresh_view: target == 1 && \old(pos->level) == 2 && !mp->split && P2M_FRESH_L1_CASE(gfn) ==>
-              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
+              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf));
+    ensures apply_up_4k_view: target == 1 && \old(pos->level) >= 3 && P2M_FRESH_UP_CASE(gfn) ==>
+              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf));
+    ensures apply_up_2m_view: target == 2 && \old(pos->level) >= 3 && P2M_FRESH_UP_CASE(gfn) ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
 static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct walk_pos *pos,
                       const struct map_plan *mp, struct spare *s, uint64_t leaf)
 {
@@ -1303,21 +1635,13 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
         split_replace(p2m, s, pos, gfn, leaf);
         return;
     }
-    if (target == 1 && pos->level == 2) {
-        /* The level-2 slot is empty (the plan splits a present one): one
-         * fresh level-1 table, zeroed, nothing replaced (its view proved).
-         * The loop links upper tables as the allocator scrubbed them. */
-        map_fresh_l1(p2m, s, pos, gfn, leaf);
+    if (pos->level > target) {
+        /* An empty slot above the target (the plan splits a present one):
+         * fresh tables down to the target level, each zeroed, nothing
+         * replaced. */
+        map_fresh(p2m, s, pos, gfn, target, leaf);
         return;
     }
-    /*@ loop invariant target <= level <= pos->level;
-        loop invariant s->nr == level - target && spare_ok(s) && p2m_words(t);
-        loop invariant p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
-        loop invariant level == pos->level ==> t == pos->t && p2m_hw_same{Pre, Here};
-        loop assigns level, t, p2m->nr_tables, s->nr, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-        loop variant level; */
-    for (unsigned level = pos->level; level > target; level--)
-        t = link_table(p2m, s, t, p2m_table_index(gfn, level));
     t[p2m_table_index(gfn, target)] = leaf;
     //@ assert p2m_rw(p2m) && p2m_kept{Pre, Here}(p2m);
     //@ ghost mfn_t slot_table = pos->table;
@@ -1348,7 +1672,9 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     ensures mp->need == \old(mp->need) && mp->split == \old(mp->split);
     ensures fill_keeps_words: p2m_hw_same{Pre, Post};
     ensures map_spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
-              s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE; */
+              s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE;
+    ensures map_spare_distinct: \result == 0 ==> \forall integer i, j; 0 <= i < j < s->nr ==>
+              s->mfn[i] != s->mfn[j]; */
 static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
                         const struct map_plan *mp)
 {
