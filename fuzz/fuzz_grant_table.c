@@ -21,6 +21,10 @@
  *     (grant_domain_destroy, then domain_destroy must succeed) or through
  *     domain_destroy alone (refused with -EBUSY, changing nothing, while
  *     another domain maps its frames).
+ * A domain may break its own way to its hypercall records (its page tables
+ * or the argument page replaced, overwritten or read-only): a copy or unmap
+ * may then answer -EFAULT, and only then (fx_page_reachable); a domain whose
+ * argument page is gone altogether takes no more hypercall steps.
  * After every step: the whole-system invariant (memory, references, and
  * every foreign leaf accounted by one live maptrack entry: see
  * domain_check_invariants), every result one the table declares, every
@@ -177,6 +181,15 @@ static uint64_t fz_arg(struct vcpu *v)
     return fx_addr(v, FX_RO, 0);
 }
 
+/* Whether the argument page is still in the p2m (a grant mapped over it and unmapped leaves a hole). */
+static bool fz_arg_mapped(const struct vcpu *v)
+{
+    mfn_t m;
+    unsigned a;
+
+    return domain_lookup(v->domain->id, FX_PAGE_GFN + FZ_ARG_PAGE, &m, &a) == 0;
+}
+
 /* Host view of one side of a copy as the harness understands it, or NULL. */
 static const uint8_t *fz_side(struct vcpu *v, uint64_t ref_or_gmfn, domid_t domid, bool gref, uint16_t off)
 {
@@ -206,6 +219,7 @@ static void fz_copy(struct vcpu *v)
     struct gnttab_copy c;
     struct gnttab_copy_compat cc;
     const uint8_t *src, *dst;
+    bool reachable;
     int64_t rc;
     int16_t st;
 
@@ -234,7 +248,10 @@ static void fz_copy(struct vcpu *v)
     src = fz_side(v, r.source.ref_or_gmfn, r.source.domid, r.flags & GNTCOPY_source_gref, r.source.offset);
     if (src != NULL && r.len <= PAGE_SIZE - r.source.offset)
         memcpy(before, src, r.len);
+    reachable = fx_page_reachable(v, FZ_ARG_PAGE);
     rc = fz_call(v, GNTTABOP_copy, fx_addr(v, FZ_ARG_PAGE, 64), 1);
+    if (rc == -XEN_EFAULT && (!reachable || !fx_page_reachable(v, FZ_ARG_PAGE)))
+        return;                              /* the guest broke its own path to the record */
     fx_get(v, FZ_ARG_PAGE, 64 + (compat ? 20U : 36U), &st, sizeof(st));
     if (rc != 0 || st < GNTST_no_space || st > GNTST_okay)
         fz_fail("copy result", (long long)rc, st);
@@ -288,7 +305,7 @@ static void fz_unmap(struct vcpu *v)
     unsigned b = fz_byte();
     struct gnttab_unmap_grant_ref u = { .handle = h, .status = 1 };
     struct grant_map gm;
-    bool had;
+    bool had, reachable;
     int64_t rc;
 
     /* Most of the time, the k-th live handle. */
@@ -305,7 +322,10 @@ static void fz_unmap(struct vcpu *v)
     u.host_addr = b < 160 && had ? (gm.gfn << PAGE_SHIFT) + fz_byte() : b < 200 ? 0 : fz_gfn() << PAGE_SHIFT;
     u.dev_bus_addr = fz_byte() < 240 ? 0 : fz_bytes(8);
     fx_put(v, FZ_ARG_PAGE, 64, &u, sizeof(u));
+    reachable = fx_page_reachable(v, FZ_ARG_PAGE);
     rc = fz_call(v, GNTTABOP_unmap_grant_ref, fx_addr(v, FZ_ARG_PAGE, 64), 1);
+    if (rc == -XEN_EFAULT && (!reachable || !fx_page_reachable(v, FZ_ARG_PAGE)))
+        return;                              /* the guest broke its own path to the record */
     fx_get(v, FZ_ARG_PAGE, 64, &u, sizeof(u));
     if (rc != 0)
         fz_fail("unmap of a readable record failed", (long long)rc, 0);
@@ -482,7 +502,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned b = fz_byte();
         unsigned who = fz_byte() % FZ_DOMS;
 
-        if (b < 150) {
+        if (b < 200 && !fz_arg_mapped(fz_v[who])) {
+            continue;                        /* nowhere left to put a record */
+        } else if (b < 150) {
             fz_op(fz_v[who]);
         } else if (b < 200) {
             fz_add_to_physmap(fz_v[who]);

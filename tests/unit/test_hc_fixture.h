@@ -151,6 +151,43 @@ static inline void fx_long_mode(struct vcpu *v)
     v->state.cs_mode = VCPU_CS_64;
 }
 
+/* The guest-physical page gfn is mapped readable and writable, and its 64-bit word at byte
+ * off holds want, the accessed and dirty bits aside (the guest walker sets them). */
+static inline bool fx_word_is(const struct domain *d, uint64_t gfn, unsigned off, uint64_t want)
+{
+    const uint64_t ad = (1ULL << 5) | (1ULL << 6);
+    uint64_t word;
+    mfn_t m;
+    unsigned access;
+
+    if (domain_lookup(d->id, gfn, &m, &access) != 0 || sim_frame(m) == NULL ||
+        (access & (P2M_ACCESS_R | P2M_ACCESS_W)) != (P2M_ACCESS_R | P2M_ACCESS_W))
+        return false;
+    memcpy(&word, sim_frame(m) + off, sizeof(word));
+    return (word & ~ad) == want;
+}
+
+/* Whether fx_addr(v, n, ...) still reaches argument page n, writable: the page is mapped R+W
+ * in the p2m and, under paging, the four entries fx_long_mode wrote on its path are intact.
+ * A guest that replaced or overwrote one of those pages (add_to_physmap, a grant copy, a
+ * write) makes its own hypercall arguments unreadable: -EFAULT is then Xen's answer. */
+static inline bool fx_page_reachable(const struct vcpu *v, unsigned n)
+{
+    const struct domain *d = v->domain;
+    uint64_t page = fx_page_gpa(n) >> PAGE_SHIFT;
+    mfn_t m;
+    unsigned access;
+
+    if (domain_lookup(d->id, page, &m, &access) != 0 ||
+        (access & (P2M_ACCESS_R | P2M_ACCESS_W)) != (P2M_ACCESS_R | P2M_ACCESS_W))
+        return false;
+    if ((v->state.paging.cr0 & GW_CR0_PG) == 0)
+        return true;
+    return fx_word_is(d, 1, 0, 0x2000 | 7) && fx_word_is(d, 2, 0, 0x3000 | 7) &&
+           fx_word_is(d, 3, 2 * 8, 0x4000 | 7) &&
+           fx_word_is(d, 4, n * 8, fx_page_gpa(n) | (n == FX_RO ? 5U : 7U));
+}
+
 /* Domain id with its RAM, start flags and one vCPU in `mode`. */
 static inline struct vcpu *fx_domain(domid_t id, uint32_t flags, enum fx_mode mode)
 {
