@@ -631,6 +631,11 @@ static void split_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t 
  * every free frame was on no path. */
 #define P2M_FRESH_MAP_CASE(gfn) \
     (P2M_L2_CASE(gfn) && !pte_l_present(P2M_FMT0, P2M_L2_WORD0(gfn)) && P2M_FREE_OFF0)
+/* A map below gfn's 1 GiB or 512 GiB region when it had no level-2 table
+ * (fresh tables are linked from the empty slot where the walk stopped). */
+#define P2M_FRESH_UP_MAP_CASE(gfn)                                                           \
+    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
+     !p2m_hw_has2{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && P2M_FREE_OFF0)
 /* gfn unmapped out of its 2 MiB leaf: every other gfn of the region maps,
  * if anything, its page of that leaf; outside the region nothing changed. */
 #define P2M_UNMAPPED_IN_2M(gfn) p2m_unmapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn)
@@ -898,10 +903,24 @@ static void clear_table(const struct p2m *p2m, uint64_t *t, mfn_t z)
  * its word), the word is not present, and the spare pages are on no path
  * and distinct (pages that were free, taken one by one).
  */
-/*@ // The spare pages of s are on no path of the p2m at (fmt, root), and distinct.
+/*@ // In a block of its own, so that only the goals that speak of spare pages
+    // off the paths see its lemma (the other goals keep their contexts).
+  axiomatic P2mSpares {
+    // The spare pages of s are on no path of the p2m at (fmt, root), and distinct.
     predicate p2m_spares_off{L}(integer fmt, integer root, struct spare *s) =
       (\forall integer i; 0 <= i < s->nr ==> p2m_off_paths(fmt, root, s->mfn[i])) &&
       (\forall integer i, j; 0 <= i < j < s->nr ==> s->mfn[i] != s->mfn[j]);
+    // Pages that were free (at L1, when every free frame was on no path) and
+    // are distinct, the tables unchanged since: spare pages on no path.
+    lemma p2m_spares_off_free{L1, L2}: \forall integer fmt, root, struct spare *s;
+      p2m_free_off{L1}(fmt, root) && p2m_hw_same{L1, L2} &&
+      \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
+      (\forall integer i; 0 <= i < \at(s->nr, L2) ==>
+         0 <= \at(s->mfn[i], L2) < \at(frame_heap.nr, L2) &&
+         frame_owner_of{L1}(\at(s->mfn[i], L2)) == FRAME_OWNER_FREE) &&
+      (\forall integer i, j; 0 <= i < j < \at(s->nr, L2) ==> \at(s->mfn[i], L2) != \at(s->mfn[j], L2)) ==>
+      p2m_spares_off{L2}(fmt, root, s);
+  }
 */
 #define P2M_SPARE_OFF0 p2m_spares_off{Pre}(P2M_FMT0, P2M_ROOT0, s)
 #define P2M_FRESH_UP_CASE(gfn)                                                               \
@@ -926,33 +945,39 @@ static void clear_table(const struct p2m *p2m, uint64_t *t, mfn_t z)
  * slot at its level, its word no table or leaf to the CPU, and z is on no
  * path and all zero.
  */
-#define P2M_ZERO_LINK_CASE(gfn, z)                                                            \
+#define P2M_SLOT_OF(gfn)                                                                     \
     (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
      p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, gfn, pos->level) &&                                 \
-     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, pos->level) == pos->table &&                              \
+     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, pos->level) == pos->table)
+#define P2M_ZERO_LINK_CASE(gfn, z)                                                            \
+    (P2M_SLOT_OF(gfn) &&                                                                     \
      pte_hw_kind_l(P2M_FMT0, pos->level, p2m_hw_word{Pre}(pos->table, pos->index)) == PTE_HW_BAD && \
      p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) &&                                            \
      (\forall integer i; 0 <= i < 512 ==> p2m_hw_word{Pre}(z, i) == 0))
-/* Then z is gfn's table one level down, nothing maps through it, and no
- * gfn's translation changed (the lemmas p2m_link3_* and p2m_link4_* of
- * spec/p2m_tree.acsl). */
+/* Then (the lemmas p2m_link3_* and p2m_link4_* of spec/p2m_tree.acsl) z is
+ * gfn's table one level down, all zero, so nothing maps through it; no
+ * gfn's translation changed; every other page on no path still is.  Said
+ * once for link_zeroed and zero_and_link. */
+#define P2M_ZERO_LINKED(gfn, z)                                                              \
+    (p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&                                                     \
+     p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level - 1) &&                                  \
+     p2m_hw_tab(P2M_ROOT0, gfn, pos->level - 1) == z &&                                       \
+     (\forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0))
+#define P2M_VIEW_UNCHANGED                                                                   \
+    (\forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>                                    \
+       (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)))
+#define P2M_OFF_KEPT_BUT(z)                                                                  \
+    (\forall integer x; p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, x) && x != z ==>              \
+       p2m_off_paths(P2M_FMT0, P2M_ROOT0, x))
 /*@ requires \valid_read(pos) && pos_ok(pos) && (pos->level == 3 || pos->level == 4);
     requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, pos->level);
     requires \separated(pos, MEM_WORDS) && frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
     requires z <= PTE_MFN_MAX;
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
-    ensures zl_linked: P2M_ZERO_LINK_CASE(gfn, z) ==>
-              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
-              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level - 1) &&
-              p2m_hw_tab(P2M_ROOT0, gfn, pos->level - 1) == z &&
-              (\forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0);
-    ensures zl_view: P2M_ZERO_LINK_CASE(gfn, z) ==>
-              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
-                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
-    ensures zl_off: P2M_ZERO_LINK_CASE(gfn, z) ==>
-              \forall integer x; p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, x) && x != z ==>
-                p2m_off_paths(P2M_FMT0, P2M_ROOT0, x); */
+    ensures zl_linked: P2M_ZERO_LINK_CASE(gfn, z) ==> P2M_ZERO_LINKED(gfn, z);
+    ensures zl_view: P2M_ZERO_LINK_CASE(gfn, z) ==> P2M_VIEW_UNCHANGED;
+    ensures zl_off: P2M_ZERO_LINK_CASE(gfn, z) ==> P2M_OFF_KEPT_BUT(z); */
 static void link_zeroed(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t z)
 {
     (void)gfn;   /* named for the contract */
@@ -977,14 +1002,11 @@ static void link_zeroed(const struct p2m *p2m, const struct walk_pos *pos, gfn_t
 /*
  * Zero page z (its words t) and link it into gfn's empty slot at pos, at
  * level 3 or 4 (the case: the tables formed a tree, pos is gfn's slot at
- * its level with its word, not present, and z was on no path).  Then z is
- * gfn's table one level down, all zero, no gfn's translation changed, the
- * tree is kept, and every other page on no path still is.
+ * its level with its word, not present, and z was on no path); then as
+ * link_zeroed (P2M_ZERO_LINKED and the rest).
  */
 #define P2M_ZERO_CASE(gfn, z)                                                                \
-    (gfn <= P2M_MAX_GFN && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&                          \
-     p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, gfn, pos->level) &&                                 \
-     p2m_hw_tab{Pre}(P2M_ROOT0, gfn, pos->level) == pos->table &&                              \
+    (P2M_SLOT_OF(gfn) &&                                                                     \
      pos->entry == p2m_hw_word{Pre}(pos->table, pos->index) &&                                \
      !pte_l_present(P2M_FMT0, pos->entry) && p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z))
 /*@ requires \valid_read(pos) && pos_ok(pos) && (pos->level == 3 || pos->level == 4);
@@ -993,17 +1015,9 @@ static void link_zeroed(const struct p2m *p2m, const struct walk_pos *pos, gfn_t
     requires p2m_words(t) && t == hal_mem_words + z * 512 && z <= PTE_MFN_MAX;
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
-    ensures zk_linked: P2M_ZERO_CASE(gfn, z) ==>
-              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
-              p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos->level - 1) &&
-              p2m_hw_tab(P2M_ROOT0, gfn, pos->level - 1) == z &&
-              (\forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0);
-    ensures zk_view: P2M_ZERO_CASE(gfn, z) ==>
-              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
-                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
-    ensures zk_off: P2M_ZERO_CASE(gfn, z) ==>
-              \forall integer x; p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, x) && x != z ==>
-                p2m_off_paths(P2M_FMT0, P2M_ROOT0, x); */
+    ensures zk_linked: P2M_ZERO_CASE(gfn, z) ==> P2M_ZERO_LINKED(gfn, z);
+    ensures zk_view: P2M_ZERO_CASE(gfn, z) ==> P2M_VIEW_UNCHANGED;
+    ensures zk_off: P2M_ZERO_CASE(gfn, z) ==> P2M_OFF_KEPT_BUT(z); */
 static void zero_and_link(const struct p2m *p2m, const struct walk_pos *pos, gfn_t gfn, mfn_t z, uint64_t *t)
 {
     /* z was on no path: zeroing it keeps every path, view and the tree, and
@@ -1667,19 +1681,26 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     ensures \result == 0 || \result == -XEN_ENOMEM;
     ensures \result == 0 ==> s->nr == mp->need;
     ensures pos->level == \old(pos->level); ensures pos->index == \old(pos->index);
-    ensures pos->t == \old(pos->t) && pos->table == \old(pos->table);
+    ensures pos->t == \old(pos->t); ensures pos->table == \old(pos->table);
     ensures pos->entry == \old(pos->entry);
     ensures mp->need == \old(mp->need) && mp->split == \old(mp->split);
     ensures fill_keeps_words: p2m_hw_same{Pre, Post};
     ensures map_spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
               s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE;
     ensures map_spare_distinct: \result == 0 ==> \forall integer i, j; 0 <= i < j < s->nr ==>
-              s->mfn[i] != s->mfn[j]; */
+              s->mfn[i] != s->mfn[j];
+    ensures map_spares_off: \result == 0 && p2m_free_off{Pre}(p2m->format, p2m->root) ==>
+              p2m_spares_off(p2m->format, p2m->root, s); */
 static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct walk_pos *pos,
                         const struct map_plan *mp)
 {
+    int rc;
+
     (void)pos;   /* named for the contract */
-    return spare_fill(p2m, s, mp->need);
+    rc = spare_fill(p2m, s, mp->need);
+    /* Said once, so that map_spares_off is the lemma p2m_spares_off_free. */
+    //@ assert fill_same_words: p2m_hw_same{Pre, Here};
+    return rc;
 }
 
 /*
@@ -1701,7 +1722,11 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     ensures leaf_in_2m_view: target == 1 && \result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==>
               p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf));
     ensures leaf_fresh_view: target == 1 && \result == 0 && P2M_FRESH_MAP_CASE(gfn) ==>
-              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
+              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf));
+    ensures leaf_up_4k_view: target == 1 && \result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==>
+              P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf));
+    ensures leaf_up_2m_view: target == 2 && \result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==>
+              P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
 static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_t pages,
                     domid_t ref_owner, uint64_t leaf)
 {
@@ -1716,6 +1741,8 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     rc = map_prepare(p2m, gfn, target, &pos, &mp);
     //@ assert p2m_kept{Pre, Here}(p2m);
     //@ assert p2m_hw_same{Pre, Here};
+    //@ assert leaf_fresh_walk: rc == 0 && target == 1 && P2M_FRESH_MAP_CASE(gfn) ==> pos.level == 2;
+    //@ assert leaf_free_off: P2M_FRESH_UP_MAP_CASE(gfn) ==> p2m_free_off(P2M_FMT0, P2M_ROOT0);
     if (rc == 0)
         rc = fill_for_map(p2m, &s, &pos, &mp);
     //@ assert p2m_kept{Pre, Here}(p2m);
@@ -1761,8 +1788,26 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
           pos.table == p2m_hw_t2(P2M_ROOT0, gfn) && pos.entry == p2m_hw_word(pos.table, pos.index) &&
           (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
              p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    /* A map where gfn had no level-2 table: the walk stopped at an empty
+     * slot above level 2 (has2 is implied by a table at level 2 or 1),
+     * nothing is split, one spare page per level to link, each one a page
+     * that was free, so on no path (I3, the hypothesis of the case). */
+    //@ assert leaf_up_level: P2M_FRESH_UP_MAP_CASE(gfn) ==> pos.level >= 3;
+    /*@ assert leaf_up_plan: P2M_FRESH_UP_MAP_CASE(gfn) ==>
+          !pte_l_present(P2M_FMT0, pos.entry) && !mp.split && s.nr == pos.level - target; */
+    //@ assert leaf_up_spares: P2M_FRESH_UP_MAP_CASE(gfn) ==> p2m_spares_off(P2M_FMT0, P2M_ROOT0, &s);
+    /*@ assert leaf_up_case: P2M_FRESH_UP_MAP_CASE(gfn) ==>
+          p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has(P2M_FMT0, P2M_ROOT0, gfn, pos.level) &&
+          p2m_hw_tab(P2M_ROOT0, gfn, pos.level) == pos.table &&
+          pos.entry == p2m_hw_word(pos.table, pos.index) &&
+          (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+             p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
     PROOF_POINT(applying);
     map_apply(p2m, gfn, target, &pos, &mp, &s, leaf);
+    /*@ assert leaf_up_4k_done: target == 1 && P2M_FRESH_UP_MAP_CASE(gfn) ==>
+          P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf)); */
+    /*@ assert leaf_up_2m_done: target == 2 && P2M_FRESH_UP_MAP_CASE(gfn) ==>
+          P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
     /*@ assert leaf_fresh_applied: target == 1 && P2M_FRESH_MAP_CASE(gfn) ==>
           p2m_hw_tree(P2M_FMT0, P2M_ROOT0) &&
           (\forall integer m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a) ==> m == pte_l_addr(leaf)) &&
@@ -1790,7 +1835,11 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     ensures map_in_2m_view: order == P2M_ORDER_4K ==>
               (\result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==> p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, mfn));
     ensures map_fresh_view: order == P2M_ORDER_4K ==>
-              (\result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn)); */
+              (\result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn));
+    ensures map_up_view: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn));
+    ensures map_up_2m_view: order == P2M_ORDER_2M ==>
+              (\result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_AT_2M(gfn, mfn)); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
@@ -1818,7 +1867,8 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
 /* (Besides its contract in hv/p2m.h: what it does to the hardware view, as
  * a 4 KiB p2m_map.) */
 /*@ ensures foreign_view: P2M_MAPPED_4K(gfn, mfn);
-    ensures foreign_fresh_view: \result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn); */
+    ensures foreign_fresh_view: \result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn);
+    ensures foreign_up_view: \result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn); */
 int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter)
 {
     int rc = check_target(p2m, gfn, P2M_ORDER_4K);
