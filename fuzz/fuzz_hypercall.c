@@ -274,7 +274,7 @@ static int64_t fz_run(uint64_t nr, const uint64_t a[HYPERCALL_NR_ARGS])
     return (int64_t)fz_v->regs.rax;
 }
 
-static void fz_check_result(uint64_t nr, int64_t rc, bool cpl_refused)
+static void fz_check_result(uint64_t nr, uint64_t a0, int64_t rc, bool cpl_refused)
 {
     const struct hypercall_info *info = hypercall_table_lookup(nr);
 
@@ -287,8 +287,16 @@ static void fz_check_result(uint64_t nr, int64_t rc, bool cpl_refused)
      * A 32-bit caller gets the low half of the result, as on Xen: a count or
      * frame number of 2^31 or more (XENMEM_maximum_gpfn after a frame was
      * placed high) reads as a negative int.  Error codes are all above -4096,
-     * so such a value is never one.
+     * so such a value is never one; XENMEM_maximum_gpfn may still land among
+     * them (a frame at gfn 0xFFFFFF00 reads as -256): a value there is taken
+     * for a gfn only when it is the truncated highest gfn of a domain it can
+     * name, and must otherwise be a declared error.
      */
+    if (hypercall_compat(fz_v) && nr == HYPERVISOR_memory_op && (uint32_t)a0 == XENMEM_maximum_gpfn &&
+        rc < 0 && rc >= INT32_MIN &&
+        ((uint32_t)rc == (uint32_t)p2m_highest_gfn(&fz_v->domain->p2m) ||
+         (fz_other != NULL && (uint32_t)rc == (uint32_t)p2m_highest_gfn(&fz_other->p2m))))
+        return;
     if (hypercall_compat(fz_v) && nr == HYPERVISOR_memory_op && rc < -4095 && rc >= INT32_MIN)
         return;
     if (info == NULL ? rc != -XEN_ENOSYS : !hypercall_result_declared(info, rc))
@@ -405,7 +413,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             nr = fz_build(op, a);
             cpl_refused = (fz_v->state.paging.cr0 & 1U) != 0 && fz_v->state.paging.cpl != 0;
             rc = fz_run(nr, a);
-            fz_check_result(hypercall_compat(fz_v) ? nr & 0xFFFFFFFFULL : nr, rc, cpl_refused);
+            fz_check_result(hypercall_compat(fz_v) ? nr & 0xFFFFFFFFULL : nr, a[0], rc, cpl_refused);
         }
         fz_check_step(params);
     }
