@@ -194,6 +194,16 @@ static void test_map_unmap(void **state)
     assert_int_equal(p2m_unmap_foreign(&P, 42, g), -XEN_ENOENT);
     assert_int_equal(p2m_unmap_foreign(&P, 1ULL << 30, g), -XEN_ENOENT);   /* no table there */
     assert_int_equal(p2m_unmap_foreign(&P, P2M_MAX_GFN + 1, g), -XEN_EINVAL);
+    {
+        /* A struct p2m whose format is neither NPT nor EPT is refused before
+         * any table is read. */
+        struct p2m odd = P;
+
+        odd.format = (enum pte_format)7;
+        assert_int_equal(p2m_unmap_foreign(&odd, 41, g), -XEN_EINVAL);
+        assert_int_equal(frame_refcount(g), 2);
+        expect_foreign(&P, 41, g, R);
+    }
     assert_int_equal(p2m_unmap_foreign(&P, 41, g), 0);
     assert_int_equal(frame_refcount(g), 1);
     expect_none(&P, 41);

@@ -740,11 +740,46 @@ static void split_replace(struct p2m *p2m, struct spare *s, const struct walk_po
 }
 
 /*
- * Zero the level-1 table page l1 (its words t) before it is linked fresh.
- * The allocator scrubbed the frame, but the proofs see that only as
- * hal_frame_is_zero, not as the words the walk reads, so the p2m clears
- * what it links (512 stores, once per new table).  While l1 is on no path
- * (the case below), no translation changes and the tree is kept.
+ * Zero table page z (its words t) before it is linked fresh.  The allocator
+ * scrubbed the frame, but the proofs see that only as hal_frame_is_zero,
+ * not as the words the walk reads, so the p2m clears what it links (512
+ * stores, once per new table).  While z is on no path (the case below),
+ * writes there change no path, no translation and the tree.
+ */
+/*@ requires p2m_words(t) && t == hal_mem_words + z * 512;
+    requires frame_heap_inv && p2m_rw(p2m);
+    assigns hal_mem_words[z * 512 .. z * 512 + 511];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures p2m_hw_same_but_table{Pre, Post}(z);
+    ensures zero_words: \forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0;
+    ensures zero_off_view: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==>
+              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
+                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
+    ensures zero_off_paths: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==>
+              \forall integer g2, k; 0 <= g2 <= P2M_MAX_GFN && 1 <= k <= 4 ==>
+                (p2m_hw_has(P2M_FMT0, P2M_ROOT0, g2, k) <==> p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, g2, k)) &&
+                (p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, g2, k) ==>
+                   p2m_hw_tab(P2M_ROOT0, g2, k) == p2m_hw_tab{Pre}(P2M_ROOT0, g2, k));
+    ensures zero_off_tree: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    ensures zero_off_stays: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, z); */
+static void clear_table(const struct p2m *p2m, uint64_t *t, mfn_t z)
+{
+    (void)p2m;   /* p2m and z are named for the contract: t is z's words */
+    (void)z;
+    /*@ loop invariant 0 <= i <= 512;
+        loop invariant p2m_hw_same_but_table{Pre, Here}(z);
+        loop invariant \forall integer j; 0 <= j < i ==> p2m_hw_word(z, j) == 0;
+        loop assigns i, hal_mem_words[z * 512 .. z * 512 + 511];
+        loop variant 512 - i; */
+    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+        t[i] = 0;
+    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+}
+
+/*
+ * Zero the level-1 table page l1 before it is linked into gfn's level-2
+ * slot (clear_table), keeping that slot's word.
  */
 /*@ requires p2m_words(t) && t == hal_mem_words + l1 * 512;
     requires frame_heap_inv && p2m_rw(p2m);
@@ -764,18 +799,10 @@ static void split_replace(struct p2m *p2m, struct spare *s, const struct walk_po
                 p2m_hw_word{Pre}(p2m_hw_t2{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 2)); */
 static void clear_fresh_l1(const struct p2m *p2m, gfn_t gfn, uint64_t *t, mfn_t l1)
 {
-    (void)p2m;   /* p2m, gfn and l1 are named for the contract: t is l1's words */
-    (void)gfn;
-    (void)l1;
-    /*@ loop invariant 0 <= i <= 512;
-        loop invariant p2m_hw_same_but_table{Pre, Here}(l1);
-        loop invariant \forall integer j; 0 <= j < i ==> p2m_hw_word(l1, j) == 0;
-        loop assigns i, hal_mem_words[l1 * 512 .. l1 * 512 + 511];
-        loop variant 512 - i; */
-    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
-        t[i] = 0;
-    /* The frame rules of spec/p2m_tree.acsl for a page on no path. */
-    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
+    (void)gfn;   /* named for the contract */
+    clear_table(p2m, t, l1);
+    /* gfn's level-2 table is on a path, so it is not l1: its word is kept. */
+    //@ assert P2M_FILL_CASE(gfn, l1) ==> p2m_hw_t2{Pre}(P2M_ROOT0, gfn) != l1;
 }
 
 /*
@@ -861,41 +888,6 @@ static void map_fresh_l1(struct p2m *p2m, struct spare *s, const struct walk_pos
                 (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
 }
 
-/*
- * Zero table page z (its words t) before it is linked fresh above level 2,
- * as clear_fresh_l1 does at level 2.  While z is on no path (the case
- * below), writes there change no path, no translation and the tree.
- */
-/*@ requires p2m_words(t) && t == hal_mem_words + z * 512;
-    requires frame_heap_inv && p2m_rw(p2m);
-    assigns hal_mem_words[z * 512 .. z * 512 + 511];
-    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
-    ensures p2m_hw_same_but_table{Pre, Post}(z);
-    ensures zero_words: \forall integer i; 0 <= i < 512 ==> p2m_hw_word(z, i) == 0;
-    ensures zero_off_view: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==>
-              \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN ==>
-                (p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==> p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a));
-    ensures zero_off_paths: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==>
-              \forall integer g2, k; 0 <= g2 <= P2M_MAX_GFN && 1 <= k <= 4 ==>
-                (p2m_hw_has(P2M_FMT0, P2M_ROOT0, g2, k) <==> p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, g2, k)) &&
-                (p2m_hw_has{Pre}(P2M_FMT0, P2M_ROOT0, g2, k) ==>
-                   p2m_hw_tab(P2M_ROOT0, g2, k) == p2m_hw_tab{Pre}(P2M_ROOT0, g2, k));
-    ensures zero_off_tree: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) ==>
-              p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
-    ensures zero_off_stays: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, z) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, z); */
-static void clear_table(const struct p2m *p2m, uint64_t *t, mfn_t z)
-{
-    (void)p2m;   /* p2m and z are named for the contract: t is z's words */
-    (void)z;
-    /*@ loop invariant 0 <= i <= 512;
-        loop invariant p2m_hw_same_but_table{Pre, Here}(z);
-        loop invariant \forall integer j; 0 <= j < i ==> p2m_hw_word(z, j) == 0;
-        loop assigns i, hal_mem_words[z * 512 .. z * 512 + 511];
-        loop variant 512 - i; */
-    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
-        t[i] = 0;
-    //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
-}
 
 /*
  * A map below an empty slot above level 1 (annotations only): the tables
@@ -1751,7 +1743,9 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
         drop_refs(p2m, mfn, pages, ref_owner);
         return rc;
     }
-    //@ assert pos_ok(&pos) && plan_ok(&mp, &pos, target) && spare_ok(&s) && s.nr == mp.need;
+    //@ assert leaf_pos: pos_ok(&pos);
+    //@ assert leaf_plan: plan_ok(&mp, &pos, target);
+    //@ assert leaf_spares: spare_ok(&s) && s.nr == mp.need;
     /*@ assert leaf_slot: target == 1 && P2M_L1_CASE(gfn) ==>
           pos.level == 1 && pos.table == p2m_hw_t1{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1); */
     /*@ assert leaf_slot_2m: target == 2 && P2M_L2_CASE(gfn) ==>
@@ -1903,31 +1897,99 @@ static bool find_foreign(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
 }
 
 /* p2m_descend toward a 4 KiB leaf, with only the facts p2m_unmap_foreign
- * needs (the hardware path it reports is not used there: a smaller context). */
+ * needs (the path at level 1 only: a smaller context there). */
 /*@ requires \valid_read(p2m) && \valid(pos) && \separated(pos, p2m);
+    requires frame_heap_inv && p2m_rw(p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
     assigns *pos;
-    ensures \result ==> pos_ok(pos); */
+    ensures descend_l1_heap: frame_heap_inv;
+    ensures descend_l1_rw: p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
+    ensures descend_l1_keeps_words: p2m_hw_same{Pre, Post};
+    ensures \result ==> pos_ok(pos);
+    ensures descend_l1_path: \result && pos->level == 1 ==>
+              pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, 1) &&
+              pos->index == p2m_l_index(gfn, 1) && pos->t == hal_mem_words + pos->table * 512 &&
+              pos->entry == p2m_hw_word{Pre}(pos->table, pos->index); */
 static bool descend_l1(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
 {
     return p2m_descend(p2m, gfn, 1, pos);
 }
 
-int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
+/*
+ * Remove the foreign leaf of mfn at pos, gfn's slot in its level-1 table,
+ * dropping the reference it holds for the granter.  The entry is written
+ * last, as in unmap_l1, whose proof of the view this follows.
+ */
+/*@ requires frame_heap_inv && p2m_rw(p2m) && pte_format_ok(p2m->format);
+    requires \valid_read(pos) && pos_ok(pos) && pos->level == 1 && \separated(pos, p2m);
+    requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
+    requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 1);
+    requires pos->table == p2m_hw_tab(p2m->root, gfn, 1) && pos->entry == p2m_hw_word(pos->table, pos->index);
+    assigns p2m->nr_foreign, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL;
+    ensures unmap_foreign_l1_view: P2M_UNMAPPED_4K(gfn); */
+static int unmap_foreign_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, mfn_t mfn,
+                            domid_t granter)
+{
+    (void)gfn;   /* named for the contract */
+    if (put_refs(mfn, 1, granter) != 0)
+        return -XEN_EINVAL;
+    p2m->nr_foreign--;
+    pos->t[pos->index] = 0;
+    /* The frame rules of spec/p2m_tree.acsl, instance by instance. */
+    //@ assert p2m_hw_same_but{Pre, Here}(pos->table, pos->index);
+    //@ assert p2m_hw_word(pos->table, pos->index) == 0;
+    /*@ assert foreign_same_but: P2M_L1_CASE(gfn) ==>
+              p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
+              pte_hw_kind_l(P2M_FMT0, 1, p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1))) != PTE_HW_LEAF; */
+    //@ assert foreign_tree: P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    //@ assert foreign_gone: P2M_L1_CASE(gfn) ==> \forall integer m, a; !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, gfn, m, a);
+    return 0;
+}
+
+/* p2m_unmap_foreign after its generation bump. */
+/*@ requires frame_heap_inv && p2m_rw(p2m);
+    assigns p2m->nr_foreign, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    ensures frame_heap_inv;
+    ensures p2m_kept{Pre, Post}(p2m);
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT;
+    ensures unmap_foreign_4k_view: P2M_UNMAPPED_4K(gfn); */
+static int unmap_foreign_4k(struct p2m *p2m, gfn_t gfn, mfn_t mfn, domid_t granter)
 {
     struct walk_pos pos;
 
-    p2m->generation++;
-    if (p2m->root == INVALID_MFN || gfn > P2M_MAX_GFN || !descend_l1(p2m, gfn, &pos))
+    if (p2m->root == INVALID_MFN || (p2m->format != PTE_FORMAT_NPT && p2m->format != PTE_FORMAT_EPT) ||
+        gfn > P2M_MAX_GFN || !descend_l1(p2m, gfn, &pos))
         return -XEN_EINVAL;
     if (!pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
     /* Only the grant mapping named: never the owner's RAM, never another frame. */
-    if (pos.level != 1 || !pte_is_foreign(p2m->format, pos.entry) || pte_mfn(pos.entry) != mfn ||
-        put_refs(mfn, 1, frame_owner(mfn)) != 0)
+    if (pos.level != 1 || !pte_is_foreign(p2m->format, pos.entry) || pte_mfn(pos.entry) != mfn)
         return -XEN_EINVAL;
-    pos.t[pos.index] = 0;
-    p2m->nr_foreign--;
-    return 0;
+    //@ assert p2m_hw_same{Pre, Here};
+    /*@ assert P2M_L1_CASE(gfn) ==>
+              p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
+              (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
+                 p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
+    return unmap_foreign_l1(p2m, gfn, &pos, mfn, granter);
+}
+
+/* (Besides its contract in hv/p2m.h: what it does to the hardware view
+ * when gfn's level-1 table exists, as a 4 KiB unmap.) */
+/*@ ensures unmap_foreign_view: P2M_UNMAPPED_4K(gfn); */
+int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
+{
+    domid_t granter = frame_owner(mfn);
+    int rc;
+
+    p2m_bump(p2m);
+    //@ assert p2m_hw_same{Pre, Here};
+    rc = unmap_foreign_4k(p2m, gfn, mfn, granter);
+    //@ assert foreign_kept: frame_heap_inv && p2m_root_map_ok(p2m);
+    return rc;
 }
 
 int p2m_foreign_lookup(const struct p2m *p2m, gfn_t gfn, mfn_t *mfn, unsigned *access)
