@@ -336,7 +336,8 @@ static bool p2m_descend(const struct p2m *p2m, gfn_t gfn, unsigned stop, struct 
     ensures table_was_free: \result != (mfn_t)INVALID_MFN ==>
               frame_owner_of{Pre}(\result) == FRAME_OWNER_FREE && frame_owner_of(\result) != FRAME_OWNER_FREE;
     ensures table_others: \forall integer x; 0 <= x < frame_heap.nr && x != \result ==>
-              frame_owner_of(x) == frame_owner_of{Pre}(x); */
+              frame_owner_of(x) == frame_owner_of{Pre}(x);
+    ensures table_owner: \result != (mfn_t)INVALID_MFN ==> frame_owner_of(\result) == owner; */
 static mfn_t table_alloc(domid_t owner)
 {
     mfn_t m = frame_alloc(0, owner);
@@ -1270,7 +1271,8 @@ static bool l1_has_foreign(const struct p2m *p2m, mfn_t l1)
     ensures p2m_root_map_ok(p2m);
     ensures p2m->root == root && p2m->owner == owner && p2m->format == fmt;
     ensures p2m->nr_tables == (root == (mfn_t)INVALID_MFN ? 0 : 1);
-    ensures p2m->nr_mapped == 0 && p2m->nr_foreign == 0; */
+    ensures p2m->nr_mapped == 0 && p2m->nr_foreign == 0;
+ */
 static void p2m_set(struct p2m *p2m, domid_t owner, enum pte_format fmt, mfn_t root)
 {
     bool empty = root == INVALID_MFN;
@@ -1306,20 +1308,105 @@ static void p2m_count_leaf(struct p2m *p2m, unsigned pages, bool foreign)
 
 /* ---- init ------------------------------------------------------------------------ */
 
+/*
+ * A new root: table_alloc, and the frame's words through the hypervisor's
+ * view, which p2m_init clears.  INVALID_MFN when there is no frame, or one
+ * the hypervisor cannot map (given back).
+ */
+/*@ requires frame_heap_inv && \valid(words) && \separated(words, HEAP_LOCS);
+    assigns HEAP_STATE, *words;
+    ensures frame_heap_inv;
+    ensures root_alloc_ok: \result != (mfn_t)INVALID_MFN ==>
+              \result < frame_heap.nr && frame_owner_of(\result) == owner &&
+              *words == hal_mem_words + \result * 512 && \result < HAL_MODEL_FRAMES; */
+static mfn_t root_alloc(domid_t owner, uint64_t **words)
+{
+    mfn_t root = table_alloc(owner);
+
+    if (root == INVALID_MFN)
+        return INVALID_MFN;
+    *words = hal_mem_table(root);
+    if (*words == NULL) {
+        (void)table_free(owner, root);
+        return INVALID_MFN;
+    }
+    return root;
+}
+
+/*@ // In a block of its own, so that only the goals that speak of an empty
+    // p2m see its lemma (the other goals keep their contexts).
+  axiomatic P2mEmpty {
+    // No gfn of the p2m at (fmt, root) maps anything.
+    predicate p2m_hw_empty{L}(integer fmt, integer root) =
+      \forall integer g, m, a; 0 <= g <= P2M_MAX_GFN ==> !p2m_hw_maps(fmt, root, g, m, a);
+    // Root page t's 512 words are zero.
+    predicate p2m_hw_zero_root{L}(integer t) =
+      \forall integer i; 0 <= i < 512 ==> p2m_hw_word(t, i) == 0;
+    // The CPU follows no zero word (it is not present), so under a zero root
+    // nothing is mapped and the only table page on any path is the root: a
+    // tree.
+    lemma p2m_zero_root_empty{L}: \forall integer fmt, root;
+      p2m_hw_zero_root(root) ==> p2m_hw_empty(fmt, root);
+    lemma p2m_zero_root_tree{L}: \forall integer fmt, root;
+      p2m_hw_zero_root(root) ==> p2m_hw_tree(fmt, root);
+  }
+*/
+
+/*@ // I3 in the form the mutations keep, in a block of its own like the
+    // ones above.
+  axiomatic P2mOwned {
+    // Every table page on a path of the p2m at (fmt, root), the root
+    // included, is a frame of the frame table owned by dom.
+    predicate p2m_tables_owned{L}(integer fmt, integer root, integer dom) =
+      \forall integer g, k; 0 <= g <= P2M_MAX_GFN && 1 <= k <= 4 && p2m_hw_has(fmt, root, g, k) ==>
+        0 <= p2m_hw_tab(root, g, k) < frame_heap.nr && frame_owner_of(p2m_hw_tab(root, g, k)) == dom;
+    // So a free frame is on no path (what the fresh-table cases assume).
+    lemma p2m_tables_owned_free_off{L}: \forall integer fmt, root, dom;
+      p2m_tables_owned(fmt, root, dom) && dom != FRAME_OWNER_FREE ==> p2m_free_off(fmt, root);
+    // A write into gfn's level-1 table (a tree) keeps every path, so with
+    // the owners unchanged the tables stay dom's.
+    lemma p2m_l1_write_owned{L1, L2}: \forall integer fmt, root, g, i, dom;
+      p2m_hw_tree{L1}(fmt, root) && 0 <= g <= P2M_MAX_GFN && p2m_hw_has1{L1}(fmt, root, g) &&
+      0 <= i < 512 && p2m_hw_same_but{L1, L2}(p2m_hw_t1{L1}(root, g), i) &&
+      p2m_tables_owned{L1}(fmt, root, dom) && \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
+      (\forall integer x; 0 <= x < \at(frame_heap.nr, L1) ==> frame_owner_of{L2}(x) == frame_owner_of{L1}(x)) ==>
+        p2m_tables_owned{L2}(fmt, root, dom);
+    // Under a zero root the root is the only table on any path.
+    lemma p2m_zero_root_owned{L}: \forall integer fmt, root, dom;
+      p2m_hw_zero_root(root) && 0 <= root < frame_heap.nr && frame_owner_of(root) == dom ==>
+        p2m_tables_owned(fmt, root, dom);
+  }
+*/
+
+/* (Besides its contract in hv/p2m.h: a new p2m maps nothing, its one table,
+ * the root, is a tree, and that table is the owner's frame.) */
+/*@ ensures init_empty: \result == 0 ==> p2m_hw_empty(p2m->format, p2m->root);
+    ensures init_tree: \result == 0 ==> p2m_hw_tree(p2m->format, p2m->root);
+    ensures init_owned: \result == 0 ==> p2m_tables_owned(p2m->format, p2m->root, p2m->owner); */
 int p2m_init(struct p2m *p2m, domid_t owner, enum pte_format fmt)
 {
     mfn_t root = INVALID_MFN;
+    uint64_t *words = NULL;
     int rc = 0;
 
     if (owner >= DOMID_FIRST_RESERVED || (fmt != PTE_FORMAT_NPT && fmt != PTE_FORMAT_EPT))
         rc = -XEN_EINVAL;
     else
-        root = table_alloc(owner);
+        root = root_alloc(owner, &words);
     if (rc == 0 && root == INVALID_MFN)
         rc = -XEN_ENOMEM;
     /* A failed init leaves an empty p2m (no root), which map/unmap refuse and
      * teardown accepts, rather than whatever *p2m held before. */
+    //@ assert init_alloc_owned: rc == 0 ==> 0 <= root < frame_heap.nr && frame_owner_of(root) == owner;
     p2m_set(p2m, owner, fmt, root);
+    /* The allocator scrubbed the frame, but the walk's view of it is its
+     * words: clear them, so that the empty p2m is proved empty. */
+    if (rc == 0) {
+        //@ assert words != \null && words == hal_mem_words + root * 512;
+        clear_table(p2m, words, root);
+        //@ assert init_zero: p2m_hw_zero_root(p2m->root);
+        //@ assert init_root_owned: 0 <= root < frame_heap.nr && frame_owner_of(root) == owner;
+    }
     return rc;
 }
 
@@ -1907,6 +1994,7 @@ static bool find_foreign(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
     ensures descend_l1_keeps_words: p2m_hw_same{Pre, Post};
     ensures \result ==> pos_ok(pos);
     ensures descend_l1_path: \result && pos->level == 1 ==>
+              p2m_hw_has{Pre}(\old(p2m->format), \old(p2m->root), gfn, 1) &&
               pos->table == p2m_hw_tab{Pre}(\old(p2m->root), gfn, 1) &&
               pos->index == p2m_l_index(gfn, 1) && pos->t == hal_mem_words + pos->table * 512 &&
               pos->entry == p2m_hw_word{Pre}(pos->table, pos->index); */
@@ -1927,9 +2015,11 @@ static bool descend_l1(const struct p2m *p2m, gfn_t gfn, struct walk_pos *pos)
     requires pos->table == p2m_hw_tab(p2m->root, gfn, 1) && pos->entry == p2m_hw_word(pos->table, pos->index);
     assigns p2m->nr_foreign, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
             hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
+    ensures frame_heap_inv;
+    ensures p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL;
-    ensures unmap_foreign_l1_view: P2M_UNMAPPED_4K(gfn); */
+    ensures unmap_foreign_l1_view: P2M_UNMAPPED_4K(gfn);
+    ensures unmap_foreign_l1_write: \result == 0 ==> p2m_hw_same_but{Pre, Post}(pos->table, pos->index); */
 static int unmap_foreign_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, mfn_t mfn,
                             domid_t granter)
 {
@@ -1956,13 +2046,15 @@ static int unmap_foreign_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *p
     ensures frame_heap_inv;
     ensures p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT;
-    ensures unmap_foreign_4k_view: P2M_UNMAPPED_4K(gfn); */
+    ensures unmap_foreign_4k_view: P2M_UNMAPPED_4K(gfn);
+    ensures unmap_foreign_4k_owned: \result == 0 && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
 static int unmap_foreign_4k(struct p2m *p2m, gfn_t gfn, mfn_t mfn, domid_t granter)
 {
     struct walk_pos pos;
 
-    if (p2m->root == INVALID_MFN || (p2m->format != PTE_FORMAT_NPT && p2m->format != PTE_FORMAT_EPT) ||
-        gfn > P2M_MAX_GFN || !descend_l1(p2m, gfn, &pos))
+    if (check_target(p2m, gfn, P2M_ORDER_4K) != 0 || !descend_l1(p2m, gfn, &pos))
         return -XEN_EINVAL;
     if (!pte_present(p2m->format, pos.entry))
         return -XEN_ENOENT;
@@ -1974,12 +2066,27 @@ static int unmap_foreign_4k(struct p2m *p2m, gfn_t gfn, mfn_t mfn, domid_t grant
               p2m_hw_tree(P2M_FMT0, P2M_ROOT0) && p2m_hw_has1(P2M_FMT0, P2M_ROOT0, gfn) &&
               (\forall integer g2, m, a; p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a) <==>
                  p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
-    return unmap_foreign_l1(p2m, gfn, &pos, mfn, granter);
+    //@ assert foreign_l1_case: p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) ==> P2M_L1_CASE(gfn);
+    PROOF_POINT(found);
+    int rc = unmap_foreign_l1(p2m, gfn, &pos, mfn, granter);
+    /* Only gfn's level-1 word changed and no frame changed owner, so every
+     * path keeps its tables (the lemma of block P2mOwned). */
+    //@ assert foreign_write: rc == 0 ==> p2m_hw_same_but{Pre, Here}(pos.table, pos.index);
+    /*@ assert foreign_owners: frame_heap.nr == \at(frame_heap.nr, Pre) &&
+              \forall integer x; 0 <= x < frame_heap.nr ==> frame_owner_of(x) == frame_owner_of{Pre}(x); */
+    /*@ assert foreign_owned: rc == 0 && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
+    return rc;
 }
 
 /* (Besides its contract in hv/p2m.h: what it does to the hardware view
- * when gfn's level-1 table exists, as a 4 KiB unmap.) */
-/*@ ensures unmap_foreign_view: P2M_UNMAPPED_4K(gfn); */
+ * when gfn's level-1 table exists, as a 4 KiB unmap; and its tables stay
+ * the owner's frames.) */
+/*@ ensures unmap_foreign_view: P2M_UNMAPPED_4K(gfn);
+    ensures unmap_foreign_owned: \result == 0 && p2m_hw_tree{Pre}(P2M_FMT0, P2M_ROOT0) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
 int p2m_unmap_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn)
 {
     domid_t granter = frame_owner(mfn);
@@ -2128,10 +2235,12 @@ static int unmap_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     requires \separated(pos, MEM_WORDS) && \separated(pos, HEAP_LOCS);
     requires pos->t == hal_mem_words + pos->table * 512 && pos->index == p2m_l_index(gfn, 1);
     requires pos->table == p2m_hw_tab(p2m->root, gfn, 1) && pos->entry == p2m_hw_word(pos->table, pos->index);
-    assigns p2m->nr_mapped, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
+    assigns p2m->nr_mapped, frame_heap.table[0 .. frame_heap.nr - 1].refcount,
+            hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENXIO;
-    ensures unmap_l1_view: P2M_UNMAPPED_4K(gfn); */
+    ensures unmap_l1_view: P2M_UNMAPPED_4K(gfn);
+    ensures unmap_l1_write: \result == 0 ==> p2m_hw_same_but{Pre, Post}(pos->table, pos->index); */
 static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     (void)gfn;   /* named for the contract */
@@ -2158,7 +2267,10 @@ static int unmap_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
     ensures p2m_kept{Pre, Post}(p2m);
     ensures unmap_4k_view: P2M_UNMAPPED_4K(gfn);
-    ensures unmap_in_2m_view: \result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_UNMAPPED_IN_2M(gfn); */
+    ensures unmap_in_2m_view: \result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_UNMAPPED_IN_2M(gfn);
+    ensures unmap_4k_owned: \result == 0 && P2M_L1_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
 static int unmap_4k(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -2191,7 +2303,15 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
                  p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
     //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
     //@ assert unmap_slot: P2M_L1_CASE(gfn) ==> pos.table == p2m_hw_t1(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1);
-    return unmap_l1(p2m, gfn, &pos);
+    rc = unmap_l1(p2m, gfn, &pos);
+    /* As in unmap_foreign_4k: one level-1 word changed, no owner. */
+    //@ assert unmap_write: rc == 0 ==> p2m_hw_same_but{Pre, Here}(pos.table, pos.index);
+    /*@ assert unmap_owners: frame_heap.nr == \at(frame_heap.nr, Pre) &&
+              \forall integer x; 0 <= x < frame_heap.nr ==> frame_owner_of(x) == frame_owner_of{Pre}(x); */
+    /*@ assert unmap_owned: rc == 0 && P2M_L1_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
+    return rc;
 }
 
 /*
@@ -2318,7 +2438,11 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
 /*@ ensures unmap_4k_view: order == P2M_ORDER_4K ==> P2M_UNMAPPED_4K(gfn);
     ensures unmap_in_2m_view: order == P2M_ORDER_4K ==>
               (\result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==> P2M_UNMAPPED_IN_2M(gfn));
-    ensures unmap_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn)); */
+    ensures unmap_2m_view: order == P2M_ORDER_2M ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn));
+    ensures unmap_owned: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_L1_CASE(gfn) &&
+               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre))); */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
     int rc = check_target(p2m, gfn, order);
@@ -2388,7 +2512,8 @@ static int set_access_in_2m(struct p2m *p2m, gfn_t gfn, const struct walk_pos *p
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_ENXIO;
-    ensures access_l1_view: P2M_MAPPED_4K(gfn, pte_l_addr(pos->entry)); */
+    ensures access_l1_view: P2M_MAPPED_4K(gfn, pte_l_addr(pos->entry));
+    ensures access_l1_write: \result == 0 ==> p2m_hw_same_but{Pre, Post}(pos->table, pos->index); */
 static int set_access_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, unsigned access)
 {
     (void)gfn;   /* named for the contract */
@@ -2415,7 +2540,10 @@ static int set_access_l1(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
             \result == -XEN_ENOMEM || \result == -XEN_ENXIO;
     ensures access_4k_view: P2M_MAPPED_4K(gfn, P2M_L1_FRAME0(gfn));
     ensures access_in_2m_view: \result == 0 && P2M_IN_2M_LEAF_CASE(gfn) ==>
-              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))); */
+              P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn)));
+    ensures access_4k_owned: \result == 0 && P2M_L1_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
 static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -2449,7 +2577,13 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
                  p2m_hw_maps{Pre}(P2M_FMT0, P2M_ROOT0, g2, m, a)); */
     //@ assert p2m->format == P2M_FMT0 && p2m->root == P2M_ROOT0;
     //@ assert access_slot: P2M_L1_CASE(gfn) ==> pos.table == p2m_hw_t1(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1);
-    return set_access_l1(p2m, gfn, &pos, access);
+    rc = set_access_l1(p2m, gfn, &pos, access);
+    /* As in unmap_foreign_4k: one level-1 word changed, no owner. */
+    //@ assert access_write: rc == 0 ==> p2m_hw_same_but{Pre, Here}(pos.table, pos.index);
+    /*@ assert access_owned: rc == 0 && P2M_L1_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
+    return rc;
 }
 
 /*
@@ -2557,7 +2691,11 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
                  P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn))));
     ensures access_2m_table_view: order == P2M_ORDER_2M ==>
               (\result == 0 && P2M_L2_CASE(gfn) && !pte_l_large(P2M_L2_WORD0(gfn)) ==>
-                 P2M_L1_FRAMES_2M(gfn)); */
+                 P2M_L1_FRAMES_2M(gfn));
+    ensures access_owned: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_L1_CASE(gfn) &&
+               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre))); */
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);

@@ -104,7 +104,7 @@ struct domain *domain_find(domid_t id);
 /*@ requires dom_state_ok;
     assigns domain_table[0 .. DOMAIN_MAX - 1], frame_nr_free, frame_free_head[0 .. FRAME_MAX_ORDER],
             frame_heap.table[0 .. frame_heap.nr - 1],
-            hal_frame_zero_model[0 .. frame_heap.nr - 1];
+            hal_frame_zero_model[0 .. frame_heap.nr - 1], hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures dom_state_ok;
     ensures !fr_guest(id) ==> \result == -XEN_EINVAL; */
 int domain_create(domid_t id, uint64_t max_pages, enum pte_format fmt);

@@ -226,13 +226,14 @@ static inline unsigned p2m_table_index(gfn_t gfn, unsigned level)
 */
 
 /*
- * Empty p2m for guest `owner`: allocates the root table.  0, or -XEN_EINVAL
- * (owner not a guest id, unknown format), -XEN_ENOMEM.  On error *p2m is an
- * empty p2m (root INVALID_MFN): map, unmap and set_access refuse it with
- * -XEN_EINVAL, teardown accepts it.
+ * Empty p2m for guest `owner`: allocates the root table and clears its
+ * words (the only machine memory it writes).  0, or -XEN_EINVAL (owner not a
+ * guest id, unknown format), -XEN_ENOMEM (no frame, or one the hypervisor
+ * cannot map).  On error *p2m is an empty p2m (root INVALID_MFN): map, unmap
+ * and set_access refuse it with -XEN_EINVAL, teardown accepts it.
  */
-/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m);
-    assigns *p2m, P2M_HEAP_STATE;
+/*@ requires frame_heap_inv && \valid(p2m) && p2m_apart(p2m) && p2m_mem_apart(p2m);
+    assigns *p2m, P2M_HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures p2m_root_map_ok(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
