@@ -1062,8 +1062,13 @@ static mfn_t link_fresh(struct p2m *p2m, struct spare *s, const struct walk_pos 
     //@ assert up_top: s->mfn[s->nr - 1] <= PTE_MFN_MAX && p2m_words(s->map[s->nr - 1]);
     zero_and_link(p2m, pos, gfn, s->mfn[s->nr - 1], s->map[s->nr - 1]);
     PROOF_POINT(linked);
-    //@ assert up_s_kept: spare_ok(s) && s->nr == \at(s->nr, Pre);
+    /* The spare state is apart from machine memory: said field by field
+     * first, so that spare_ok is then a conjunction of facts at hand. */
+    //@ assert up_nr_kept: s->nr == \at(s->nr, Pre);
     //@ assert up_mfn_kept: \forall integer i; 0 <= i < s->nr ==> s->mfn[i] == \at(s->mfn[i], Pre);
+    //@ assert up_map_kept: \forall integer i; 0 <= i < s->nr ==> s->map[i] == \at(s->map[i], Pre);
+    //@ assert up_words_kept: \forall integer i; 0 <= i < s->nr ==> p2m_words(s->map[i]);
+    //@ assert up_s_kept: spare_ok(s);
     /*@ assert up_spares_linked: P2M_LINK_UP_CASE(gfn) && p2m_spares_off{Pre}(P2M_FMT0, P2M_ROOT0, s) ==>
               (\forall integer i; 0 <= i < s->nr - 1 ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, s->mfn[i])) &&
               (\forall integer i, j; 0 <= i < j < s->nr - 1 ==> s->mfn[i] != s->mfn[j]); */
@@ -1763,6 +1768,8 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     ensures pos->t == \old(pos->t); ensures pos->table == \old(pos->table);
     ensures pos->entry == \old(pos->entry);
     ensures mp->need == \old(mp->need) && mp->split == \old(mp->split);
+    ensures fill_pos_ok: pos_ok{Pre}(pos) ==> pos_ok(pos);
+    ensures fill_plan_ok: \forall integer target; plan_ok{Pre}(mp, pos, target) ==> plan_ok(mp, pos, target);
     ensures fill_keeps_words: p2m_hw_same{Pre, Post};
     ensures map_spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
               s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE;
@@ -1821,6 +1828,7 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     //@ assert p2m_kept{Pre, Here}(p2m);
     //@ assert p2m_hw_same{Pre, Here};
     //@ assert leaf_fresh_walk: rc == 0 && target == 1 && P2M_FRESH_MAP_CASE(gfn) ==> pos.level == 2;
+    //@ assert leaf_in_2m_walk: rc == 0 && target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==> pos.level == 2;
     //@ assert leaf_free_off: P2M_FRESH_UP_MAP_CASE(gfn) ==> p2m_free_off(P2M_FMT0, P2M_ROOT0);
     if (rc == 0)
         rc = fill_for_map(p2m, &s, &pos, &mp);
