@@ -1786,6 +1786,13 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     rc = spare_fill(p2m, s, mp->need);
     /* Said once, so that map_spares_off is the lemma p2m_spares_off_free. */
     //@ assert fill_same_words: p2m_hw_same{Pre, Here};
+    /* Each field kept, said one by one: pos_ok and plan_ok then follow
+     * without the allocator's whole postcondition in view. */
+    //@ assert fill_level: pos->level == \at(pos->level, Pre);
+    //@ assert fill_index: pos->index == \at(pos->index, Pre);
+    //@ assert fill_t: pos->t == \at(pos->t, Pre);
+    //@ assert fill_need: mp->need == \at(mp->need, Pre);
+    //@ assert fill_split: mp->split == \at(mp->split, Pre);
     return rc;
 }
 
