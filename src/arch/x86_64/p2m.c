@@ -67,6 +67,10 @@
 #define PROOF_POINT(name) name: __attribute__((unused))
 /* Every table word of machine memory (annotations only). */
 #define MEM_WORDS hal_mem_words + (0 .. HAL_MEM_WORDS - 1)
+/* Every frame's owner is what it was at label L (annotations only). */
+#define P2M_OWNERS_KEPT(L)                                                                   \
+    (frame_heap.nr == \at(frame_heap.nr, L) &&                                               \
+     \forall integer x; 0 <= x < frame_heap.nr ==> frame_owner_of(x) == frame_owner_of{L}(x))
 /* The p2m's format and root on entry (annotations only). */
 #define P2M_FMT0  \at(p2m->format, Pre)
 #define P2M_ROOT0 \at(p2m->root, Pre)
@@ -1590,7 +1594,8 @@ static void release_2m(struct p2m *p2m, uint64_t old)
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
-    ensures release_4k_words: target == 1 ==> p2m_hw_same{Pre, Post}; */
+    ensures release_4k_words: target == 1 ==> p2m_hw_same{Pre, Post};
+    ensures release_4k_owners: target == 1 ==> P2M_OWNERS_KEPT(Pre); */
 static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
 {
     if (target == 2) {
@@ -1655,6 +1660,7 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
     requires \separated(pos, HEAP_LOCS) && \separated(mp, HEAP_LOCS);
     assigns *pos, *mp;
     ensures frame_heap_inv;
+    ensures prepare_kept: p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL;
     ensures \result == 0 ==> pos_ok(pos);
     ensures \result == 0 ==> plan_ok(mp, pos, target);
@@ -1711,6 +1717,7 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
     ensures apply_l1_slot: target == 1 && \old(pos->level) == 1 ==>
               p2m_hw_same_but{Pre, Post}(\old(pos->table), \old(pos->index)) &&
               p2m_hw_word(\old(pos->table), \old(pos->index)) == leaf;
+    ensures apply_l1_owners: target == 1 && \old(pos->level) == 1 ==> P2M_OWNERS_KEPT(Pre);
     ensures apply_2m_view: target == 2 && \old(pos->level) == 2 && P2M_L2_CASE(gfn) ==>
               P2M_AT_2M(gfn, pte_l_addr_2m(leaf));
     ensures apply_in_2m_view: mp->split && P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, leaf);
@@ -1771,6 +1778,7 @@ static void map_apply(struct p2m *p2m, gfn_t gfn, unsigned target, const struct 
     ensures fill_pos_ok: pos_ok{Pre}(pos) ==> pos_ok(pos);
     ensures fill_plan_ok: \forall integer target; plan_ok{Pre}(mp, pos, target) ==> plan_ok(mp, pos, target);
     ensures fill_keeps_words: p2m_hw_same{Pre, Post};
+    ensures fill_none_owners: mp->need == 0 ==> P2M_OWNERS_KEPT(Pre);
     ensures map_spare_was_free: \result == 0 ==> \forall integer i; 0 <= i < s->nr ==>
               s->mfn[i] < frame_heap.nr && frame_owner_of{Pre}(s->mfn[i]) == FRAME_OWNER_FREE;
     ensures map_spare_distinct: \result == 0 ==> \forall integer i, j; 0 <= i < j < s->nr ==>
@@ -1783,6 +1791,12 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     int rc;
 
     (void)pos;   /* named for the contract */
+    if (mp->need == 0) {
+        /* Nothing to take (spare_fill would say the same): here the owners
+         * are seen unchanged without the allocator's postcondition. */
+        spare_empty(s);
+        return 0;
+    }
     rc = spare_fill(p2m, s, mp->need);
     /* Said once, so that map_spares_off is the lemma p2m_spares_off_free. */
     //@ assert fill_same_words: p2m_hw_same{Pre, Here};
@@ -1811,6 +1825,9 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOMEM;
     ensures leaf_l1_view: target == 1 ==> P2M_MAPPED_4K(gfn, pte_l_addr(leaf));
+    ensures leaf_l1_owned: target == 1 && \result == 0 && P2M_L1_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre));
     ensures leaf_2m_view: target == 2 ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)));
     ensures leaf_in_2m_view: target == 1 && \result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==>
               p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf));
@@ -1834,6 +1851,7 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     rc = map_prepare(p2m, gfn, target, &pos, &mp);
     //@ assert p2m_kept{Pre, Here}(p2m);
     //@ assert p2m_hw_same{Pre, Here};
+    //@ assert leaf_prepared_owners: P2M_OWNERS_KEPT(Pre);
     //@ assert leaf_fresh_walk: rc == 0 && target == 1 && P2M_FRESH_MAP_CASE(gfn) ==> pos.level == 2;
     //@ assert leaf_in_2m_walk: rc == 0 && target == 1 && P2M_IN_2M_MAP_CASE(gfn) ==> pos.level == 2;
     //@ assert leaf_free_off: P2M_FRESH_UP_MAP_CASE(gfn) ==> p2m_free_off(P2M_FMT0, P2M_ROOT0);
@@ -1850,6 +1868,9 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     //@ assert leaf_spares: spare_ok(&s) && s.nr == mp.need;
     /*@ assert leaf_slot: target == 1 && P2M_L1_CASE(gfn) ==>
           pos.level == 1 && pos.table == p2m_hw_t1{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 1); */
+    /* There no page was needed, so none was taken: every owner is the same. */
+    //@ assert leaf_l1_no_page: target == 1 && P2M_L1_CASE(gfn) ==> mp.need == 0;
+    //@ assert leaf_l1_filled_owners: target == 1 && P2M_L1_CASE(gfn) ==> P2M_OWNERS_KEPT(Pre);
     /*@ assert leaf_slot_2m: target == 2 && P2M_L2_CASE(gfn) ==>
           pos.level == 2 && pos.table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2); */
     /*@ assert leaf_case_2m: target == 2 && P2M_L2_CASE(gfn) ==>
@@ -1921,6 +1942,10 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
           p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
           p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) == leaf; */
     //@ assert leaf_tree: target == 1 && P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /* In the level-1 case nothing was allocated (the plan needs no page)
+     * and only reference counts moved: every owner is what it was. */
+    //@ assert leaf_l1_applied_owners: target == 1 && P2M_L1_CASE(gfn) ==> P2M_OWNERS_KEPT(applying);
+    //@ assert leaf_l1_owners: target == 1 && P2M_L1_CASE(gfn) ==> P2M_OWNERS_KEPT(Pre);
     return 0;
 }
 
@@ -1935,7 +1960,11 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     ensures map_up_view: order == P2M_ORDER_4K ==>
               (\result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn));
     ensures map_up_2m_view: order == P2M_ORDER_2M ==>
-              (\result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_AT_2M(gfn, mfn)); */
+              (\result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_AT_2M(gfn, mfn));
+    ensures map_owned: order == P2M_ORDER_4K ==>
+              (\result == 0 && P2M_L1_CASE(gfn) &&
+               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre))); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
 {
     int rc = check_target(p2m, gfn, order);
@@ -1964,7 +1993,10 @@ int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned acce
  * a 4 KiB p2m_map.) */
 /*@ ensures foreign_view: P2M_MAPPED_4K(gfn, mfn);
     ensures foreign_fresh_view: \result == 0 && P2M_FRESH_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn);
-    ensures foreign_up_view: \result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn); */
+    ensures foreign_up_view: \result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_MAPPED_4K_VIEW(gfn, mfn);
+    ensures foreign_owned: \result == 0 && P2M_L1_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)); */
 int p2m_map_foreign(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned access, domid_t granter)
 {
     int rc = check_target(p2m, gfn, P2M_ORDER_4K);
