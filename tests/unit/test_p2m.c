@@ -781,6 +781,23 @@ static void test_checker_catches(void **state)
     frame_heap.table[m].refcount++;
     assert_false(check_all(&P, NULL));
     frame_heap.table[m].refcount--;
+    /* A table page that is not the owner's (I3 for the tables, which the
+     * proofs show every change keeps): another domain's, or free. */
+    {
+        mfn_t l1_mfn = pte_mfn(tab(pte_mfn(tab(pte_mfn(tab(P.root)[0]))[0]))[0]);
+
+        memset(counts, 0, sizeof(counts));
+        assert_true(p2m_check(&P, counts, NR));
+        frame_heap.table[l1_mfn].owner = OTHER;
+        memset(counts, 0, sizeof(counts));
+        assert_false(p2m_check(&P, counts, NR));
+        frame_heap.table[l1_mfn].owner = DOM;
+        frame_heap.table[P.root].owner = FRAME_OWNER_FREE;
+        memset(counts, 0, sizeof(counts));
+        assert_false(p2m_check(&P, counts, NR));
+        frame_heap.table[P.root].owner = DOM;
+        assert_true(check_all(&P, NULL));
+    }
     /* A free frame typed, a hypervisor frame typed as guest RAM. */
     frame_heap.table[2].type = FRAME_TYPE_GUEST_RAM;
     assert_false(check_all(&P, NULL));

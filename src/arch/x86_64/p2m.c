@@ -358,7 +358,9 @@ static mfn_t table_alloc(domid_t owner)
 /* Undo table_alloc: the page must hold no live entry any more. */
 /*@ requires frame_heap_inv;
     assigns HEAP_STATE;
-    ensures frame_heap_inv; */
+    ensures frame_heap_inv;
+    ensures free_others: \forall integer x; 0 <= x < frame_heap.nr && x != m ==>
+              frame_owner_of(x) == frame_owner_of{Pre}(x); */
 static int table_free(domid_t owner, mfn_t m)
 {
     int rc = put_refs(m, 1, owner);
@@ -376,7 +378,9 @@ static int table_free(domid_t owner, mfn_t m)
 /*@ requires frame_heap_inv && p2m_rw(p2m);
     assigns HEAP_STATE;
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
-    ensures drop_table_keeps_words: p2m_hw_same{Pre, Post}; */
+    ensures drop_table_keeps_words: p2m_hw_same{Pre, Post};
+    ensures drop_table_others: \forall integer x; 0 <= x < frame_heap.nr && x != m ==>
+              frame_owner_of(x) == frame_owner_of{Pre}(x); */
 static void drop_table(const struct p2m *p2m, mfn_t m)
 {
     (void)table_free(p2m->owner, m);
@@ -1380,6 +1384,36 @@ static mfn_t root_alloc(domid_t owner, uint64_t **words)
       p2m_tables_owned{L1}(fmt, root, dom) && \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
       (\forall integer x; 0 <= x < \at(frame_heap.nr, L1) ==> frame_owner_of{L2}(x) == frame_owner_of{L1}(x)) ==>
         p2m_tables_owned{L2}(fmt, root, dom);
+    // The same words and the same owners keep it.
+    lemma p2m_same_owned{L1, L2}: \forall integer fmt, root, dom;
+      p2m_hw_same{L1, L2} && p2m_tables_owned{L1}(fmt, root, dom) &&
+      \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
+      (\forall integer x; 0 <= x < \at(frame_heap.nr, L1) ==> frame_owner_of{L2}(x) == frame_owner_of{L1}(x)) ==>
+        p2m_tables_owned{L2}(fmt, root, dom);
+    // A page on no path, rewritten and given back, takes no path with it:
+    // the paths are kept, and no table on them changed owner.
+    lemma p2m_off_owned{L1, L2}: \forall integer fmt, root, t, dom;
+      p2m_off_paths{L1}(fmt, root, t) && p2m_hw_same_but_table{L1, L2}(t) &&
+      p2m_tables_owned{L1}(fmt, root, dom) && \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
+      (\forall integer x; 0 <= x < \at(frame_heap.nr, L1) && x != t ==>
+         frame_owner_of{L2}(x) == frame_owner_of{L1}(x)) ==>
+        p2m_tables_owned{L2}(fmt, root, dom);
+    // A non-table written into gfn's level-2 slot of a tree: every path
+    // left was a path before, through the same tables.
+    lemma p2m_l2_write_owned{L1, L2}: \forall integer fmt, root, g, dom;
+      p2m_hw_tree{L1}(fmt, root) && 0 <= g <= P2M_MAX_GFN && p2m_hw_has2{L1}(fmt, root, g) &&
+      p2m_hw_same_but{L1, L2}(p2m_hw_t2{L1}(root, g), p2m_l_index(g, 2)) &&
+      pte_hw_kind_l(fmt, 2, p2m_hw_word{L2}(p2m_hw_t2{L1}(root, g), p2m_l_index(g, 2))) != PTE_HW_TABLE &&
+      p2m_tables_owned{L1}(fmt, root, dom) && \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
+      (\forall integer x; 0 <= x < \at(frame_heap.nr, L1) ==> frame_owner_of{L2}(x) == frame_owner_of{L1}(x)) ==>
+        p2m_tables_owned{L2}(fmt, root, dom);
+    // Writes confined to gfn's level-1 table of a tree keep every path.
+    lemma p2m_l1_table_owned{L1, L2}: \forall integer fmt, root, g, dom;
+      p2m_hw_tree{L1}(fmt, root) && 0 <= g <= P2M_MAX_GFN && p2m_hw_has1{L1}(fmt, root, g) &&
+      p2m_hw_same_but_table{L1, L2}(p2m_hw_t1{L1}(root, g)) &&
+      p2m_tables_owned{L1}(fmt, root, dom) && \at(frame_heap.nr, L2) == \at(frame_heap.nr, L1) &&
+      (\forall integer x; 0 <= x < \at(frame_heap.nr, L1) ==> frame_owner_of{L2}(x) == frame_owner_of{L1}(x)) ==>
+        p2m_tables_owned{L2}(fmt, root, dom);
     // Under a zero root the root is the only table on any path.
     lemma p2m_zero_root_owned{L}: \forall integer fmt, root, dom;
       p2m_hw_zero_root(root) && 0 <= root < frame_heap.nr && frame_owner_of(root) == dom ==>
@@ -1481,13 +1515,18 @@ static unsigned l1_clear(struct p2m *p2m, mfn_t l1)
                  p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), g, m, a));
     ensures unlinked_tree: p2m_off_paths{Pre}(\old(p2m->format), \old(p2m->root), l1) &&
               p2m_hw_tree{Pre}(\old(p2m->format), \old(p2m->root)) ==>
-              p2m_hw_tree(\old(p2m->format), \old(p2m->root)); */
+              p2m_hw_tree(\old(p2m->format), \old(p2m->root));
+    ensures unlinked_owned: p2m_off_paths{Pre}(P2M_FMT0, P2M_ROOT0, l1) ==>
+              \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static void clear_unlinked_l1(struct p2m *p2m, mfn_t l1)
 {
     unsigned n = l1_clear(p2m, l1);
 
     drop_table(p2m, l1);
     //@ assert p2m_hw_same_but_table{Pre, Here}(l1);
+    /*@ assert unlinked_others: \forall integer x; 0 <= x < frame_heap.nr && x != l1 ==>
+          frame_owner_of(x) == frame_owner_of{Pre}(x); */
     p2m->nr_tables--;
     p2m->nr_mapped -= n;
 }
@@ -1573,7 +1612,12 @@ static int map_plan(const struct p2m *p2m, unsigned target, const struct walk_po
                    (p2m_hw_maps(\old(p2m->format), \old(p2m->root), g, m, a) <==>
                     p2m_hw_maps{Pre}(\old(p2m->format), \old(p2m->root), g, m, a))) &&
                 (p2m_hw_tree{Pre}(\old(p2m->format), \old(p2m->root)) ==>
-                   p2m_hw_tree(\old(p2m->format), \old(p2m->root))); */
+                   p2m_hw_tree(\old(p2m->format), \old(p2m->root)));
+    ensures release_2m_owned:
+              !pte_l_present(\old(p2m->format), old) || pte_l_large(old) ||
+              p2m_off_paths{Pre}(\old(p2m->format), \old(p2m->root), pte_l_addr(old)) ==>
+                \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static void release_2m(struct p2m *p2m, uint64_t old)
 {
     if (!pte_present(p2m->format, old))
@@ -1581,6 +1625,7 @@ static void release_2m(struct p2m *p2m, uint64_t old)
     if (pte_is_large(p2m->format, old)) {
         drop_2m_leaf(p2m, pte_mfn_2m(old));
         //@ assert p2m_hw_same{Pre, Here};
+        //@ assert P2M_OWNERS_KEPT(Pre);
         return;
     }
     clear_unlinked_l1(p2m, pte_mfn(old));
@@ -1622,7 +1667,9 @@ static void map_release(struct p2m *p2m, unsigned target, uint64_t old)
                pte_hw_kind_l(p2m->format, 2, pos->entry) == PTE_HW_TABLE;
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv && p2m_rw(p2m) && p2m_kept{Pre, Post}(p2m);
-    ensures slot_2m_view: P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)); */
+    ensures slot_2m_view: P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf));
+    ensures slot_2m_owned: P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, uint64_t leaf)
 {
     uint64_t old = pte_present(p2m->format, pos->entry) ? pos->entry : 0;
@@ -1643,7 +1690,15 @@ static void map_2m_slot(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos, 
               p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && pte_l_addr(old) == p2m_hw_t1{Pre}(P2M_ROOT0, gfn); */
     /*@ assert slot_2m_old_off: P2M_L2_CASE(gfn) && pte_l_present(P2M_FMT0, old) && !pte_l_large(old) ==>
               p2m_off_paths(P2M_FMT0, P2M_ROOT0, pte_l_addr(old)); */
+    //@ assert slot_2m_owners: P2M_OWNERS_KEPT(Pre);
+    PROOF_POINT(written);
+    /*@ assert slot_2m_written_owned: P2M_L2_CASE(gfn) ==>
+          \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+            p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
     release_2m(p2m, old);
+    /*@ assert slot_2m_released_owned: P2M_L2_CASE(gfn) ==>
+          \forall integer dom; p2m_tables_owned{written}(P2M_FMT0, P2M_ROOT0, dom) ==>
+            p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 }
 
 /*
@@ -1720,6 +1775,9 @@ static int map_prepare(const struct p2m *p2m, gfn_t gfn, unsigned target, struct
     ensures apply_l1_owners: target == 1 && \old(pos->level) == 1 ==> P2M_OWNERS_KEPT(Pre);
     ensures apply_2m_view: target == 2 && \old(pos->level) == 2 && P2M_L2_CASE(gfn) ==>
               P2M_AT_2M(gfn, pte_l_addr_2m(leaf));
+    ensures apply_2m_owned: target == 2 && \old(pos->level) == 2 && P2M_L2_CASE(gfn) ==>
+              \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom);
     ensures apply_in_2m_view: mp->split && P2M_SPLIT_CASE(gfn) ==> P2M_SPLIT_VIEW(gfn, leaf);
     ensures apply_fresh_view: target == 1 && \old(pos->level) == 2 && !mp->split && P2M_FRESH_L1_CASE(gfn) ==>
               P2M_MAPPED_4K_VIEW(gfn, pte_l_addr(leaf));
@@ -1828,6 +1886,9 @@ static int fill_for_map(const struct p2m *p2m, struct spare *s, const struct wal
     ensures leaf_l1_owned: target == 1 && \result == 0 && P2M_L1_CASE(gfn) &&
               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre));
+    ensures leaf_2m_owned: target == 2 && \result == 0 && P2M_L2_CASE(gfn) &&
+              p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre));
     ensures leaf_2m_view: target == 2 ==> (\result == 0 && P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(leaf)));
     ensures leaf_in_2m_view: target == 1 && \result == 0 && P2M_IN_2M_MAP_CASE(gfn) ==>
               p2m_mapped_in_2m{Pre, Post}(P2M_FMT0, P2M_ROOT0, gfn, pte_l_addr(leaf));
@@ -1871,6 +1932,11 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
     /* There no page was needed, so none was taken: every owner is the same. */
     //@ assert leaf_l1_no_page: target == 1 && P2M_L1_CASE(gfn) ==> mp.need == 0;
     //@ assert leaf_l1_filled_owners: target == 1 && P2M_L1_CASE(gfn) ==> P2M_OWNERS_KEPT(Pre);
+    //@ assert leaf_2m_no_page: target == 2 && P2M_L2_CASE(gfn) ==> mp.need == 0;
+    //@ assert leaf_2m_filled_owners: target == 2 && P2M_L2_CASE(gfn) ==> P2M_OWNERS_KEPT(Pre);
+    /*@ assert leaf_2m_ready_owned: target == 2 && P2M_L2_CASE(gfn) ==>
+          \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+            p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
     /*@ assert leaf_slot_2m: target == 2 && P2M_L2_CASE(gfn) ==>
           pos.level == 2 && pos.table == p2m_hw_t2{Pre}(P2M_ROOT0, gfn) && pos.index == p2m_l_index(gfn, 2); */
     /*@ assert leaf_case_2m: target == 2 && P2M_L2_CASE(gfn) ==>
@@ -1942,6 +2008,9 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
           p2m_hw_same_but{Pre, Here}(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) &&
           p2m_hw_word(p2m_hw_t1{Pre}(P2M_ROOT0, gfn), p2m_l_index(gfn, 1)) == leaf; */
     //@ assert leaf_tree: target == 1 && P2M_L1_CASE(gfn) ==> p2m_hw_tree(P2M_FMT0, P2M_ROOT0);
+    /*@ assert leaf_2m_applied_owned: target == 2 && P2M_L2_CASE(gfn) ==>
+          \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+            p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
     /* In the level-1 case nothing was allocated (the plan needs no page)
      * and only reference counts moved: every owner is what it was. */
     //@ assert leaf_l1_applied_owners: target == 1 && P2M_L1_CASE(gfn) ==> P2M_OWNERS_KEPT(applying);
@@ -1963,6 +2032,10 @@ static int map_leaf(struct p2m *p2m, gfn_t gfn, unsigned target, mfn_t mfn, mfn_
               (\result == 0 && P2M_FRESH_UP_MAP_CASE(gfn) ==> P2M_AT_2M(gfn, mfn));
     ensures map_owned: order == P2M_ORDER_4K ==>
               (\result == 0 && P2M_L1_CASE(gfn) &&
+               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)));
+    ensures map_2m_owned: order == P2M_ORDER_2M ==>
+              (\result == 0 && P2M_L2_CASE(gfn) &&
                p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
                  p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre))); */
 int p2m_map(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned order, unsigned access)
@@ -2373,7 +2446,9 @@ static int unmap_4k(struct p2m *p2m, gfn_t gfn)
     requires pos->table == p2m_hw_t2(p2m->root, gfn);
     assigns p2m->nr_mapped, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
-    ensures unmap_leaf_2m_view: P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+    ensures unmap_leaf_2m_view: P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn);
+    ensures unmap_leaf_2m_owned: P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     (void)gfn;   /* named for the contract */
@@ -2388,6 +2463,8 @@ static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
     /*@ assert unmap_leaf_2m_gone: P2M_L2_CASE(gfn) ==>
               \forall integer g2, m, a; 0 <= g2 <= P2M_MAX_GFN && g2 / 512 == gfn / 512 ==>
                 !p2m_hw_maps(P2M_FMT0, P2M_ROOT0, g2, m, a); */
+    /* Only reference counts moved: the one word written decides. */
+    //@ assert unmap_leaf_2m_owners: P2M_OWNERS_KEPT(Pre);
 }
 
 /*
@@ -2406,7 +2483,9 @@ static void unmap_2m_leaf(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures \result == 0 || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
-    ensures unmap_table_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+    ensures unmap_table_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn);
+    ensures unmap_table_2m_owned: \result == 0 && P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static int unmap_2m_table(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     mfn_t l1 = pte_mfn(pos->entry);
@@ -2426,7 +2505,15 @@ static int unmap_2m_table(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
               p2m_hw_has1{Pre}(P2M_FMT0, P2M_ROOT0, gfn) && l1 == p2m_hw_t1{Pre}(P2M_ROOT0, gfn); */
     //@ assert unlinked_off: P2M_L2_CASE(gfn) ==> p2m_off_paths(P2M_FMT0, P2M_ROOT0, l1);
     //@ assert unlinked_gone: P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn);
+    //@ assert unlinked_owners: P2M_OWNERS_KEPT(Pre);
+    /*@ assert unlinked_owned: P2M_L2_CASE(gfn) ==>
+          \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+            p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
+    PROOF_POINT(unlinked);
     clear_unlinked_l1(p2m, l1);
+    /*@ assert cleared_owned: P2M_L2_CASE(gfn) ==>
+          \forall integer dom; p2m_tables_owned{unlinked}(P2M_FMT0, P2M_ROOT0, dom) ==>
+            p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
     return 0;
 }
 
@@ -2439,7 +2526,9 @@ static int unmap_2m_table(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
-    ensures unmap_at_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+    ensures unmap_at_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn);
+    ensures unmap_at_2m_owned: \result == 0 && P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static int unmap_2m_at(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
 {
     if (pte_is_large(p2m->format, pos->entry)) {
@@ -2463,7 +2552,9 @@ static int unmap_2m_at(struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos)
     assigns p2m->nr_mapped, p2m->nr_tables, HEAP_STATE, hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures frame_heap_inv;
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
-    ensures unmap_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn); */
+    ensures unmap_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_GONE_2M(gfn);
+    ensures unmap_2m_owned: \result == 0 && P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static int unmap_2m(struct p2m *p2m, gfn_t gfn)
 {
     struct walk_pos pos;
@@ -2489,6 +2580,10 @@ static int unmap_2m(struct p2m *p2m, gfn_t gfn)
     ensures unmap_owned: order == P2M_ORDER_4K ==>
               (\result == 0 && P2M_L1_CASE(gfn) &&
                p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)));
+    ensures unmap_2m_owned: order == P2M_ORDER_2M ==>
+              (\result == 0 && P2M_L2_CASE(gfn) &&
+               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
                  p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre))); */
 int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
 {
@@ -2500,7 +2595,8 @@ int p2m_unmap(struct p2m *p2m, gfn_t gfn, unsigned order)
         rc = unmap_2m(p2m, gfn);
     else
         rc = unmap_4k(p2m, gfn);
-    //@ assert unmap_kept: frame_heap_inv && p2m_root_map_ok(p2m);
+    //@ assert unmap_kept: frame_heap_inv;
+    //@ assert unmap_root_kept: p2m_root_map_ok(p2m);
     return rc;
 }
 
@@ -2643,7 +2739,9 @@ static int set_access_4k(struct p2m *p2m, gfn_t gfn, unsigned access)
     requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
     requires pte_l_large(pos->entry);
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
-    ensures access_leaf_2m_view: P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(\old(pos->entry))); */
+    ensures access_leaf_2m_view: P2M_L2_CASE(gfn) ==> P2M_AT_2M(gfn, pte_l_addr_2m(\old(pos->entry)));
+    ensures access_leaf_2m_owned: P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
                                unsigned access)
 {
@@ -2676,7 +2774,9 @@ static void set_access_2m_leaf(const struct p2m *p2m, gfn_t gfn, const struct wa
     requires pos->table == p2m_hw_t2(p2m->root, gfn) && pos->entry == p2m_hw_word(pos->table, pos->index);
     assigns hal_mem_words[0 .. HAL_MEM_WORDS - 1];
     ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_ENOENT || \result == -XEN_ENXIO;
-    ensures access_table_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_L1_FRAMES_2M(gfn); */
+    ensures access_table_2m_view: \result == 0 && P2M_L2_CASE(gfn) ==> P2M_L1_FRAMES_2M(gfn);
+    ensures access_table_2m_owned: \result == 0 && P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static int set_access_2m_table(const struct p2m *p2m, gfn_t gfn, const struct walk_pos *pos,
                                unsigned access)
 {
@@ -2702,7 +2802,9 @@ static int set_access_2m_table(const struct p2m *p2m, gfn_t gfn, const struct wa
     ensures access_2m_view: \result == 0 && P2M_L2_CASE(gfn) && pte_l_large(P2M_L2_WORD0(gfn)) ==>
               P2M_AT_2M(gfn, pte_l_addr_2m(P2M_L2_WORD0(gfn)));
     ensures access_2m_table_view: \result == 0 && P2M_L2_CASE(gfn) && !pte_l_large(P2M_L2_WORD0(gfn)) ==>
-              P2M_L1_FRAMES_2M(gfn); */
+              P2M_L1_FRAMES_2M(gfn);
+    ensures access_2m_owned: \result == 0 && P2M_L2_CASE(gfn) ==> \forall integer dom; p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, dom) ==>
+                p2m_tables_owned(P2M_FMT0, P2M_ROOT0, dom); */
 static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
 {
     struct walk_pos pos;
@@ -2741,6 +2843,10 @@ static int set_access_2m(struct p2m *p2m, gfn_t gfn, unsigned access)
                  P2M_L1_FRAMES_2M(gfn));
     ensures access_owned: order == P2M_ORDER_4K ==>
               (\result == 0 && P2M_L1_CASE(gfn) &&
+               p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
+                 p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)));
+    ensures access_2m_owned: order == P2M_ORDER_2M ==>
+              (\result == 0 && P2M_L2_CASE(gfn) &&
                p2m_tables_owned{Pre}(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre)) ==>
                  p2m_tables_owned(P2M_FMT0, P2M_ROOT0, \at(p2m->owner, Pre))); */
 int p2m_set_access(struct p2m *p2m, gfn_t gfn, unsigned order, unsigned access)
